@@ -1,0 +1,133 @@
+"""Baton's settings, read from BATON_* environment variables and a `.env` file.
+
+Everything configurable lives here so that a bad value stops start-up with one line
+naming it, before any socket is opened.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger("baton.settings")
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message names it and fits on one line."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BATON_", env_file=".env", extra="ignore")
+
+    assistant_address: str = "intro@localhost"
+    assistant_name: str = "Baton"
+    # Comma-separated; empty means the assistant address's own domain.
+    domains: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    public_url: str = ""
+    var_dir: Path = Path("var")
+    database_url: str = "sqlite:///var/baton.db"
+    max_message_bytes: int = 25 * 1024 * 1024
+    max_recipients: int = 20
+    smtp_timeout_seconds: int = 120
+    outbound: str = "maildir:var/outbox"
+    secret_key: str = ""
+    worker_poll_seconds: float = 1.0
+    worker_lease_seconds: int = 300
+    worker_max_attempts: int = 5
+    fixtures_dir: Path = Path("../shared/fixtures")
+    log_level: str = "INFO"
+
+    @field_validator("assistant_address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        v = v.strip()
+        local, sep, domain = v.rpartition("@")
+        if not sep or not local or not domain or "+" in local or any(c in v for c in " <>,;"):
+            raise ValueError("must be a plain address like intro@example.com")
+        return v.lower()
+
+    @field_validator("smtp_port", "web_port")
+    @classmethod
+    def _port(cls, v: int) -> int:
+        if not 0 <= v <= 65535:
+            raise ValueError("must be a port number (0-65535)")
+        return v
+
+    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError("must be at least 1")
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, v: str) -> str:
+        if not v.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("must be sqlite:///PATH or postgresql://...")
+        if v.startswith("postgresql://"):  # psycopg 3 is the driver we ship
+            v = "postgresql+psycopg://" + v[len("postgresql://"):]
+        return v
+
+    @field_validator("outbound")
+    @classmethod
+    def _outbound(cls, v: str) -> str:
+        scheme = v.split(":", 1)[0]
+        if scheme == "maildir" and len(v) > len("maildir:"):
+            return v
+        if scheme in ("smtp", "smtps") and urlsplit(v).hostname:
+            return v
+        raise ValueError("must be maildir:PATH or smtp://user:pass@host:587?starttls=true")
+
+    @model_validator(mode="after")
+    def _public_url(self) -> "Settings":
+        if not self.public_url:
+            self.public_url = f"http://{self.web_host}:{self.web_port}"
+        self.public_url = self.public_url.rstrip("/")
+        return self
+
+    @property
+    def assistant_local(self) -> str:
+        return self.assistant_address.rpartition("@")[0]
+
+    @property
+    def assistant_domain(self) -> str:
+        return self.assistant_address.rpartition("@")[2]
+
+    @property
+    def domain_list(self) -> list[str]:
+        listed = [d.strip().lower() for d in self.domains.split(",") if d.strip()]
+        return listed or [self.assistant_domain]
+
+
+def load(**overrides) -> Settings:
+    """Settings from the environment; raises SettingsError naming the first bad one."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as e:
+        err = e.errors()[0]
+        name = "BATON_" + str(err["loc"][0]).upper() if err["loc"] else "BATON settings"
+        raise SettingsError(f"bad setting {name}: {err['msg']}") from None
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, or one generated once and kept in var/ (with a warning)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    log.warning("BATON_SECRET_KEY is not set; generated one in %s (set it in production)", path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
