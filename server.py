@@ -1,7 +1,9 @@
 """Baton's command line: wires the parts together and holds no logic of its own."""
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -12,15 +14,73 @@ import settings as settings_mod
 
 def _settings() -> settings_mod.Settings:
     try:
-        return settings_mod.load()
+        s = settings_mod.load()
     except settings_mod.SettingsError as e:
         click.echo(f"baton: {e}", err=True)
         sys.exit(2)
+    logging.basicConfig(level=s.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return s
 
 
 @click.group()
 def cli() -> None:
     """Baton: turns networking hand-offs into double-opt-in introductions."""
+
+
+@cli.command()
+def serve() -> None:
+    """Run the SMTP listener, the web pages and the worker in one process."""
+    import service
+
+    s = _settings()
+    settings_mod.secret_key(s)
+    asyncio.run(service.serve(s))
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from store import migrate as m
+
+    s = _settings()
+    m.upgrade(s.database_url)
+    click.echo("database is up to date")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "mail_from", help="Envelope sender (default: the file's From address).")
+@click.option("--to", "rcpt_to", multiple=True, help="Envelope recipient (default: the assistant).")
+def send(file: Path, mail_from: str | None, rcpt_to: tuple[str, ...]) -> None:
+    """Deliver FILE to a running Baton over SMTP and print the server's answer."""
+    from outbound.sendfile import send_file
+
+    s = _settings()
+    try:
+        code, text = send_file(file.read_bytes(), host=s.smtp_host, port=s.smtp_port, mail_from=mail_from,
+                               rcpt_tos=list(rcpt_to) or [s.assistant_address])
+    except OSError as e:
+        click.echo(f"baton: cannot deliver to {s.smtp_host}:{s.smtp_port}: {e}", err=True)
+        sys.exit(1)
+    click.echo(f"{code} {text}")
+    sys.exit(0 if 200 <= code < 300 else 1)
+
+
+@cli.command()
+@click.option("--limit", default=50, show_default=True)
+def messages(limit: int) -> None:
+    """List stored messages, newest first."""
+    from store import messages as m
+    from store.db import make_engine
+
+    s = _settings()
+    for row in m.recent(make_engine(s.database_url), limit):
+        analysis = row["analysis"] or {}
+        kind = analysis.get("kind") or "-"
+        subject = (analysis.get("subject") or "").replace("\n", " ")[:60]
+        click.echo(f"{row['id']:>6}  {row['received_at']:%Y-%m-%d %H:%M:%S}  {row['status']:<10} "
+                   f"{kind:<15} {row['size']:>8}B  {subject}")
 
 
 @cli.command()

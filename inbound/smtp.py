@@ -1,0 +1,140 @@
+"""The SMTP listener (aiosmtpd): who may be written to, and durable acceptance.
+
+A message is answered 250 only after its bytes and envelope are committed (store.intake).
+Everything else (parsing, analysis) happens later in the worker, off the acceptance path.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from store.clock import clock
+from store.messages import Received, Stored
+
+log = logging.getLogger("baton.smtp")
+
+# Protocol answers, named once (RFC 3463 enhanced codes).
+QUEUED = "250 2.0.0 queued as {id}"
+RCPT_OK = "250 2.1.5 OK"
+RELAY_DENIED = "550 5.7.1 Relaying denied: this server only accepts mail for its assistant address"
+SOURCE_ROUTE = "550 5.7.1 Source routes are not accepted"  # RFC 5321 4.1.1.3: SHOULD NOT be used
+TOO_MANY_RCPTS = "452 4.5.3 Too many recipients"  # RFC 5321 4.5.3.1.10: the client retries the rest
+SIZE_EXCEEDED = "552 5.3.4 Message size exceeds fixed maximum message size"
+BARE_LINE_END = "550 5.6.0 Bare CR or LF in message data is not accepted"  # CVE-2024-27305 class
+TEMPFAIL = "451 4.3.0 Temporary local problem, please try again later"
+LINE_TOO_LONG = "500 5.5.2 Line too long"
+
+# aiosmtpd's own texts carry no enhanced status codes; these are answered in their place.
+_REWRITES = {
+    "552 Error: Too much mail data": SIZE_EXCEEDED,
+    "552 Error: message size exceeds fixed maximum message size": SIZE_EXCEEDED,
+    "500 Line too long (see RFC5321 4.5.3.1.6)": LINE_TOO_LONG,
+}
+_ROUTE = re.compile(r"<\s*@")  # <@relay1,@relay2:user@domain>
+_BARE = re.compile(rb"\r(?!\n)|(?<!\r)\n")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Policy:
+    assistant_local: str
+    domains: frozenset[str]
+    max_recipients: int
+
+    def accepts(self, address: str) -> bool:
+        """The assistant, its sub-addresses (intro+KEY@) and postmaster (RFC 5321 4.5.1), on our domains."""
+        local, at, domain = address.rpartition("@")
+        if not at or domain.lower() not in self.domains:
+            return False
+        base, plus, key = local.partition("+")
+        if local.lower() == "postmaster":
+            return True
+        return base.lower() == self.assistant_local and (not plus or bool(_KEY.match(key)))
+
+
+class BatonSMTP(SMTP):
+    """aiosmtpd's server with enhanced status codes and refused source routes."""
+
+    # RFC 5321 says 1,000 octets, but real senders (unwrapped HTML) exceed it; accept up to this.
+    line_length_limit = 64 * 1024
+
+    async def push(self, status: str) -> None:
+        await super().push(_REWRITES.get(status, status))
+
+    async def smtp_DATA(self, arg: str) -> None:
+        # Counted from the first DATA line, so that shutdown waits for messages still arriving.
+        self.event_handler.in_flight += 1
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self.event_handler.in_flight -= 1
+
+    async def smtp_RCPT(self, arg: str) -> None:
+        if arg and _ROUTE.search(arg):
+            await self.push(SOURCE_ROUTE)
+            return
+        await super().smtp_RCPT(arg)
+
+
+class IntakeHandler:
+    """aiosmtpd handler: RCPT policy, smuggling guard, and the store-then-250 rule."""
+
+    def __init__(self, policy: Policy, store: Callable[[Received], Awaitable[Stored]],
+                 on_stored: Callable[[], None] = lambda: None, store_timeout: float = 60.0) -> None:
+        self.policy = policy
+        self._store = store
+        self._on_stored = on_stored
+        self._store_timeout = store_timeout
+        self.in_flight = 0  # DATA transactions under way (BatonSMTP counts); shutdown waits for them
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
+        if len(envelope.rcpt_tos) >= self.policy.max_recipients:
+            return TOO_MANY_RCPTS
+        if not self.policy.accepts(address):
+            log.info("refused recipient peer=%s", session.peer and session.peer[0])
+            return RELAY_DENIED
+        envelope.rcpt_tos.append(address)
+        return RCPT_OK
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw: bytes = envelope.original_content or b""
+        # aiosmtpd ends DATA only on CRLF.CRLF, but a bare LF still reaches the parser, which
+        # treats it as a line break ("Subject: a\nBcc: x" becomes two headers). Refuse it.
+        if _BARE.search(raw):
+            return BARE_LINE_END
+        msg = Received(raw=raw, mail_from=envelope.mail_from or "", rcpt_tos=list(envelope.rcpt_tos),
+                       peer=session.peer[0] if session.peer else None, helo=session.host_name,
+                       received_at=clock.now())
+        try:
+            stored = await asyncio.wait_for(self._store(msg), self._store_timeout)
+        except Exception as e:
+            log.error("storing a message failed (%s); answered 451", type(e).__name__)
+            return TEMPFAIL
+        log.info("accepted message id=%s size=%d duplicate=%s", stored.id, len(raw), stored.duplicate)
+        self._on_stored()
+        return QUEUED.format(id=stored.id)
+
+    async def handle_exception(self, error: Exception) -> str:
+        # aiosmtpd would answer 500 with the exception text: a permanent failure for mail
+        # we want retried, and a leak of internals. Retry instead, and say nothing.
+        log.error("SMTP session error: %s", type(error).__name__)
+        return TEMPFAIL
+
+
+async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, max_bytes: int,
+                timeout: int) -> asyncio.base_events.Server:
+    """Listens on host:port in the running loop (beside the web app and the worker)."""
+    loop = asyncio.get_running_loop()
+
+    def factory() -> BatonSMTP:
+        return BatonSMTP(handler, data_size_limit=max_bytes, enable_SMTPUTF8=True, decode_data=False,
+                         hostname=hostname, ident="Baton ESMTP", timeout=timeout,
+                         command_call_limit=100, loop=loop)
+
+    return await loop.create_server(factory, host=host, port=port, reuse_address=True)

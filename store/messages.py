@@ -1,0 +1,130 @@
+"""Queries on inbound_messages: store, claim, finish, list."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.schema import inbound_messages as t
+
+# Only the header block is read at intake, and only so far: the full parse happens in the worker.
+_HEADER_SCAN_LIMIT = 256 * 1024
+_MESSAGE_ID = re.compile(rb"^message-id[ \t]*:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Received:
+    """What the SMTP listener hands to storage: the bytes and the envelope, kept out of band."""
+
+    raw: bytes
+    mail_from: str
+    rcpt_tos: list[str]
+    peer: str | None
+    helo: str | None
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    raw: bytes | None
+    mail_from: str
+    rcpt_tos: list[str]
+    attempts: int
+
+
+def header_message_id(raw: bytes) -> str | None:
+    head = raw[:_HEADER_SCAN_LIMIT]
+    end = re.search(rb"\r?\n\r?\n", head)
+    m = _MESSAGE_ID.search(head[: end.start()] if end else head)
+    if not m:
+        return None
+    value = re.sub(rb"\s+", b"", m.group(1)).decode("utf-8", "replace")
+    return value[:998] or None
+
+
+def dedup_key(raw: bytes, mail_from: str) -> tuple[str | None, str]:
+    """(Message-ID, key): the same Message-ID from the same sender is one message."""
+    message_id = header_message_id(raw)
+    if message_id:
+        basis = b"mid\0" + message_id.encode() + b"\0" + mail_from.lower().encode("utf-8", "replace")
+    else:
+        basis = b"raw\0" + raw
+    return message_id, hashlib.sha256(basis).hexdigest()
+
+
+def insert(conn: Connection, msg: Received) -> Stored:
+    """Inserts one received message unless it is already stored; the caller commits."""
+    message_id, key = dedup_key(msg.raw, msg.mail_from)
+    values = dict(
+        dedup_key=key, message_id=message_id, mail_from=msg.mail_from, rcpt_tos=msg.rcpt_tos,
+        peer=msg.peer, helo=(msg.helo or "")[:255], received_at=msg.received_at, size=len(msg.raw),
+        sha256=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, status="received",
+        available_at=msg.received_at,
+    )
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(t).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    new_id = conn.execute(stmt.returning(t.c.id)).scalar()
+    if new_id is not None:
+        return Stored(new_id, False)
+    return Stored(conn.execute(select(t.c.id).where(t.c.dedup_key == key)).scalar_one(), True)
+
+
+def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Claimed]:
+    """Takes up to `limit` messages that are due, or whose worker's lease ran out.
+
+    On PostgreSQL, SKIP LOCKED lets several workers claim side by side; SQLite has one
+    writer at a time, so the single UPDATE is atomic there without it.
+    """
+    due = or_(and_(t.c.status == "received", t.c.available_at <= now),
+              and_(t.c.status == "processing", t.c.lease_until < now))
+    ids = select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
+    stmt = (update(t).where(t.c.id.in_(ids.scalar_subquery()))
+            .values(status="processing", attempts=t.c.attempts + 1, lease_until=now + lease)
+            .returning(t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts))
+    with engine.begin() as conn:
+        rows = conn.execute(stmt).all()
+    return sorted((Claimed(*r) for r in rows), key=lambda c: c.id)
+
+
+def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict | None) -> None:
+    conn.execute(update(t).where(t.c.id == message_id).values(
+        status="processed", processed_at=now, lease_until=None, analysis=analysis, last_error=None))
+
+
+def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str, attempts: int,
+                  max_attempts: int) -> str:
+    """Puts a message back with a backoff, or marks it failed for good; never deletes it."""
+    if attempts >= max_attempts:
+        values = dict(status="failed", lease_until=None, last_error=error[:4000])
+    else:
+        backoff = timedelta(seconds=min(3600, 5 * 4 ** (attempts - 1)))
+        values = dict(status="received", lease_until=None, last_error=error[:4000],
+                      available_at=now + backoff)
+    with engine.begin() as conn:
+        conn.execute(update(t).where(t.c.id == message_id).values(**values))
+    return values["status"]
+
+
+def recent(engine: Engine, limit: int = 50) -> list[dict]:
+    cols = [t.c.id, t.c.received_at, t.c.status, t.c.mail_from, t.c.rcpt_tos, t.c.size, t.c.attempts,
+            t.c.message_id, t.c.last_error, t.c.analysis, t.c.raw]
+    with engine.connect() as conn:
+        rows = conn.execute(select(*cols).order_by(t.c.id.desc()).limit(limit)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def get(engine: Engine, message_id: int) -> dict | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(t).where(t.c.id == message_id)).mappings().first()
+    return dict(row) if row else None

@@ -1,0 +1,56 @@
+"""Baton's tables (SQLAlchemy Core). Alembic migrations in store/migrations mirror this file."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, BigInteger, Column, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text)
+from sqlalchemy.types import DateTime, TypeDecorator
+
+metadata = MetaData()
+
+# SQLite has no BIGINT autoincrement; PostgreSQL should not run out of ids.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python, naive UTC in the database (SQLite keeps no offset)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use store.clock")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+inbound_messages = Table(
+    "inbound_messages", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    # Same Message-ID and sender (or same bytes when there is no Message-ID) is one message.
+    Column("dedup_key", String(64), nullable=False, unique=True),
+    Column("message_id", Text),
+    Column("mail_from", Text, nullable=False),  # "" is the null reverse-path <>
+    Column("rcpt_tos", JSON, nullable=False),
+    Column("peer", String(255)),
+    Column("helo", String(255)),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("raw", LargeBinary),  # kept until the retention purge
+    # received -> processing -> processed | failed
+    Column("status", String(16), nullable=False, server_default="received"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("available_at", UTCDateTime, nullable=False),
+    Column("lease_until", UTCDateTime),
+    Column("last_error", Text),
+    Column("processed_at", UTCDateTime),
+    Column("analysis", JSON),
+)
+Index("ix_inbound_messages_claim", inbound_messages.c.status, inbound_messages.c.available_at)

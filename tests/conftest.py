@@ -1,0 +1,62 @@
+"""Shared fixtures: a migrated database on SQLite and (when BATON_TEST_POSTGRES_URL is set) PostgreSQL."""
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+from sqlalchemy import Engine, text
+
+from store import migrate
+from store.db import make_engine
+from store.schema import metadata
+
+POSTGRES_URL = os.environ.get("BATON_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A PostgreSQL database migrated once for the session; tests truncate what they used."""
+    if not POSTGRES_URL:
+        pytest.fail("BATON_TEST_POSTGRES_URL is not set")
+    _reset_postgres(POSTGRES_URL)
+    migrate.upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> str:
+    """A migrated, empty database: a fresh SQLite file, or the session's PostgreSQL truncated."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'baton.db'}"
+        migrate.upgrade(url)
+        return url
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        names = ", ".join(t.name for t in metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(db_url) -> Engine:
+    e = make_engine(db_url, sqlite_busy_timeout_ms=2000)
+    yield e
+    e.dispose()

@@ -1,0 +1,241 @@
+"""SMTP intake over a real socket: what is accepted is stored byte for byte before 250."""
+from __future__ import annotations
+
+import asyncio
+import smtplib
+
+import aiosmtplib
+import pytest
+from sqlalchemy import func, select, text
+
+from inbound import smtp
+from store.intake import IntakeWriter
+from store.schema import inbound_messages as t
+from tests.smtp_helpers import RawSMTP, make_message
+
+ASSISTANT = "intro@baton.example"
+
+
+@pytest.fixture
+async def listener(engine):
+    writer = IntakeWriter(engine).start()
+    policy = smtp.Policy("intro", frozenset({"baton.example"}), max_recipients=5)
+    handler = smtp.IntakeHandler(policy, writer.store, store_timeout=10)
+    server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example",
+                              max_bytes=200_000, timeout=30)
+    port = server.sockets[0].getsockname()[1]
+    yield "127.0.0.1", port
+    server.close()
+    await server.wait_closed()
+    await asyncio.to_thread(writer.stop)
+
+
+def rows(engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
+
+
+def deliver(host, port, raw: bytes, *, sender="dana@mail.example", rcpts=(ASSISTANT,)) -> tuple[int, str]:
+    with smtplib.SMTP(host, port, timeout=10) as s:
+        s.ehlo("client.mail.example")
+        assert s.mail(sender)[0] == 250
+        for r in rcpts:
+            code, resp = s.rcpt(r)
+            if code != 250:
+                return code, resp.decode()
+        code, resp = s.data(raw)
+        return code, resp.decode()
+
+
+async def test_accepted_message_is_stored_byte_for_byte_with_its_envelope(listener, engine):
+    raw = make_message(body="Caf\u00e9 \u2014 line one\n.leading dot survives\nend")
+    code, resp = await asyncio.to_thread(deliver, *listener, raw)
+    assert code == 250 and resp.startswith("2.0.0 queued as ")
+    (row,) = rows(engine)
+    assert resp == f"2.0.0 queued as {row['id']}"
+    assert row["raw"] == raw
+    assert row["mail_from"] == "dana@mail.example"
+    assert row["rcpt_tos"] == [ASSISTANT]
+    assert row["helo"] == "client.mail.example"
+    assert row["peer"] == "127.0.0.1"
+    assert row["status"] == "received" and row["message_id"] == "<m1@mail.example>"
+
+
+@pytest.mark.parametrize("rcpt", [
+    "someone@elsewhere.example",          # plain relay
+    "intro@elsewhere.example",            # our local part, not our domain
+    "intro%elsewhere.example@baton.example",  # the % hack
+    "jane@baton.example",                 # our domain, not the assistant
+    "intro+bad key@baton.example",
+])
+async def test_relay_attempts_are_refused_with_550(listener, engine, rcpt):
+    def attempt():
+        with smtplib.SMTP(*listener, timeout=10) as s:
+            s.ehlo()
+            s.mail("spammer@mail.example")
+            return s.rcpt(rcpt)
+    code, resp = await asyncio.to_thread(attempt)
+    assert (code, resp.decode()[:5]) == (550, "5.7.1")
+    assert rows(engine) == []
+
+
+async def test_source_route_is_refused(listener):
+    def attempt():
+        c = RawSMTP(*listener)
+        c.cmd("EHLO client.mail.example")
+        c.cmd("MAIL FROM:<dana@mail.example>")
+        try:
+            return c.cmd("RCPT TO:<@relay.example,@other.example:intro@baton.example>")
+        finally:
+            c.close()
+    assert (await asyncio.to_thread(attempt)).startswith("550 5.7.1")
+
+
+@pytest.mark.parametrize("rcpt", ["intro@baton.example", "INTRO@Baton.Example", "intro+k3y_-9@baton.example",
+                                  "postmaster@baton.example", "Postmaster@baton.example"])
+async def test_assistant_subaddresses_and_postmaster_are_accepted(listener, engine, rcpt):
+    code, _ = await asyncio.to_thread(deliver, *listener, make_message(message_id=f"<{rcpt}@x.example>"),
+                                      rcpts=(rcpt,))
+    assert code == 250
+    assert rows(engine)[0]["rcpt_tos"] == [rcpt]
+
+
+async def test_recipients_per_transaction_are_limited(listener):
+    def attempt():
+        with smtplib.SMTP(*listener, timeout=10) as s:
+            s.ehlo()
+            s.mail("dana@mail.example")
+            return [s.rcpt(f"intro+k{i}@baton.example")[0] for i in range(7)]
+    assert await asyncio.to_thread(attempt) == [250] * 5 + [452, 452]
+
+
+async def test_oversized_message_gets_552_and_nothing_is_stored(listener, engine):
+    raw = make_message(body=("x" * 998 + "\n") * 250)  # ~250 KB over a 200 KB limit
+    code, resp = await asyncio.to_thread(deliver, *listener, raw)
+    assert (code, resp[:5]) == (552, "5.3.4")
+    assert rows(engine) == []
+
+
+async def test_size_is_advertised_and_declared_oversize_refused_at_mail_from(listener):
+    def attempt():
+        with smtplib.SMTP(*listener, timeout=10) as s:
+            s.ehlo()
+            assert s.has_extn("size") and s.esmtp_features["size"] == "200000"
+            assert s.has_extn("smtputf8") and s.has_extn("8bitmime")
+            return s.mail("dana@mail.example", ["SIZE=999999"])
+    code, resp = await asyncio.to_thread(attempt)
+    assert (code, resp.decode()[:5]) == (552, "5.3.4")
+
+
+@pytest.mark.parametrize("smuggle", [b"\n.\r\n", b"\r\n.\r", b"\r.\r\n", b"\n.\n"])
+async def test_smtp_smuggling_neither_ends_data_early_nor_yields_a_second_message(listener, engine, smuggle):
+    """CVE-2024-27305: a bare-LF/CR end-of-data must not split one message into two."""
+    second = (b"MAIL FROM:<evil@mail.example>\r\nRCPT TO:<intro@baton.example>\r\nDATA\r\n"
+              b"From: evil@mail.example\r\nSubject: smuggled\r\n\r\nsmuggled body")
+    payload = make_message()[:-2] + smuggle + second + b"\r\n.\r\n"
+
+    def attempt():
+        c = RawSMTP(*listener)
+        c.cmd("EHLO client.mail.example")
+        assert c.cmd("MAIL FROM:<dana@mail.example>").startswith("250")
+        assert c.cmd(f"RCPT TO:<{ASSISTANT}>").startswith("250")
+        assert c.cmd("DATA").startswith("354")
+        c.send_raw(payload)
+        answer = c.reply()
+        after = c.cmd("NOOP")  # the session is still in step: nothing smuggled was run as a command
+        c.close()
+        return answer, after
+    answer, after = await asyncio.to_thread(attempt)
+    assert answer.startswith("550 5.6.0")
+    assert after.startswith("250")
+    assert rows(engine) == []
+
+
+async def test_bare_lf_inside_a_header_is_refused(listener, engine):
+    raw = b"From: dana@mail.example\r\nSubject: hi\nBcc: victim@elsewhere.example\r\n\r\nbody\r\n"
+    code, resp = await asyncio.to_thread(deliver, *listener, raw)
+    assert (code, resp[:5]) == (550, "5.6.0")
+    assert rows(engine) == []
+
+
+async def test_storage_failure_answers_451_and_the_retry_is_stored(listener, engine):
+    with engine.begin() as conn:  # a real failure: the table is not there
+        conn.execute(text("ALTER TABLE inbound_messages RENAME TO inbound_messages_away"))
+    raw = make_message()
+    code, resp = await asyncio.to_thread(deliver, *listener, raw)
+    assert (code, resp[:5]) == (451, "4.3.0")
+    assert "inbound_messages" not in resp and "Error" not in resp
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE inbound_messages_away RENAME TO inbound_messages"))
+    code, _ = await asyncio.to_thread(deliver, *listener, raw)
+    assert code == 250
+    assert [r["raw"] for r in rows(engine)] == [raw]
+
+
+async def test_handler_exception_answers_451_without_details(engine):
+    broken = smtp.Policy("intro", None, max_recipients=5)  # `in None` raises TypeError inside RCPT
+    handler = smtp.IntakeHandler(broken, IntakeWriter(engine).store)
+    server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example",
+                              max_bytes=1000, timeout=5)
+    port = server.sockets[0].getsockname()[1]
+
+    def attempt():
+        c = RawSMTP("127.0.0.1", port)
+        c.cmd("EHLO x.example")
+        c.cmd("MAIL FROM:<dana@mail.example>")
+        return c.cmd(f"RCPT TO:<{ASSISTANT}>")
+    answer = await asyncio.to_thread(attempt)
+    server.close()
+    assert answer.startswith("451 4.3.0")
+    assert "TypeError" not in answer and "NoneType" not in answer
+
+
+async def test_same_message_delivered_twice_is_stored_once(listener, engine):
+    raw = make_message(message_id="<dup@mail.example>")
+    first = await asyncio.to_thread(deliver, *listener, raw)
+    again = await asyncio.to_thread(deliver, *listener, raw.replace(b"Hi there.", b"Hi there!"))
+    assert first[0] == again[0] == 250
+    assert first[1] == again[1]  # the same id is reported
+    assert len(rows(engine)) == 1
+    other_sender = await asyncio.to_thread(deliver, *listener, raw, sender="mike@mail.example")
+    assert other_sender[0] == 250 and len(rows(engine)) == 2
+
+
+async def test_without_message_id_the_bytes_decide(listener, engine):
+    raw = make_message(message_id=None)
+    await asyncio.to_thread(deliver, *listener, raw)
+    await asyncio.to_thread(deliver, *listener, raw)
+    assert len(rows(engine)) == 1
+    await asyncio.to_thread(deliver, *listener, make_message(message_id=None, body="Other"))
+    assert len(rows(engine)) == 2
+
+
+async def test_long_lines_and_utf8_envelopes_are_accepted(listener, engine):
+    raw = make_message(body="y" * 5000)
+
+    def attempt():
+        with smtplib.SMTP(*listener, timeout=10) as s:
+            s.ehlo()
+            s.mail("d\u00e1na@m\u00e1il.example", ["SMTPUTF8"])
+            s.rcpt(ASSISTANT)
+            return s.data(raw)
+    code, _ = await asyncio.to_thread(attempt)
+    assert code == 250
+    assert rows(engine)[0]["mail_from"] == "d\u00e1na@m\u00e1il.example"
+
+
+async def test_two_hundred_concurrent_sessions_all_get_250(listener, engine):
+    host, port = listener
+
+    async def one(i: int) -> str:
+        raw = make_message(message_id=f"<c{i}@mail.example>", body=f"message {i}")
+        errors, response = await aiosmtplib.send(raw, sender="dana@mail.example", recipients=[ASSISTANT],
+                                                 hostname=host, port=port, timeout=60)
+        assert errors == {}
+        return response
+
+    answers = await asyncio.gather(*(one(i) for i in range(200)))
+    assert all(a.startswith("2.0.0 queued as ") for a in answers)
+    assert len(set(answers)) == 200
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t)).scalar() == 200
