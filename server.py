@@ -32,8 +32,12 @@ def cli() -> None:
 def serve() -> None:
     """Run the SMTP listener, the web pages and the worker in one process."""
     import service
+    from store import migrate as m
 
     s = _settings()
+    if not m.is_current(s.database_url):
+        click.echo("baton: the database schema is not up to date; run `python server.py migrate`", err=True)
+        sys.exit(2)
     settings_mod.secret_key(s)
     asyncio.run(service.serve(s))
 

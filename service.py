@@ -1,4 +1,4 @@
-"""Runs the SMTP listener, the web app and the worker in one asyncio loop, and stops them in order."""
+"""Runs the SMTP listener, the web app and the workers in one asyncio loop, and stops them in order."""
 from __future__ import annotations
 
 import asyncio
@@ -9,10 +9,13 @@ import signal
 import uvicorn
 
 from inbound import smtp
+from outbound.delivery import OutboxWorker
+from outbound.transport import from_url
 from settings import Settings
 from store.db import make_engine
 from store.intake import IntakeWriter
 from web.app import create_app
+from worker import loop as worker_loop
 from worker.messages import MessageWorker
 from worker.pipeline import Pipeline
 
@@ -32,7 +35,7 @@ class _Uvicorn(uvicorn.Server):
 
 
 async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True,
-                worker_on: bool = True, ready: asyncio.Event | None = None) -> None:
+                worker_on: bool = True) -> None:
     engine = make_engine(settings.database_url)
     writer = IntakeWriter(engine).start()
     stop = asyncio.Event()
@@ -40,36 +43,34 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    worker = MessageWorker(engine, Pipeline(engine, settings.assistant_address, settings.domain_list),
-                           lease_seconds=settings.worker_lease_seconds,
-                           max_attempts=settings.worker_max_attempts,
-                           poll_seconds=settings.worker_poll_seconds)
+    domain = settings.assistant_domain
+    sender = OutboxWorker(engine, from_url(settings.outbound),
+                          bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
+    messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, on_queued=sender.wake.set),
+                             lease_seconds=settings.worker_lease_seconds, max_attempts=settings.worker_max_attempts)
     handler = smtp.IntakeHandler(
         smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
-        writer.store, on_stored=worker.wake.set)
+        writer.store, on_stored=messages.wake.set)
     tasks: list[asyncio.Task] = []
-    listener = None
-    web = None
+    listener = web = None
     if smtp_on:
-        listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port,
-                                    hostname=settings.assistant_domain, max_bytes=settings.max_message_bytes,
-                                    timeout=settings.smtp_timeout_seconds)
-        log.info("SMTP listening on %s:%s for %s", settings.smtp_host, settings.smtp_port,
-                 settings.assistant_address)
+        listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port, hostname=domain,
+                                    max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds)
+        log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
     if web_on:
         web = _Uvicorn(uvicorn.Config(create_app(engine), host=settings.web_host, port=settings.web_port,
                                       log_level="warning", lifespan="off"))
         tasks.append(asyncio.create_task(web.serve()))
         log.info("web on %s", settings.public_url)
     if worker_on:
-        tasks.append(asyncio.create_task(worker.run(stop)))
-    if ready is not None:
-        ready.set()
+        for name, w in (("messages", messages), ("outbox", sender)):
+            tasks.append(asyncio.create_task(worker_loop.poll(
+                w.run_once, wake=w.wake, stop=stop, poll_seconds=settings.worker_poll_seconds, name=name)))
 
     await stop.wait()
     log.info("stopping: finishing transactions in flight")
     if listener is not None:
-        listener.close()  # no new connections; sessions already open may finish their DATA
+        listener.close()  # no new connections; sessions already in DATA may finish
         for _ in range(100):
             if handler.in_flight == 0:
                 break

@@ -1,0 +1,1 @@
+"""Delivery of Baton's mail: transports (Maildir, SMTP relay) and the outbox worker."""

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, and_, or_, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from store import leases
 from store.schema import inbound_messages as t
 
 # Only the header block is read at intake, and only so far: the full parse happens in the worker.
@@ -81,20 +82,10 @@ def insert(conn: Connection, msg: Received) -> Stored:
 
 
 def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Claimed]:
-    """Takes up to `limit` messages that are due, or whose worker's lease ran out.
-
-    On PostgreSQL, SKIP LOCKED lets several workers claim side by side; SQLite has one
-    writer at a time, so the single UPDATE is atomic there without it.
-    """
-    due = or_(and_(t.c.status == "received", t.c.available_at <= now),
-              and_(t.c.status == "processing", t.c.lease_until < now))
-    ids = select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
-    stmt = (update(t).where(t.c.id.in_(ids.scalar_subquery()))
-            .values(status="processing", attempts=t.c.attempts + 1, lease_until=now + lease)
-            .returning(t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts))
-    with engine.begin() as conn:
-        rows = conn.execute(stmt).all()
-    return sorted((Claimed(*r) for r in rows), key=lambda c: c.id)
+    """Takes up to `limit` received messages that are due, or whose worker's lease ran out."""
+    rows = leases.claim(engine, t, [t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts],
+                        pending="received", active="processing", now=now, lease=lease, limit=limit)
+    return [Claimed(*r) for r in rows]
 
 
 def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict | None) -> None:
@@ -108,9 +99,8 @@ def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str,
     if attempts >= max_attempts:
         values = dict(status="failed", lease_until=None, last_error=error[:4000])
     else:
-        backoff = timedelta(seconds=min(3600, 5 * 4 ** (attempts - 1)))
         values = dict(status="received", lease_until=None, last_error=error[:4000],
-                      available_at=now + backoff)
+                      available_at=now + leases.backoff(attempts))
     with engine.begin() as conn:
         conn.execute(update(t).where(t.c.id == message_id).values(**values))
     return values["status"]

@@ -54,3 +54,50 @@ inbound_messages = Table(
     Column("analysis", JSON),
 )
 Index("ix_inbound_messages_claim", inbound_messages.c.status, inbound_messages.c.available_at)
+
+# One intro per hand-off message; `key` is the random part of intro+KEY@ that ties replies to it.
+intros = Table(
+    "intros", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(32), nullable=False, unique=True),
+    Column("message_id", Id, nullable=False, unique=True),  # the inbound message it came from
+    Column("kind", String(32), nullable=False),
+    # draft -> requested -> connected -> followed_up -> closed; declined, expired, cancelled
+    Column("state", String(16), nullable=False, server_default="draft"),
+    Column("referrer_email", Text),
+    Column("pin_email", Text),
+    Column("contact_email", Text),
+    Column("draft", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Mail to send. Written in the same transaction as the record it belongs to (a transactional
+# outbox); `dedup_key` (intro or message, purpose, recipient) makes every email go out once.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedup_key", String(64), nullable=False, unique=True),
+    Column("intro_id", Id),
+    Column("purpose", String(32), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("bounce_key", String(32), nullable=False, unique=True),  # envelope sender intro+bounce-KEY@
+    Column("raw", LargeBinary, nullable=False),
+    # pending -> sending -> sent | failed | suppressed
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("available_at", UTCDateTime, nullable=False),
+    Column("lease_until", UTCDateTime),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+)
+Index("ix_outbox_claim", outbox.c.status, outbox.c.available_at)
+
+# Addresses Baton must not write to again (hard bounces, declines); kept hashed.
+suppressions = Table(
+    "suppressions", metadata,
+    Column("address_hash", String(64), primary_key=True),
+    Column("reason", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

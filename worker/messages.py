@@ -32,20 +32,6 @@ class MessageWorker:
         self.batch = batch
         self.wake = asyncio.Event()  # set by the SMTP listener after each commit
 
-    async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                done = await self.run_once()
-            except Exception as e:  # the database went away: wait and try again
-                log.error("worker claim failed: %s", type(e).__name__)
-                done = 0
-            if done == 0:
-                self.wake.clear()
-                waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())]
-                await asyncio.wait(waiters, timeout=self.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
-                for w in waiters:
-                    w.cancel()
-
     async def run_once(self) -> int:
         """Claims one batch and processes it; returns how many messages were claimed."""
         claimed = await asyncio.to_thread(messages.claim, self.engine, now=clock.now(), lease=self.lease,

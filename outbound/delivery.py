@@ -1,0 +1,60 @@
+"""The outbox worker: sends what is due, retries what may succeed later, records what failed.
+
+4xx answers and timeouts come back later with exponential backoff; a 5xx fails the row,
+records why, and suppresses the address so nothing more is sent there.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from outbound.transport import DeliveryError, Transport
+from store import outbox
+from store.clock import clock
+
+log = logging.getLogger("baton.outbound")
+
+
+class OutboxWorker:
+    def __init__(self, engine: Engine, transport: Transport, *, bounce_sender: "callable", max_attempts: int = 8,
+                 lease_seconds: int = 300, poll_seconds: float = 1.0) -> None:
+        self.engine = engine
+        self.transport = transport
+        self.bounce_sender = bounce_sender  # bounce_key -> envelope sender (intro+bounce-KEY@domain)
+        self.max_attempts = max_attempts
+        self.lease = timedelta(seconds=lease_seconds)
+        self.poll_seconds = poll_seconds
+        self.wake = asyncio.Event()
+
+    async def run_once(self) -> int:
+        rows = await asyncio.to_thread(outbox.claim, self.engine, now=clock.now(), lease=self.lease)
+        for row in rows:
+            await self._deliver(row)
+        return len(rows)
+
+    async def _deliver(self, row: outbox.Outgoing) -> None:
+        e = self.engine
+        if await asyncio.to_thread(outbox.is_suppressed, e, row.recipient):
+            await asyncio.to_thread(outbox.mark_failed, e, row.id, error="recipient suppressed", status="suppressed")
+            log.info("outbox id=%s suppressed", row.id)
+            return
+        try:
+            await self.transport.send(row.raw, sender=self.bounce_sender(row.bounce_key), recipient=row.recipient)
+        except DeliveryError as err:
+            if err.permanent:
+                await asyncio.to_thread(outbox.mark_failed, e, row.id, error=str(err))
+                await asyncio.to_thread(outbox.suppress, e, row.recipient, reason="hard_bounce", now=clock.now())
+                log.warning("outbox id=%s failed permanently: %s", row.id, str(err)[:80])
+            elif row.attempts >= self.max_attempts:
+                await asyncio.to_thread(outbox.mark_failed, e, row.id, error=f"gave up: {err}")
+                log.warning("outbox id=%s gave up after %d attempts", row.id, row.attempts)
+            else:
+                await asyncio.to_thread(outbox.mark_retry, e, row.id, now=clock.now(), attempts=row.attempts,
+                                        error=str(err))
+                log.info("outbox id=%s deferred (attempt %d)", row.id, row.attempts)
+            return
+        await asyncio.to_thread(outbox.mark_sent, e, row.id, now=clock.now())
+        log.info("outbox id=%s sent", row.id)

@@ -1,0 +1,85 @@
+"""The outbox (mail waiting to go out) and the suppression list that every send consults."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store import leases
+from store.schema import outbox as t
+from store.schema import suppressions
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    recipient: str
+    bounce_key: str
+    raw: bytes
+    attempts: int
+
+
+def address_hash(address: str) -> str:
+    return hashlib.sha256(address.strip().lower().encode("utf-8", "replace")).hexdigest()
+
+
+def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: bytes, now: datetime,
+            intro_id: int | None = None) -> int | None:
+    """Adds one email unless (scope, purpose, recipient) was already queued; returns the new row's id.
+
+    `scope` names what the mail belongs to ("intro:7", "message:12", "about:2026-11-26"); call
+    it in the transaction that writes that record.
+    """
+    key = hashlib.sha256(f"{scope}\0{purpose}\0{recipient.lower()}".encode()).hexdigest()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(t).values(
+        dedup_key=key, intro_id=intro_id, purpose=purpose, recipient=recipient,
+        bounce_key=secrets.token_hex(12), raw=raw, status="pending", available_at=now, created_at=now,
+    ).on_conflict_do_nothing(index_elements=["dedup_key"])
+    return conn.execute(stmt.returning(t.c.id)).scalar()
+
+
+def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Outgoing]:
+    rows = leases.claim(engine, t, [t.c.id, t.c.recipient, t.c.bounce_key, t.c.raw, t.c.attempts],
+                        pending="pending", active="sending", now=now, lease=lease, limit=limit)
+    return [Outgoing(*r) for r in rows]
+
+
+def mark_sent(engine: Engine, row_id: int, *, now: datetime) -> None:
+    _set(engine, row_id, status="sent", sent_at=now, lease_until=None, last_error=None)
+
+
+def mark_retry(engine: Engine, row_id: int, *, now: datetime, attempts: int, error: str) -> None:
+    _set(engine, row_id, status="pending", lease_until=None, last_error=error[:2000],
+         available_at=now + leases.backoff(attempts, base=30, cap=6 * 3600))
+
+
+def mark_failed(engine: Engine, row_id: int, *, error: str, status: str = "failed") -> None:
+    _set(engine, row_id, status=status, lease_until=None, last_error=error[:2000])
+
+
+def _set(engine: Engine, row_id: int, **values) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(t).where(t.c.id == row_id).values(**values))
+
+
+def suppress(engine: Engine, address: str, *, reason: str, now: datetime) -> None:
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    with engine.begin() as conn:
+        conn.execute(dialect.insert(suppressions).values(address_hash=address_hash(address), reason=reason,
+                                                         created_at=now).on_conflict_do_nothing())
+
+
+def is_suppressed(engine: Engine, address: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(suppressions.c.reason)
+                            .where(suppressions.c.address_hash == address_hash(address))).first() is not None
+
+
+def rows(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]

@@ -1,0 +1,155 @@
+"""Delivery through a real SMTP relay (an aiosmtpd sink on loopback) and into a Maildir."""
+from __future__ import annotations
+
+import asyncio
+import mailbox
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.smtp import SMTP
+
+from outbound.delivery import OutboxWorker
+from outbound.transport import MaildirTransport, SMTPTransport, from_url
+from store import outbox
+from store.clock import clock
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    yield
+    clock.offset = timedelta()
+
+
+class Relay:
+    """An SMTP relay that answers DATA from a script: '451', '550', or '250' (the default)."""
+
+    def __init__(self, answers: list[str] | None = None, rcpt_answer: str | None = None) -> None:
+        self.answers = list(answers or [])
+        self.rcpt_answer = rcpt_answer
+        self.received: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if self.rcpt_answer:
+            return self.rcpt_answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = self.answers.pop(0) if self.answers else "250 2.0.0 OK"
+        if answer.startswith("250"):
+            self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        if answer == "hang":
+            await asyncio.sleep(5)
+            return "250 late"
+        return answer
+
+
+async def start_relay(relay: Relay) -> tuple[asyncio.AbstractServer, int]:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(relay, decode_data=False, hostname="relay.example"),
+                                      "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+RAW = b"From: Baton <intro@baton.example>\r\nTo: dana@mail.example\r\nSubject: Intro?\r\n\r\nHello\r\n"
+
+
+def queue_one(engine, recipient="dana@mail.example", scope="intro:1") -> int | None:
+    with engine.begin() as conn:
+        return outbox.enqueue(conn, scope=scope, purpose="draft", recipient=recipient, raw=RAW, now=clock.now())
+
+
+def worker(engine, transport, **kw) -> OutboxWorker:
+    return OutboxWorker(engine, transport, bounce_sender=lambda k: f"intro+bounce-{k}@baton.example", **kw)
+
+
+def statuses(engine) -> list[tuple[str, int]]:
+    return [(r["status"], r["attempts"]) for r in outbox.rows(engine)]
+
+
+async def test_the_same_mail_is_queued_once(engine):
+    assert queue_one(engine) is not None
+    assert queue_one(engine) is None
+    assert queue_one(engine, recipient="DANA@mail.example") is None  # addresses compare case-blind
+    assert len(outbox.rows(engine)) == 1
+
+
+async def test_relay_delivers_one_recipient_with_the_bounce_sender(engine):
+    relay = Relay()
+    server, port = await start_relay(relay)
+    queue_one(engine)
+    assert await worker(engine, SMTPTransport("127.0.0.1", port, start_tls=False)).run_once() == 1
+    server.close()
+    (row,) = outbox.rows(engine)
+    assert row["status"] == "sent"
+    (mail_from, rcpts, data), = relay.received
+    assert mail_from == f"intro+bounce-{row['bounce_key']}@baton.example"
+    assert rcpts == ["dana@mail.example"] and data == RAW
+
+
+async def test_a_451_is_retried_with_backoff_and_then_delivered(engine):
+    relay = Relay(["451 4.3.0 try later"])
+    server, port = await start_relay(relay)
+    queue_one(engine)
+    w = worker(engine, SMTPTransport("127.0.0.1", port, start_tls=False))
+    await w.run_once()
+    assert statuses(engine) == [("pending", 1)]
+    assert await w.run_once() == 0  # not due yet
+    clock.advance(timedelta(minutes=5))
+    await w.run_once()
+    server.close()
+    assert statuses(engine) == [("sent", 2)]
+    assert len(relay.received) == 1
+
+
+async def test_a_550_fails_the_row_and_suppresses_the_address(engine):
+    server, port = await start_relay(Relay(["550 5.1.1 no such user"]))
+    queue_one(engine)
+    w = worker(engine, SMTPTransport("127.0.0.1", port, start_tls=False))
+    await w.run_once()
+    (row,) = outbox.rows(engine)
+    assert row["status"] == "failed" and row["last_error"].startswith("550")
+    assert outbox.is_suppressed(engine, "Dana@Mail.example")
+    queue_one(engine, scope="intro:2")  # anything later to that address is recorded, not sent
+    await w.run_once()
+    server.close()
+    assert statuses(engine)[1][0] == "suppressed"
+
+
+async def test_an_individually_refused_recipient_is_noticed(engine):
+    server, port = await start_relay(Relay(rcpt_answer="550 5.7.1 refused"))
+    queue_one(engine)
+    await worker(engine, SMTPTransport("127.0.0.1", port, start_tls=False)).run_once()
+    server.close()
+    assert outbox.rows(engine)[0]["status"] == "failed"
+
+
+async def test_a_relay_that_hangs_or_is_down_is_retried(engine):
+    server, port = await start_relay(Relay(["hang"]))
+    queue_one(engine)
+    await worker(engine, SMTPTransport("127.0.0.1", port, start_tls=False, timeout=0.5)).run_once()
+    server.close()
+    await server.wait_closed()
+    assert statuses(engine) == [("pending", 1)]
+    clock.advance(timedelta(hours=1))
+    await worker(engine, SMTPTransport("127.0.0.1", port, start_tls=False, timeout=0.5)).run_once()
+    assert statuses(engine) == [("pending", 2)]  # connection refused: still temporary
+
+
+async def test_maildir_receives_the_exact_bytes(engine, tmp_path):
+    queue_one(engine)
+    await worker(engine, MaildirTransport(tmp_path / "outbox")).run_once()
+    (path,) = list((tmp_path / "outbox" / "new").iterdir())
+    data = path.read_bytes()
+    assert data.endswith(RAW)  # the exact bytes, after the delivery headers
+    assert b"Delivered-To: dana@mail.example\r\n" in data[: -len(RAW)]
+    assert len(mailbox.Maildir(str(tmp_path / "outbox"), create=False)) == 1
+    assert statuses(engine) == [("sent", 1)]
+
+
+def test_transport_urls():
+    t = from_url("smtp://user%40x:p%3Ass@relay.example:2525?starttls=true")
+    assert (t.host, t.port, t.username, t.password, t.start_tls, t.use_tls) == \
+        ("relay.example", 2525, "user@x", "p:ss", True, False)
+    assert from_url("smtps://relay.example").port == 465 and from_url("smtps://relay.example").use_tls
+    assert isinstance(from_url("maildir:/tmp/x-baton-test"), MaildirTransport)

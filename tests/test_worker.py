@@ -1,0 +1,110 @@
+"""The worker claims messages, retries failures with backoff, and never loses or deletes one."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from store import messages
+from store.clock import clock
+from store.messages import Received
+from store.schema import inbound_messages as t
+from tests.smtp_helpers import make_message
+from worker.messages import MessageWorker
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    yield
+    clock.offset = timedelta()
+
+
+def put(engine, n: int) -> list[int]:
+    with engine.begin() as conn:
+        return [messages.insert(conn, Received(make_message(message_id=f"<w{i}@mail.example>"), "dana@mail.example",
+                                               ["intro@baton.example"], "127.0.0.1", "x", clock.now())).id
+                for i in range(n)]
+
+
+def status(engine) -> dict[int, tuple[str, int, str | None]]:
+    with engine.connect() as conn:
+        return {r.id: (r.status, r.attempts, r.last_error)
+                for r in conn.execute(select(t.c.id, t.c.status, t.c.attempts, t.c.last_error))}
+
+
+async def test_processed_messages_keep_their_result(engine):
+    ids = put(engine, 3)
+
+    def process(msg):
+        with engine.begin() as conn:
+            messages.finish(conn, msg.id, now=clock.now(), analysis={"size": len(msg.raw)})
+
+    worker = MessageWorker(engine, process, max_attempts=3)
+    assert await worker.run_once() == 3
+    assert await worker.run_once() == 0
+    assert {i: s[0] for i, s in status(engine).items()} == dict.fromkeys(ids, "processed")
+    assert messages.get(engine, ids[0])["analysis"]["size"] > 100
+
+
+async def test_failures_are_retried_with_backoff_then_failed_and_kept(engine):
+    (mid,) = put(engine, 1)
+
+    def process(msg):
+        raise ValueError("boom")
+
+    worker = MessageWorker(engine, process, max_attempts=3)
+    assert await worker.run_once() == 1
+    assert status(engine)[mid] == ("received", 1, "ValueError: boom")
+    assert await worker.run_once() == 0  # backing off
+    for attempt in (2, 3):
+        clock.advance(timedelta(hours=2))
+        assert await worker.run_once() == 1
+    assert status(engine)[mid] == ("failed", 3, "ValueError: boom")
+    clock.advance(timedelta(days=1))
+    assert await worker.run_once() == 0
+    assert messages.get(engine, mid)["raw"]  # never deleted
+
+
+async def test_a_dead_workers_lease_expires_and_the_message_is_claimed_again(engine):
+    (mid,) = put(engine, 1)
+    first = messages.claim(engine, now=clock.now(), lease=timedelta(minutes=5))
+    assert [c.id for c in first] == [mid]
+    assert messages.claim(engine, now=clock.now(), lease=timedelta(minutes=5)) == []  # leased
+    clock.advance(timedelta(minutes=6))
+    again = messages.claim(engine, now=clock.now(), lease=timedelta(minutes=5))
+    assert [(c.id, c.attempts) for c in again] == [(mid, 2)]
+
+
+async def test_a_message_whose_workers_keep_dying_ends_failed(engine):
+    (mid,) = put(engine, 1)
+    for _ in range(3):
+        messages.claim(engine, now=clock.now(), lease=timedelta(minutes=5))
+        clock.advance(timedelta(minutes=6))
+    worker = MessageWorker(engine, lambda m: None, max_attempts=3)
+    assert await worker.run_once() == 1
+    assert status(engine)[mid][0] == "failed"
+
+
+def test_concurrent_claims_on_postgres_never_overlap(postgres_url):
+    from store.db import make_engine
+    engine = make_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(t.delete())
+    put(engine, 300)
+    got: list[list[int]] = [[] for _ in range(4)]
+
+    def claimer(i: int) -> None:
+        while batch := messages.claim(engine, now=clock.now(), lease=timedelta(minutes=5), limit=7):
+            got[i].extend(c.id for c in batch)
+
+    threads = [threading.Thread(target=claimer, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    everything = [i for g in got for i in g]
+    assert len(everything) == len(set(everything)) == 300
+    assert sum(1 for g in got if g) > 1  # they really ran side by side
+    engine.dispose()
