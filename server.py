@@ -20,6 +20,8 @@ def _settings() -> settings_mod.Settings:
         sys.exit(2)
     logging.basicConfig(level=s.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # aiosmtpd logs every envelope address at INFO: people's addresses do not belong in logs.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     return s
 
 

@@ -1,0 +1,21 @@
+"""What Baton does with an analysed message: one named outcome, decided in one place."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Outcome(Enum):
+    AUTO_GENERATED = "auto_generated"      # bounce, auto-reply, list, our own mail: never answered
+    NO_REPLY_ADDRESS = "no_reply_address"  # nobody to answer without guessing an address
+    HANDOFF = "handoff"                    # start an intro and send the draft to the referrer
+    NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
+
+
+def decide(analysis: dict) -> Outcome:
+    if analysis.get("auto_generated"):
+        return Outcome.AUTO_GENERATED
+    if not analysis.get("reply_to"):
+        return Outcome.NO_REPLY_ADDRESS
+    if analysis.get("kind") in ("said_to_contact", "direct_intro", "intro_request"):
+        return Outcome.HANDOFF
+    return Outcome.NOT_A_HANDOFF
