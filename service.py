@@ -34,14 +34,15 @@ class _Uvicorn(uvicorn.Server):
         pass
 
 
-async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True,
-                worker_on: bool = True) -> None:
+async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True, worker_on: bool = True,
+                stop: asyncio.Event | None = None) -> None:
+    """Runs until SIGTERM/SIGINT, or until `stop` is set when the caller (a test) passes one."""
     engine = make_engine(settings.database_url)
     writer = IntakeWriter(engine).start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
 
     domain = settings.assistant_domain
     sender = OutboxWorker(engine, from_url(settings.outbound),

@@ -1,0 +1,178 @@
+"""A hand-off in over SMTP, a reply out: the whole service in-process on real sockets."""
+from __future__ import annotations
+
+import asyncio
+import email
+import mailbox
+import time
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import aiosmtplib
+import pytest
+
+import service
+import settings as settings_mod
+from outbound.sendfile import to_crlf
+from store import outbox
+from store.clock import clock
+from store.db import make_engine
+from tests.conftest import free_port
+from tests.test_outbound import Relay, start_relay
+
+HANDOFFS = settings_mod.load().fixtures_dir / "handoffs"
+ASSISTANT = "intro@baton.example"
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    yield
+    clock.offset = timedelta()
+
+
+@pytest.fixture
+def make_settings(db_url, tmp_path):
+    def make(**kw) -> settings_mod.Settings:
+        return settings_mod.load(**{
+            "assistant_address": ASSISTANT, "database_url": db_url, "smtp_port": free_port(),
+            "web_port": free_port(), "var_dir": tmp_path / "var", "outbound": f"maildir:{tmp_path / 'outbox'}",
+            "worker_poll_seconds": 0.1, **kw})
+    return make
+
+
+class Running:
+    def __init__(self, s: settings_mod.Settings) -> None:
+        self.settings = s
+        self.stop = asyncio.Event()
+        self.task: asyncio.Task | None = None
+
+    async def __aenter__(self) -> "Running":
+        self.task = asyncio.create_task(service.serve(self.settings, web_on=False, stop=self.stop))
+        for _ in range(200):
+            try:
+                _, w = await asyncio.open_connection("127.0.0.1", self.settings.smtp_port)
+                w.close()
+                return self
+            except OSError:
+                await asyncio.sleep(0.02)
+        raise AssertionError("the listener did not start")
+
+    async def __aexit__(self, *exc) -> None:
+        self.stop.set()
+        await asyncio.wait_for(self.task, 20)
+
+    async def send(self, path: Path, sender: str | None = None) -> str:
+        raw = to_crlf(path.read_bytes())
+        sender = sender or email.message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec
+        errors, answer = await aiosmtplib.send(raw, sender=sender, recipients=[ASSISTANT], hostname="127.0.0.1",
+                                               port=self.settings.smtp_port)
+        assert errors == {}
+        return answer
+
+
+def maildir(s: settings_mod.Settings) -> list[email.message.EmailMessage]:
+    path = Path(s.outbound[len("maildir:"):])
+    if not (path / "new").exists():
+        return []
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted((path / "new").iterdir())]
+
+
+async def wait_for(predicate, timeout: float = 5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        await asyncio.sleep(0.02)
+    return predicate()
+
+
+async def test_a_handoff_gets_exactly_one_reply_in_the_maildir_within_2s(make_settings):
+    s = make_settings()
+    original = email.message_from_bytes((HANDOFFS / "intro-request-complete.eml").read_bytes(), policy=policy.default)
+    async with Running(s) as baton:
+        started = time.monotonic()
+        await baton.send(HANDOFFS / "intro-request-complete.eml")
+        replies = await wait_for(lambda: maildir(s), timeout=2.0)
+        elapsed = time.monotonic() - started
+        assert len(replies) == 1, f"no reply within 2 s ({elapsed:.2f}s)"
+        await baton.send(HANDOFFS / "intro-request-complete.eml")  # the same message again
+        await asyncio.sleep(0.5)
+    (reply,) = maildir(s)
+    assert reply["To"].addresses[0].addr_spec == "diane@wu.example"  # the referrer
+    assert reply["In-Reply-To"] == original["Message-ID"]
+    assert reply["Subject"] == "Re: " + original["Subject"]
+    assert reply["Auto-Submitted"] == "auto-replied"
+    assert reply["Reply-To"].addresses[0].addr_spec.startswith("intro+")
+
+
+async def test_auto_replies_get_no_reply(make_settings):
+    s = make_settings()
+    async with Running(s) as baton:
+        for name in ("auto-reply-vacation.eml", "auto-reply-precedence-bulk.eml"):
+            await baton.send(HANDOFFS / name)
+        engine = make_engine(s.database_url)
+        from store import messages
+        assert await wait_for(lambda: all(r["status"] == "processed" for r in messages.recent(engine))
+                              and len(messages.recent(engine)) == 2)
+    assert maildir(s) == []
+    assert outbox.rows(engine) == []
+
+
+async def test_baton_never_answers_its_own_reply(make_settings, tmp_path):
+    s = make_settings()
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "direct-intro-meet.eml")
+        (reply,) = await wait_for(lambda: maildir(s))
+        own = tmp_path / "own.eml"
+        own.write_bytes(reply.as_bytes(policy=policy.SMTP))
+        await baton.send(own, sender=ASSISTANT)
+        await asyncio.sleep(0.6)
+    assert len(maildir(s)) == 1
+
+
+async def test_through_a_relay_451_then_250_delivers_on_retry(make_settings):
+    relay = Relay(["451 4.3.0 greylisted"])
+    server, port = await start_relay(relay)
+    s = make_settings(outbound=f"smtp://127.0.0.1:{port}?starttls=false")
+    engine = make_engine(s.database_url)
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "direct-intro-meet.eml")
+        assert await wait_for(lambda: [r["status"] for r in outbox.rows(engine)] == ["pending"]
+                              and outbox.rows(engine)[0]["attempts"] == 1)
+        assert relay.received == []
+        clock.advance(timedelta(minutes=10))  # past the backoff
+        assert await wait_for(lambda: len(relay.received) == 1)
+    server.close()
+    (mail_from, rcpts, data), = relay.received
+    assert rcpts == ["paula@reyes.example"] and mail_from.startswith("intro+bounce-")
+    assert [r["status"] for r in outbox.rows(engine)] == ["sent"]
+
+
+async def test_through_a_relay_550_marks_it_failed(make_settings):
+    server, port = await start_relay(Relay(["550 5.1.1 unknown user"]))
+    s = make_settings(outbound=f"smtp://127.0.0.1:{port}?starttls=false")
+    engine = make_engine(s.database_url)
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "direct-intro-meet.eml")
+        assert await wait_for(lambda: [r["status"] for r in outbox.rows(engine)] == ["failed"])
+    server.close()
+    assert outbox.rows(engine)[0]["last_error"].startswith("550 5.1.1")
+    assert outbox.is_suppressed(engine, "paula@reyes.example")
+
+
+async def test_not_a_handoff_gets_one_note_per_sender_per_day(make_settings, tmp_path):
+    s = make_settings()
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "none-thanks.eml")
+        second = tmp_path / "second.eml"
+        second.write_bytes((HANDOFFS / "none-thanks.eml").read_bytes().replace(b"Message-ID: <", b"Message-ID: <2"))
+        await baton.send(second)
+        assert await wait_for(lambda: len(maildir(s)) == 1)
+        await asyncio.sleep(0.5)
+        assert len(maildir(s)) == 1
+        clock.advance(timedelta(days=1))
+        third = tmp_path / "third.eml"
+        third.write_bytes((HANDOFFS / "none-thanks.eml").read_bytes().replace(b"Message-ID: <", b"Message-ID: <3"))
+        await baton.send(third)
+        assert await wait_for(lambda: len(maildir(s)) == 2)
