@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: int = 120
     outbound: str = "maildir:var/outbox"
     secret_key: str = ""
+    dkim_selector: str = ""
+    dkim_key_file: Path | None = None
     worker_poll_seconds: float = 1.0
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5
@@ -87,11 +89,20 @@ class Settings(BaseSettings):
             return v
         raise ValueError("must be maildir:PATH or smtp://user:pass@host:587?starttls=true")
 
+    @field_validator("dkim_key_file")
+    @classmethod
+    def _key_file(cls, v: Path | None) -> Path | None:
+        if v is not None and not v.is_file():
+            raise ValueError(f"no such file: {v}")
+        return v
+
     @model_validator(mode="after")
     def _public_url(self) -> "Settings":
         if not self.public_url:
             self.public_url = f"http://{self.web_host}:{self.web_port}"
         self.public_url = self.public_url.rstrip("/")
+        if bool(self.dkim_selector) != bool(self.dkim_key_file):
+            raise ValueError("BATON_DKIM_SELECTOR and BATON_DKIM_KEY_FILE go together")
         return self
 
     @property

@@ -176,3 +176,17 @@ async def test_not_a_handoff_gets_one_note_per_sender_per_day(make_settings, tmp
         third.write_bytes((HANDOFFS / "none-thanks.eml").read_bytes().replace(b"Message-ID: <", b"Message-ID: <3"))
         await baton.send(third)
         assert await wait_for(lambda: len(maildir(s)) == 2)
+
+
+async def test_with_dkim_configured_the_reply_verifies(make_settings, tmp_path):
+    import dkim
+
+    from tests.test_dkim import keypair
+    private, record = keypair(tmp_path)
+    (tmp_path / "dkim.pem").write_bytes(private)
+    s = make_settings(dkim_selector="baton", dkim_key_file=tmp_path / "dkim.pem")
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "direct-intro-meet.eml")
+        assert await wait_for(lambda: maildir(s))
+    (path,) = list((Path(s.outbound[len("maildir:"):]) / "new").iterdir())
+    assert dkim.verify(path.read_bytes(), dnsfunc=lambda name, timeout=5: record)

@@ -19,6 +19,7 @@ from composer.draft import AboutNote, IntroDraft, build_draft
 from composer.render import render_about, render_reply
 from inbound.analysis import analyze_bytes
 from inbound.thread_ids import references_of
+from outbound.dkim_sign import Signer
 from store import intros, messages, outbox
 from store.clock import clock
 from store.messages import Claimed
@@ -34,10 +35,15 @@ class Pipeline:
     assistant_name: str
     domains: list[str]
     on_queued: Callable[[], None] = lambda: None
+    sign: Callable[[bytes], bytes] | None = None  # DKIM, when configured
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, on_queued: Callable[[], None] = lambda: None) -> "Pipeline":
-        return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, on_queued)
+        signer = None
+        if settings.dkim_selector:
+            signer = Signer.from_files(settings.dkim_selector, settings.assistant_domain, settings.dkim_key_file).sign
+        return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, on_queued,
+                   signer)
 
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
@@ -79,6 +85,8 @@ class Pipeline:
 
     def _queue(self, conn: Connection, scope: str, purpose: str, recipient: str, mail, intro_id: int | None) -> bool:
         raw = mail.as_bytes(policy=policy.SMTP)
+        if self.sign is not None:  # the outbox keeps, and the transport sends, exactly the signed bytes
+            raw = self.sign(raw)
         return outbox.enqueue(conn, scope=scope, purpose=purpose, recipient=recipient, raw=raw,
                               now=clock.now(), intro_id=intro_id) is not None
 
