@@ -1,0 +1,259 @@
+"""Optional LLM help: better extraction and warmer blurb wording, never a new recipient.
+
+Off unless an API key is configured. Only the newest part of the message is sent (the caller
+passes it: no quoted history, no attachments). Every answer is JSON checked against a
+schema, then merged under rules that the model cannot bend:
+- an email address absent from the Analysis is dropped, and no role's address is replaced;
+- a fact the rules flagged as missing stays a [[blank]] (see `composer.draft.allowed_facts`);
+- the blurb keeps every [[blank]], its length limit, and adds no address or link.
+Any failure (timeout, HTTP error, malformed or mismatching JSON) logs one warning line and
+the rules' draft goes out unchanged: `improve` never raises.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+import openai
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from composer.draft import AboutNote, Facts, IntroDraft, build_draft
+from composer.text import BLANK, EMAIL, URL, clean, clean_email, words
+from composer.wording import BLURB_MAX_WORDS, Blurb
+
+log = logging.getLogger("baton.composer.llm")
+
+MAX_INPUT_CHARS = 6000   # the newest part of a hand-off is short; more is quoted noise
+MAX_FIELD_CHARS = 300
+ROLES = ("referrer", "pin", "contact")
+FACT_FIELDS = ("relationship", "goal", "targets", "ask", "why_contact", "timeline",
+               "requirements", "resume_url")
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    api_key: str
+    model: str
+    base_url: str | None = None
+    timeout: float = 30.0
+    max_retries: int = 0  # the SDK retries timeouts too; one slow server must not cost minutes
+
+
+def config_from(api_key: str | None, base_url: str | None, model: str | None,
+                timeout: float = 30.0) -> LLMConfig | None:
+    """The LLM settings, or None (LLM off) when no key or model is set."""
+    if not api_key or not model:
+        return None
+    return LLMConfig(api_key=api_key, model=model, base_url=base_url or None, timeout=timeout)
+
+
+class Extraction(BaseModel):
+    """What the model may tell us about the hand-off; every field may be null."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    referrer_name: str | None = Field(max_length=200)
+    pin_name: str | None = Field(max_length=200)
+    contact_name: str | None = Field(max_length=200)
+    referrer_email: str | None = Field(max_length=254)
+    pin_email: str | None = Field(max_length=254)
+    contact_email: str | None = Field(max_length=254)
+    relationship: str | None = Field(max_length=MAX_FIELD_CHARS)
+    goal: str | None = Field(max_length=MAX_FIELD_CHARS)
+    targets: str | None = Field(max_length=MAX_FIELD_CHARS)
+    ask: str | None = Field(max_length=MAX_FIELD_CHARS)
+    why_contact: str | None = Field(max_length=MAX_FIELD_CHARS)
+    timeline: str | None = Field(max_length=MAX_FIELD_CHARS)
+    requirements: str | None = Field(max_length=MAX_FIELD_CHARS)
+    resume_url: str | None = Field(max_length=500)
+
+
+class Wording(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    body: str = Field(max_length=2000)
+
+
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    # Strict structured output wants every property required and nullable ones typed as such.
+    props = {}
+    for name, field in model.model_fields.items():
+        nullable = field.annotation != str
+        props[name] = {"type": ["string", "null"] if nullable else "string"}
+    return {"type": "object", "properties": props, "required": list(props),
+            "additionalProperties": False}
+
+
+EXTRACTION_SCHEMA = _schema(Extraction)
+WORDING_SCHEMA = _schema(Wording)
+
+EXTRACT_PROMPT = """You read one email about a networking hand-off: a referrer passes a person \
+in need (the PIN) to a contact who might help. Answer with one JSON object matching this schema, \
+and nothing else: {schema}
+Use null whenever the email does not say. Copy email addresses and links exactly as they appear \
+in the email; never invent one. Write the other fields as short phrases:
+- relationship: how the referrer knows the PIN ("my old teammate at Acme")
+- goal: the PIN's direction ("a staff security engineering role")
+- targets: roles or companies named
+- ask: one concrete request completing "would you be open to helping them with one thing: ..."
+- why_contact: why this contact can help
+- timeline, requirements (salary, location, remote), resume_url"""
+
+WORDING_PROMPT = """Rewrite this request to a busy professional so it reads warm, plain and \
+natural, in the referrer's voice. Answer with one JSON object {{"body": "..."}} matching this \
+schema, and nothing else: {schema}
+Rules: at most {max_words} words; keep every [[...]] placeholder exactly as written; keep the \
+greeting, the one concrete ask, how the referrer knows the person, why this contact, the resume \
+line, the easy way to say no, and the signature; add no facts, names, email addresses or links \
+that are not in the draft."""
+
+
+def improve(analysis: dict, new_text: str,
+            config: LLMConfig | None) -> tuple[IntroDraft | AboutNote | None, bool]:
+    """The draft for `analysis`, improved by the LLM when configured; (draft, used_llm)."""
+    draft = build_draft(analysis)
+    if config is None or not isinstance(draft, IntroDraft):
+        return draft, False
+    msg_id = clean(analysis.get("message_id"), 120) or "-"
+    try:
+        client = openai.OpenAI(api_key=config.api_key, base_url=config.base_url,
+                               timeout=config.timeout, max_retries=config.max_retries)
+    except Exception as e:  # a bad base_url must not stop the reply
+        log.warning("llm off for %s: %s", msg_id, type(e).__name__)
+        return draft, False
+
+    used = False
+    try:
+        raw = _ask(client, config, EXTRACT_PROMPT.format(schema=json.dumps(EXTRACTION_SCHEMA)),
+                   _extraction_input(analysis, new_text), "extraction", EXTRACTION_SCHEMA)
+        extraction = Extraction.model_validate(raw)
+        merged, facts = merge(analysis, extraction, new_text)
+        better = build_draft(merged, facts)
+        if isinstance(better, IntroDraft):
+            draft, used = better, True
+    except _Unreachable as e:
+        log.warning("llm extraction failed for %s: %s", msg_id, e)
+        return draft, False  # a server that timed out once gets no second 30 s
+    except Exception as e:
+        log.warning("llm extraction failed for %s: %s", msg_id, _why(e))
+
+    if draft.blurb is None:
+        return draft, used
+    try:
+        prompt = WORDING_PROMPT.format(schema=json.dumps(WORDING_SCHEMA), max_words=BLURB_MAX_WORDS)
+        raw = _ask(client, config, prompt, draft.blurb.body, "wording", WORDING_SCHEMA)
+        body = checked_blurb(Wording.model_validate(raw).body, draft.blurb)
+        if body is None:
+            log.warning("llm wording rejected for %s: failed the checks", msg_id)
+        else:
+            draft, used = replace(draft, blurb=replace(draft.blurb, body=body)), True
+    except Exception as e:
+        log.warning("llm wording failed for %s: %s", msg_id, _why(e))
+    return draft, used
+
+
+def merge(analysis: dict, x: Extraction, new_text: str) -> tuple[dict, Facts]:
+    """The Analysis with names (and only already-known addresses) filled in, plus the facts."""
+    known = known_addresses(analysis)
+    flags = {f.get("code") for f in analysis.get("flags") or [] if isinstance(f, dict)}
+    merged = dict(analysis)
+    taken = {(analysis.get(r) or {}).get("email", "").lower() for r in ROLES
+             if isinstance(analysis.get(r), dict) and analysis[r].get("email")}
+    for role in ROLES:
+        person = dict(analysis.get(role) or {"name": None, "email": None})
+        name = _name(getattr(x, f"{role}_name"))
+        if name and not clean(person.get("name")) and not (role == "referrer"
+                                                           and "unknown_referrer" in flags):
+            person["name"] = name
+        email = clean_email(getattr(x, f"{role}_email"))
+        # Never a new address, and never one already playing another role.
+        if email and not person.get("email") and email.lower() in known \
+                and email.lower() not in taken:
+            person["email"] = email
+            taken.add(email.lower())
+        if person.get("name") or person.get("email"):
+            merged[role] = person
+    facts = {f: _fact(getattr(x, f), known) for f in FACT_FIELDS if f != "resume_url"}
+    url = (x.resume_url or "").strip()
+    # A link is kept only when the message itself contains it, character for character.
+    facts["resume_url"] = url if url and URL.fullmatch(url) and url in new_text else None
+    return merged, Facts(**facts)
+
+
+def checked_blurb(body: str, rules: Blurb) -> str | None:
+    """The model's blurb if it keeps the rules' promises, else None."""
+    body = body.replace("\r\n", "\n").strip()
+    if "\r" in body or clean(body.replace("\n", " "), 5000) != " ".join(body.split()):
+        return None  # control characters
+    if not 20 <= words(body) <= BLURB_MAX_WORDS:
+        return None
+    if sorted(set(BLANK.findall(body))) != sorted(set(BLANK.findall(rules.body))):
+        return None
+    if not set(EMAIL.findall(body)) <= set(EMAIL.findall(rules.body)):
+        return None
+    if not set(URL.findall(body)) <= set(URL.findall(rules.body)):
+        return None
+    return body
+
+
+def known_addresses(analysis: dict) -> set[str]:
+    """Every address the analysis found in the message, lower-cased."""
+    found = {analysis.get("reply_to")}
+    found |= {p.get("email") for p in analysis.get("participants") or [] if isinstance(p, dict)}
+    found |= {analysis[r].get("email") for r in ROLES if isinstance(analysis.get(r), dict)}
+    return {e.lower() for e in found if isinstance(e, str) and clean_email(e)}
+
+
+class _Unreachable(Exception):
+    """The server timed out or could not be reached: don't try it again for this message."""
+
+
+def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name: str,
+         schema: dict[str, Any]) -> Any:
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    formats = [{"type": "json_schema", "json_schema": {"name": name, "schema": schema,
+                                                       "strict": True}},
+               {"type": "json_object"}]
+    for i, fmt in enumerate(formats):
+        try:
+            completion = client.chat.completions.create(
+                model=config.model, messages=messages, response_format=fmt, temperature=0)
+        except (openai.BadRequestError, openai.UnprocessableEntityError):
+            if i + 1 < len(formats):
+                continue  # compatible servers differ in json_schema support
+            raise
+        except (openai.APITimeoutError, openai.APIConnectionError) as e:
+            raise _Unreachable(type(e).__name__) from e
+        content = completion.choices[0].message.content
+        if not content:
+            raise ValueError("empty answer")
+        return json.loads(content)
+    raise AssertionError("unreachable")
+
+
+def _extraction_input(analysis: dict, new_text: str) -> str:
+    people = {r: {"name": (analysis.get(r) or {}).get("name"),
+                  "email": (analysis.get(r) or {}).get("email")} for r in ROLES}
+    return json.dumps({"known_people": people, "subject": analysis.get("subject"),
+                       "email": new_text[:MAX_INPUT_CHARS]}, ensure_ascii=False)
+
+
+def _name(value: str | None) -> str | None:
+    name = clean(value, 80)
+    if not name or "@" in name or URL.search(name) or BLANK.search(name):
+        return None
+    return name
+
+
+def _fact(value: str | None, known: set[str]) -> str | None:
+    text = clean(value, MAX_FIELD_CHARS)
+    if not text or URL.search(text) or BLANK.search(text) or "[[" in text:
+        return None
+    if any(e.lower() not in known for e in EMAIL.findall(text)):
+        return None
+    return text
+
+
+def _why(e: Exception) -> str:
+    # One line, no bodies or addresses: the exception's type, and the HTTP status if any.
+    status = getattr(e, "status_code", None)
+    return f"{type(e).__name__}{f' {status}' if status else ''}"

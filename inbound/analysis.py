@@ -1,0 +1,110 @@
+"""The Analysis of one message (DESIGN "The analysis contract"): parse, forwards, machine check,
+hand-off, people, flags. Pure: bytes in, a JSON-ready dict out; never raises."""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Callable
+
+from inbound import autoreply, flags as flags_mod, forwards, handoff, participants
+from inbound.addresses import Person
+from inbound.parse import ParsedMail, parse_bytes
+
+log = logging.getLogger("baton.inbound.analysis")
+
+_FWD_SUBJECT = re.compile(r"(?i)^\s*(?:re:\s*)*(?:fwd?|fw|wg|tr|rv|vs|doorst)\s*:")
+
+
+def baton_matcher(assistant: str, domains: list[str]) -> Callable[[str], bool]:
+    """True for Baton's own address and its sub-addresses (intro+KEY@domain) on any of its domains."""
+    local, _, own_domain = assistant.lower().rpartition("@")
+    doms = {d.lower() for d in domains} | {own_domain}
+
+    def is_baton(addr: str) -> bool:
+        a_local, _, a_domain = addr.lower().rpartition("@")
+        return a_domain in doms and (a_local == local or a_local.startswith(local + "+"))
+
+    return is_baton
+
+
+def _segments(m: ParsedMail) -> list[forwards.Segment]:
+    top = forwards.Segment(text="", author=m.from_ or m.sender, to=m.to, cc=m.cc, subject=m.subject)
+    segs = forwards.split(m.text, top=top)
+    for inner in m.embedded:  # forward as attachment (message/rfc822)
+        head = forwards.Segment(text="", source="attached", marker="message/rfc822", author=inner.from_,
+                                to=inner.to, cc=inner.cc, subject=inner.subject, depth=1)
+        segs.extend(forwards.split(inner.text, depth=1, top=head))
+        for deeper in inner.embedded:
+            head = forwards.Segment(text="", source="attached", marker="message/rfc822", author=deeper.from_,
+                                    to=deeper.to, cc=deeper.cc, subject=deeper.subject, depth=2)
+            segs.extend(forwards.split(deeper.text, depth=2, top=head))
+    return segs[: forwards.MAX_SEGMENTS]
+
+
+def _person(p: Person | None) -> dict | None:
+    return None if p is None else {"name": p.name, "email": p.email}
+
+
+def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str]) -> dict:
+    is_baton = baton_matcher(assistant, domains)
+    segs = _segments(m)
+    forwarded = bool(m.embedded) or forwards.is_forward_marker_html(m.html) or any(
+        s.source == "forwarded" and (s.marker != "original_message" or _FWD_SUBJECT.match(m.subject or ""))
+        for s in segs)
+    machine = autoreply.auto_generated(m, is_baton)
+    found = participants.collect(m, segs)
+    everyone = [p for p, _ in found]
+    h = handoff.Handoff()
+    if machine is None:
+        h = handoff.assign_roles(handoff.detect(segs, m.subject), segs, everyone, is_baton)
+    # The contact is asked first unless they are being written to directly (a recipient of the hand-off).
+    contact_is_recipient = bool(h.contact and h.segment and any(
+        (h.contact.email and p.email == h.contact.email) or (h.contact.name and p.name == h.contact.name)
+        for p in h.segment.to + h.segment.cc))
+    flag_list = flags_mod.flags(h, m.attachments, contact_is_recipient=contact_is_recipient)
+    sender = next((p.email for p in m.from_ + m.sender if p.email and not is_baton(p.email)), None)
+    reply_to = None
+    if machine is None:
+        reply_to = (h.referrer.email if h.referrer and h.referrer.email else None) or sender
+    roles = {"referrer": h.referrer, "pin": h.pin, "contact": h.contact}
+    return {
+        "message_id": m.message_id,
+        "subject": m.subject,
+        "kind": h.kind,
+        "forwarded": forwarded,
+        "auto_generated": machine is not None,
+        "participants": participants.with_roles(found, roles, is_baton),
+        "referrer": _person(h.referrer),
+        "pin": _person(h.pin),
+        "contact": _person(h.contact),
+        "flags": flag_list,
+        "reply_to": reply_to,
+        "auto_generated_reason": machine,
+        "evidence": h.evidence[:300] if h.evidence else None,
+        "defects": m.defects[:30],
+    }
+
+
+def _empty(error: str) -> dict:
+    return {"message_id": None, "subject": "", "kind": "none", "forwarded": False, "auto_generated": False,
+            "participants": [], "referrer": None, "pin": None, "contact": None, "flags": [], "reply_to": None,
+            "defects": [error]}
+
+
+def analyze_bytes(raw: bytes, *, assistant: str, domains: list[str]) -> dict:
+    """The Analysis of a raw message. Never raises: a failure becomes a `defects` entry."""
+    try:
+        return analyze_parsed(parse_bytes(raw), assistant=assistant, domains=domains)
+    except Exception as e:  # a rule bug must not lose a message; log the type, never the content
+        log.exception("analysis failed: %s", type(e).__name__)
+        return _empty(f"analysis failed: {type(e).__name__}")
+
+
+def analyze_file(path: str | Path, *, assistant: str, domains: list[str]) -> dict:
+    """analyze_bytes on a file, plus `file`; an unreadable file gives {"file", "error"}."""
+    try:
+        raw = Path(path).read_bytes()
+    except Exception as e:
+        return {"file": str(path), "error": f"{type(e).__name__}: {e.strerror if isinstance(e, OSError) else e}"}
+    return {"file": str(path), **analyze_bytes(raw, assistant=assistant, domains=domains)}

@@ -1,0 +1,237 @@
+"""Raw message bytes to a ParsedMail: headers, people, readable text, attachments, embedded messages.
+
+mail-parser reads bodies, attachments and defects; the standard library (policy.default) reads the
+header fields that decisions rest on. Hostile input is capped (size, header block, parts, depth)
+and nothing here raises: a message that cannot be read becomes an empty ParsedMail with defects.
+"""
+from __future__ import annotations
+
+import email
+import logging
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import Message
+
+import mailparser
+
+from inbound.addresses import Person, parse_header_addresses
+from inbound.charset import decode
+from inbound.htmltext import html_to_text
+
+log = logging.getLogger("baton.inbound.parse")
+
+MAX_BYTES = 8 * 1024 * 1024  # analysed prefix of a message; the store keeps all of it
+MAX_HEADER_BYTES = 256 * 1024  # header block; Python's header parser is quadratic on hostile input
+MAX_HEADERS = 500
+MAX_PARTS = 200
+MAX_DEPTH = 4  # message/rfc822 inside message/rfc822 ...
+MAX_TEXT = 200_000  # characters of body text that the rules read
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook .msg (Compound File Binary)
+_HEADER_LINE = re.compile(rb"^(?:From |>?From |[!-9;-~]{1,76}:)")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+
+
+@dataclass
+class ParsedMail:
+    message_id: str | None = None
+    subject: str = ""
+    headers: dict[str, list[str]] = field(default_factory=dict)  # lower-case name -> values
+    from_: list[Person] = field(default_factory=list)
+    to: list[Person] = field(default_factory=list)
+    cc: list[Person] = field(default_factory=list)
+    reply_to: list[Person] = field(default_factory=list)
+    sender: list[Person] = field(default_factory=list)
+    content_type: str = "text/plain"
+    text: str = ""
+    html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    embedded: list["ParsedMail"] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+
+def _split_head(raw: bytes) -> tuple[bytes, bytes]:
+    m = re.search(rb"\r?\n\r?\n", raw)
+    return (raw[: m.start()], raw[m.end():]) if m else (raw, b"")
+
+
+def _looks_like_headers(raw: bytes) -> bool:
+    first = raw.lstrip(b"\r\n")[:200]
+    return bool(_HEADER_LINE.match(first))
+
+
+def _header_text(msg: Message, name: str, defects: list[str]) -> list[str]:
+    out = []
+    try:
+        values = msg.get_all(name) or []
+    except Exception as e:
+        defects.append(f"header {name}: {type(e).__name__}")
+        return out
+    for v in values[:20]:
+        try:
+            out.append(str(v))
+        except Exception:
+            defects.append(f"header {name}: undecodable")
+            out.append(decode(str.encode(getattr(v, "_value", "") or "", "utf-8", "surrogateescape")))
+    return out
+
+
+def _headers(msg: Message, defects: list[str]) -> dict[str, list[str]]:
+    headers: dict[str, list[str]] = {}
+    try:
+        names = msg.keys()[:MAX_HEADERS]
+    except Exception:
+        return headers
+    for name in dict.fromkeys(n.lower() for n in names):
+        vals = _header_text(msg, name, defects)
+        headers[name] = [re.sub(r"[\r\n]+\s*", " ", v)[:MAX_HEADER_BYTES // 16] for v in vals]
+    return headers
+
+
+def _people(headers: dict[str, list[str]], name: str) -> list[Person]:
+    out: list[Person] = []
+    for v in headers.get(name, [])[:5]:
+        out.extend(parse_header_addresses(v))
+    return out
+
+
+def _body_only(raw: bytes, defects: list[str]) -> ParsedMail:
+    """A body with no header block (a pasted reply, a test-suite snippet): read it as text."""
+    text = decode(raw)
+    if "<html" in text[:2000].lower() or "<div" in text[:2000].lower():
+        return ParsedMail(text=html_to_text(text)[:MAX_TEXT], html=text, content_type="text/html", defects=defects)
+    return ParsedMail(text=text[:MAX_TEXT], defects=defects)
+
+
+def _embedded_bytes(msg: Message, defects: list[str]) -> list[bytes]:
+    """Bytes of each message/rfc822 part (a forward as attachment), in order, capped in number."""
+    out: list[bytes] = []
+    try:
+        parts = list(msg.walk())[:MAX_PARTS]
+    except Exception as e:
+        defects.append(f"mime walk: {type(e).__name__}")
+        return out
+    if len(parts) >= MAX_PARTS:
+        defects.append("too many MIME parts; the rest was not read")
+    inner_ids: set[int] = set()
+    for part in parts:
+        if id(part) in inner_ids or part.get_content_type() != "message/rfc822":
+            continue
+        try:
+            payload = part.get_payload()
+            inner = payload[0] if isinstance(payload, list) and payload else None
+            if isinstance(inner, Message):
+                for sub in inner.walk():
+                    inner_ids.add(id(sub))  # nested forwards are read by the recursive parse
+                out.append(inner.as_bytes(policy=policy.SMTP.clone(max_line_length=0)))
+            elif isinstance(payload, (str, bytes)):
+                out.append(payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else payload)
+        except Exception as e:
+            defects.append(f"message/rfc822: {type(e).__name__}")
+    return out[:10]
+
+
+def _bodies(raw: bytes, defects: list[str]) -> tuple[str, str, list[Attachment]]:
+    """Plain text, HTML and attachments via mail-parser."""
+    try:
+        mp = mailparser.parse_from_bytes(raw)
+    except Exception as e:  # mail-parser gave up: the headers may still be worth reading
+        defects.append(f"mail-parser: {type(e).__name__}")
+        return "", "", []
+    for d in sorted(map(str, mp.defects_categories or []))[:20]:
+        defects.append(str(d))
+    plain = "\n".join(t for t in (mp.text_plain or []) if isinstance(t, str))
+    plain = plain.replace("\r\n", "\n").replace("\r", "\n")
+    markup = "\n".join(t for t in (mp.text_html or []) if isinstance(t, str))
+    attachments = []
+    for a in (mp.attachments or [])[:MAX_PARTS]:
+        attachments.append(Attachment(str(a.get("filename") or ""), str(a.get("mail_content_type") or "")))
+    return plain, markup, attachments
+
+
+def parse_bytes(raw: bytes, depth: int = 0) -> ParsedMail:
+    """Read a message. Never raises; what could not be read is listed in `defects`."""
+    defects: list[str] = []
+    try:
+        return _parse(raw, depth, defects)
+    except Exception as e:  # last line of defence: one bad message must not stop the worker
+        log.warning("unparseable message: %s", type(e).__name__)
+        defects.append(f"unparseable: {type(e).__name__}")
+        try:  # still give the rules the words, read as plain text
+            return ParsedMail(text=decode(bytes(raw)[:MAX_BYTES])[:MAX_TEXT], defects=defects)
+        except Exception:
+            return ParsedMail(defects=defects)
+
+
+def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
+    if not isinstance(raw, (bytes, bytearray)):
+        raw = str(raw).encode("utf-8", "surrogateescape")
+    raw = bytes(raw)
+    if len(raw) > MAX_BYTES:
+        defects.append(f"message over {MAX_BYTES} bytes; only the start was read")
+        raw = raw[:MAX_BYTES]
+    if raw.startswith(OLE_MAGIC):
+        defects.append("Outlook .msg (OLE) file: not a MIME message")
+        return ParsedMail(content_type="application/vnd.ms-outlook", defects=defects)
+    raw = raw.replace(b"\x00", b"")
+    if raw.startswith(b"From ") and b"\n" in raw[:1000]:  # mbox separator line
+        raw = raw.split(b"\n", 1)[1]
+    if not _looks_like_headers(raw):
+        defects.append("no header block")
+        return _body_only(raw, defects)
+    head, body = _split_head(raw)
+    if len(head) > MAX_HEADER_BYTES:
+        defects.append("header block too large; truncated")
+        head = head[:MAX_HEADER_BYTES].rsplit(b"\n", 1)[0]
+        raw = head + b"\n\n" + body
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    for d in (msg.defects or [])[:20]:
+        defects.append(type(d).__name__)
+    headers = _headers(msg, defects)
+    try:
+        content_type = msg.get_content_type()
+    except Exception:
+        content_type = "text/plain"
+    plain, markup, attachments = _bodies(raw, defects)
+    embedded: list[ParsedMail] = []
+    if depth < MAX_DEPTH:
+        for inner in _embedded_bytes(msg, defects):
+            sub = parse_bytes(inner, depth + 1)
+            embedded.append(sub)
+            # mail-parser folds an attached message's text into the outer body: take it out again
+            # so that the words are credited to the attached message's author, not the forwarder.
+            for piece in (sub.text,) if sub.text else ():
+                plain = plain.replace(piece.strip(), "") if piece.strip() else plain
+    elif "message/rfc822" in raw[:MAX_BYTES].lower().decode("ascii", "replace"):
+        defects.append("message nesting too deep; inner messages not read")
+    text = plain if plain.strip() else html_to_text(markup) if markup else ""
+    if not text.strip() and not markup and body.strip() and not attachments and content_type.startswith("text/"):
+        text = decode(body)  # mail-parser found no text part, but there is a readable body
+    text = text.replace("\r\n", "\n").replace("\r", "\n")[:MAX_TEXT]
+    message_id = (headers.get("message-id") or [None])[0]
+    return ParsedMail(
+        message_id=message_id.strip() if message_id else None,
+        subject=(headers.get("subject") or [""])[0].strip(),
+        headers=headers,
+        from_=_people(headers, "from"),
+        to=_people(headers, "to"),
+        cc=_people(headers, "cc"),
+        reply_to=_people(headers, "reply-to"),
+        sender=_people(headers, "sender"),
+        content_type=content_type,
+        text=text,
+        html=markup[:MAX_TEXT * 5],
+        attachments=attachments,
+        embedded=embedded,
+        defects=defects,
+    )

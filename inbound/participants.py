@@ -1,0 +1,94 @@
+"""Everyone involved: header fields, forwarded header blocks, and people the body names.
+
+Each participant keeps where they were found (`source`, as in the contract). Roles are given
+afterwards from the hand-off: referrer, pin, contact; Baton's own addresses are `assistant`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from inbound.addresses import EMAIL_RE, Person, clean_name, usable_email
+from inbound.forwards import Segment
+from inbound.parse import ParsedMail
+from inbound.phrases import NAME, NOT_A_NAME
+from inbound.text import name_matches
+
+# People the body names, with a comment on the writing habit each row reads.
+BODY_MENTIONS: tuple[re.Pattern[str], ...] = (
+    # "Laura Brooks (laura@x.example)", "Laura Brooks <laura@x.example>"
+    re.compile(r"(?P<name>" + NAME + r")\s*[(<]\s*(?P<email>" + EMAIL_RE.pattern + r")\s*[)>]"),
+    # "Aisha Khan (cc'd)", "Aisha Khan (copied)", "Aisha Khan (cc)"
+    re.compile(r"(?P<name>" + NAME + r")\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|cc'ed)\)"),
+    # "looping in Kevin", "cc'ing Kevin", "copying Kevin"
+    re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>" + NAME + r")"),
+)
+
+
+def body_mentions(text: str) -> list[Person]:
+    out: list[Person] = []
+    for rx in BODY_MENTIONS:
+        for m in rx.finditer(text[:100_000]):
+            name = clean_name(m.group("name"))
+            while name and name.split()[0].lower().strip(".,") in NOT_A_NAME:
+                name = " ".join(name.split()[1:]) or None
+            email = usable_email(m.groupdict().get("email"))
+            if name or email:
+                out.append(Person(name, email))
+    return out
+
+
+def collect(m: ParsedMail, segments: list[Segment]) -> list[tuple[Person, str]]:
+    """(person, source) in the order found, one entry per address (or per name when no address)."""
+    found: list[tuple[Person, str]] = []
+    for field, source in (("from_", "from"), ("sender", "from"), ("to", "to"), ("cc", "cc"), ("reply_to", "reply_to")):
+        for p in getattr(m, field):
+            found.append((p, source))
+    for seg in segments[1:]:
+        for p in seg.author:
+            found.append((p, "forwarded_from"))
+        for p in seg.to:
+            found.append((p, "forwarded_to"))
+        for p in seg.cc:
+            found.append((p, "forwarded_cc"))
+    for seg in segments:
+        for p in body_mentions(seg.text):
+            found.append((p, "body"))
+    return _dedupe(found)
+
+
+def _dedupe(found: list[tuple[Person, str]]) -> list[tuple[Person, str]]:
+    """One entry per person: an address wins over a bare name, and a name fills a bare address."""
+    out: list[tuple[Person, str]] = []
+    for person, source in found:
+        merged = False
+        for i, (q, qs) in enumerate(out):
+            same = (person.email and q.email == person.email) or (
+                person.name and q.name and name_matches(person.name, q) and not (person.email and q.email))
+            if same:
+                out[i] = (Person(q.name or person.name, q.email or person.email), qs)
+                merged = True
+                break
+        if not merged:
+            out.append((person, source))
+    return out[:200]
+
+
+def with_roles(found: list[tuple[Person, str]], roles: dict[str, Person | None],
+               is_baton: Callable[[str], bool]) -> list[dict]:
+    out = []
+    for person, source in found:
+        role = "other"
+        if person.email and is_baton(person.email):
+            role = "assistant"
+        else:
+            for name in ("referrer", "pin", "contact"):
+                r = roles.get(name)
+                if r is None:
+                    continue
+                if (r.email and person.email == r.email) or (not r.email and r.name and name_matches(r.name, person)) or (
+                        r.email and not person.email and r.name and name_matches(r.name, person)):
+                    role = name
+                    break
+        out.append({"name": person.name, "email": person.email, "role": role, "source": source})
+    return out

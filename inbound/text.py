@@ -1,0 +1,60 @@
+"""Text helpers shared by the rules: paragraphs to sentences, and matching names to people."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from inbound.addresses import Person
+
+MAX_SENTENCES = 400
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a body: hard-wrapped lines joined, paragraphs and sentence ends split."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        para = re.sub(r"\s*\n\s*", " ", para).strip()
+        if not para:
+            continue
+        for s in re.split(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-ZÀ-Þ0-9])", para):
+            s = s.strip()
+            if out and re.search(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|[A-Z])\.$", out[-1]):
+                out[-1] = (out[-1] + " " + s)[:1000]  # "Mr. Skilling" is one sentence
+            elif s:
+                out.append(s[:1000])
+            if len(out) >= MAX_SENTENCES:
+                return out
+    return out
+
+
+def fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def tokens(name: str | None) -> list[str]:
+    if not name:
+        return []
+    return [t for t in re.split(r"[^\w']+", fold(name)) if t and t not in {"mr", "mrs", "ms", "dr", "prof", "jr", "sr"}]
+
+
+def name_matches(name: str | None, person: Person) -> bool:
+    """True when `name` (as written in a sentence) plausibly names `person`."""
+    want = tokens(name)
+    have = tokens(person.name) or tokens((person.email or "").split("@")[0].replace(".", " ").replace("_", " "))
+    if not want or not have:
+        return False
+    if want == have or (len(want) >= 2 and want[0] == have[0] and want[-1] == have[-1]):
+        return True
+    if len(want) == 1:
+        return want[0] in (have[0], have[-1]) and len(want[0]) > 1
+    return want[-1] == have[-1] and want[0][:1] == have[0][:1]
+
+
+def find_person(name: str | None, people: list[Person]) -> Person | None:
+    """The best person for `name`: one with an address first."""
+    hits = [p for p in people if name_matches(name, p)]
+    for p in hits:
+        if p.email:
+            return p
+    return hits[0] if hits else None

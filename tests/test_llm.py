@@ -1,0 +1,299 @@
+"""The optional LLM, tested against a real chat-completions server on 127.0.0.1.
+
+The openai SDK 3.x talks through httpx2, which respx-style mocks don't intercept, so each
+test points `base_url` at a stdlib HTTP server running in a thread (LIBRARIES.md, "Traps").
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+import pytest
+
+from composer.draft import IntroDraft, build_draft
+from composer.llm import LLMConfig, config_from, improve
+from composer.text import blanks, words
+
+# "Felix -> Carla", as in the handoffs fixture intro-request-complete, with some gaps.
+ANALYSIS: dict = {
+    "message_id": "<felix.1@mail.example>",
+    "subject": "Intro request: Felix -> Carla",
+    "kind": "intro_request",
+    "forwarded": False,
+    "auto_generated": False,
+    "participants": [
+        {"name": "Diane Wu", "email": "diane@wu.example", "role": "referrer", "source": "from"},
+        {"name": None, "email": "felix.adams@mail.example", "role": "pin", "source": "cc"},
+        {"name": None, "email": "carla.diaz@vertex.example", "role": "contact", "source": "body"},
+        {"name": None, "email": "intro@baton.example", "role": "assistant", "source": "to"},
+    ],
+    "referrer": {"name": "Diane Wu", "email": "diane@wu.example"},
+    "pin": {"name": None, "email": "felix.adams@mail.example"},
+    "contact": {"name": None, "email": "carla.diaz@vertex.example"},
+    "flags": [{"code": "no_opt_in", "evidence": "Please help me introduce Felix Adams"},
+              {"code": "no_resume", "evidence": "Felix is a security engineer"}],
+    "reply_to": "diane@wu.example",
+}
+NEW_TEXT = ("Please help me introduce Felix Adams (cc'd), my old teammate from Umbrella Corp, to "
+            "Carla Diaz (carla.diaz@vertex.example). Felix is a security engineer looking for a "
+            "staff role in Austin or remote, starting in January, around $200k. He'd like "
+            "Carla's view on Vertex's security team and whether it's hiring.\n\nDiane")
+EXTRACTION = {
+    "referrer_name": "Diane Wu", "pin_name": "Felix Adams", "contact_name": "Carla Diaz",
+    "referrer_email": "diane@wu.example", "pin_email": "felix.adams@mail.example",
+    "contact_email": "carla.diaz@vertex.example",
+    "relationship": "my old teammate from Umbrella Corp",
+    "goal": "a staff security engineering role",
+    "targets": None,
+    "ask": "a 20-minute call about Vertex's security team and whether it's hiring",
+    "why_contact": "you know Vertex's security team from the inside",
+    "timeline": "starting in January",
+    "requirements": "Austin or remote, around $200k",
+    "resume_url": "https://cv.example/felix",   # not in the message: must be dropped
+}
+
+
+def good_wording(rules_body: str) -> str:
+    """A plausible rewrite that keeps every blank the rules left."""
+    keep = " ".join(blanks(rules_body))
+    return ("Hi Carla,\n\nWould you have 20 minutes for Felix Adams, my old teammate from "
+            "Umbrella Corp? He is a security engineer aiming for a staff role, and you know "
+            f"Vertex's security team from the inside. Resume: {keep}\n\nIf the timing is "
+            "wrong, just say so; no reason needed. If yes, I'll introduce you both.\n\nThanks,\nDiane")
+
+
+class ChatServer:
+    """A tiny /v1/chat/completions server whose behaviour each test chooses."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.respond: Callable[[dict], tuple[int, Any]] = lambda req: (500, {"error": "unset"})
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (stdlib name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append(body)
+                status, payload = outer.respond(body)
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (the timeout test)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> "ChatServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def completion(content: str) -> dict:
+    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "test",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+
+def step(req: dict) -> str:
+    """Which of the two calls this is: 'extraction' or 'wording'."""
+    fmt = req.get("response_format", {})
+    if fmt.get("type") == "json_schema":
+        return fmt["json_schema"]["name"]
+    return "wording" if "[[" in req["messages"][-1]["content"] else "extraction"
+
+
+def answer_well(req: dict) -> tuple[int, dict]:
+    if step(req) == "extraction":
+        return 200, completion(json.dumps(EXTRACTION))
+    return 200, completion(json.dumps({"body": good_wording(req["messages"][-1]["content"])}))
+
+
+@pytest.fixture
+def server():
+    with ChatServer() as s:
+        yield s
+
+
+def config(server: ChatServer, timeout: float = 5.0) -> LLMConfig:
+    return LLMConfig(api_key="test-key", model="test-model", base_url=server.base_url,
+                     timeout=timeout)
+
+
+def test_off_without_a_key_sends_nothing():
+    assert config_from(None, "http://127.0.0.1:9/v1", "m") is None
+    draft, used = improve(ANALYSIS, NEW_TEXT, None)
+    assert used is False and draft == build_draft(ANALYSIS)
+
+
+def test_answers_well_fills_names_and_facts_and_rewords_the_blurb(server):
+    server.respond = answer_well
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is True and isinstance(draft, IntroDraft)
+    assert draft.pin.name == "Felix Adams" and draft.contact.name == "Carla Diaz"
+    assert draft.blurb.subject == "Intro? Felix Adams → Carla Diaz"
+    assert draft.facts.relationship == "my old teammate from Umbrella Corp"
+    assert draft.facts.resume_url is None          # the link was not in the message
+    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you have 20 minutes")
+    assert "[[resume link]]" in draft.blurb.body   # the flagged gap stays a blank
+    assert words(draft.blurb.body) <= 120
+    # Structured output was asked for, and only the newest text was sent.
+    first = server.requests[0]
+    assert first["response_format"]["type"] == "json_schema"
+    assert first["model"] == "test-model"
+    sent = json.loads(first["messages"][-1]["content"])
+    assert sent["email"] == NEW_TEXT
+
+
+def test_falls_back_to_json_object_when_json_schema_is_refused(server):
+    def respond(req: dict) -> tuple[int, dict]:
+        if req["response_format"]["type"] == "json_schema":
+            return 400, {"error": {"message": "response_format json_schema not supported"}}
+        return answer_well(req)
+    server.respond = respond
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is True and draft.pin.name == "Felix Adams"
+    assert [r["response_format"]["type"] for r in server.requests] == \
+        ["json_schema", "json_object", "json_schema", "json_object"]
+
+
+def test_malformed_json_falls_back_to_the_rules(server, caplog):
+    server.respond = lambda req: (200, completion("{\"pin_name\": \"Felix"))
+    with caplog.at_level(logging.WARNING, logger="baton.composer.llm"):
+        draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is False and draft == build_draft(ANALYSIS)
+    assert "JSONDecodeError" in caplog.text
+    assert all(len(r.getMessage().splitlines()) == 1 for r in caplog.records)
+
+
+def test_schema_mismatch_falls_back_to_the_rules(server):
+    wrong = {**EXTRACTION, "pin_name": 42, "surprise": "extra key"}
+    server.respond = lambda req: (200, completion(json.dumps(wrong if step(req) == "extraction"
+                                                             else {"text": "no body key"})))
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is False and draft == build_draft(ANALYSIS)
+
+
+def test_server_error_500_falls_back_to_the_rules(server, caplog):
+    server.respond = lambda req: (500, {"error": {"message": "boom"}})
+    with caplog.at_level(logging.WARNING, logger="baton.composer.llm"):
+        draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is False and draft == build_draft(ANALYSIS)
+    assert "InternalServerError 500" in caplog.text
+    assert len(server.requests) == 2   # no retries: one per step
+
+
+def test_hanging_server_times_out_and_the_rules_win(server, caplog):
+    def hang(req: dict) -> tuple[int, dict]:
+        time.sleep(3)
+        return answer_well(req)
+    server.respond = hang
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="baton.composer.llm"):
+        draft, used = improve(ANALYSIS, NEW_TEXT, config(server, timeout=1.0))
+    elapsed = time.monotonic() - started
+    assert used is False and draft == build_draft(ANALYSIS)
+    assert elapsed < 2.5            # one timeout, not one per step or per retry
+    assert len(server.requests) == 1
+    assert "APITimeoutError" in caplog.text
+
+
+def test_model_cannot_add_or_swap_an_address(server):
+    evil = {**EXTRACTION,
+            "pin_email": "attacker@evil.example",        # not in the message
+            "contact_email": "diane@wu.example",         # in the message, but the referrer's
+            "referrer_email": "someone@else.example",
+            "why_contact": "write to boss@evil.example for details"}
+    analysis = {**ANALYSIS, "pin": {"name": None, "email": None},
+                "contact": {"name": None, "email": None}}
+    server.respond = lambda req: (200, completion(json.dumps(
+        evil if step(req) == "extraction" else {"body": "Hi, mail attacker@evil.example " * 5})))
+    draft, used = improve(analysis, NEW_TEXT, config(server))
+    assert used is True and isinstance(draft, IntroDraft)
+    assert draft.pin.email is None and draft.contact.email is None
+    assert draft.referrer.email == "diane@wu.example"
+    assert draft.facts.why_contact is None
+    assert "evil.example" not in repr(draft)
+
+
+def test_model_may_fill_a_missing_address_that_the_message_has(server):
+    server.respond = answer_well
+    analysis = {**ANALYSIS, "contact": {"name": "Carla Diaz", "email": None}}
+    draft, _ = improve(analysis, NEW_TEXT, config(server))
+    assert draft.contact.email == "carla.diaz@vertex.example"   # a participant's address
+
+
+def test_flagged_gaps_stay_blank_whatever_the_model_says(server):
+    server.respond = answer_well
+    analysis = {**ANALYSIS, "flags": ANALYSIS["flags"] + [
+        {"code": "no_relationship", "evidence": "Please help me introduce Felix Adams"}]}
+    draft, _ = improve(analysis, NEW_TEXT, config(server))
+    assert draft.facts.relationship is None
+    assert draft.facts.goal == "a staff security engineering role"
+
+
+@pytest.mark.parametrize("body", [
+    "Too short.",
+    "Hi Carla, " + "please help " * 80 + "[[resume link]]",          # too long
+    "Hi Carla, would you talk to Felix Adams about security roles? He is great and you would "
+    "like him a lot. Thanks, Diane",                                    # dropped the blank
+    "Hi Carla, see https://evil.example/x about Felix Adams and his search for a staff role. "
+    "[[resume link]] Thanks, Diane",                                   # new link
+])
+def test_wording_that_breaks_the_rules_is_ignored(server, body):
+    server.respond = lambda req: (answer_well(req) if step(req) == "extraction"
+                                  else (200, completion(json.dumps({"body": body}))))
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is True   # the extraction still counted
+    rules = build_draft(ANALYSIS)
+    assert draft.blurb.body != body
+    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you be open to helping Felix Adams")
+    assert rules.blurb.body != draft.blurb.body   # filled facts, rules' wording
+
+
+def test_auto_generated_and_none_kinds_never_call_the_model(server):
+    server.respond = answer_well
+    assert improve({**ANALYSIS, "auto_generated": True, "reply_to": None}, NEW_TEXT,
+                   config(server)) == (None, False)
+    note, used = improve({**ANALYSIS, "kind": "none"}, NEW_TEXT, config(server))
+    assert used is False and type(note).__name__ == "AboutNote"
+    assert server.requests == []
+
+
+def test_unreachable_base_url_is_a_warning_not_an_error():
+    cfg = LLMConfig(api_key="k", model="m", base_url="http://127.0.0.1:9/v1", timeout=1.0)
+    draft, used = improve(ANALYSIS, NEW_TEXT, cfg)
+    assert used is False and draft == build_draft(ANALYSIS)
+
+
+def test_improved_draft_renders_like_any_other(server):
+    from composer.render import render_reply
+    server.respond = answer_well
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    msg = render_reply(draft, analysis=ANALYSIS, references=[], key="llm1",
+                       assistant="intro@baton.example", assistant_name="Baton", review_url=None)
+    text = msg.get_body(("plain",)).get_content()
+    assert used and "Would you have 20 minutes for Felix Adams" in text
+    assert msg["To"] == "Diane Wu <diane@wu.example>"

@@ -1,0 +1,54 @@
+"""inbound.participants: who is involved, where they were found, and their role (issue 3)."""
+from inbound.addresses import name_from_email, parse_header_addresses, parse_text_addresses
+from inbound.participants import body_mentions
+from tests.mailfixtures import analyze, fixture, message
+
+
+def test_body_mentions_with_address_cc_and_looping_in():
+    people = body_mentions("Meet Laura Brooks (laura@x.example). Aisha Khan (cc'd) knows her. Looping in Kevin Ortiz.")
+    assert ("Laura Brooks", "laura@x.example") in [(p.name, p.email) for p in people]
+    assert {"Aisha Khan", "Kevin Ortiz"} <= {p.name for p in people}
+
+
+def test_assistant_and_sub_addresses_get_role_assistant():
+    a = analyze(message("Lucy Grant pointed me your way.", cc="intro@baton.example, Baton <intro+ab12@baton.example>"))
+    roles = {p["email"]: p["role"] for p in a["participants"]}
+    assert roles["intro@baton.example"] == "assistant" and roles["intro+ab12@baton.example"] == "assistant"
+    assert roles["ahmed@mail.example"] == "pin" and roles["owen@price.example"] == "contact"
+
+
+def test_sources_from_to_cc_reply_to():
+    a = analyze(message("Thanks!", extra="Reply-To: Ahmed Home <ahmed@home.example>\n"))
+    sources = {p["email"]: p["source"] for p in a["participants"]}
+    assert sources == {"ahmed@mail.example": "from", "owen@price.example": "to", "intro@baton.example": "cc",
+                       "ahmed@home.example": "reply_to"}
+
+
+def test_rfc2047_names_are_decoded():
+    a = fixture("encoded_names_latin1.eml")
+    names = {p["name"] for p in a["participants"]}
+    assert {"Renée Dubois", "Jürgen Weiß"} <= names
+    assert a["kind"] == "said_to_contact" and "Roux" in a["referrer"]["name"]
+
+
+def test_addresses_are_never_invented():
+    a = analyze(message("Hi Owen, Peter Novak suggested I contact you."))
+    assert a["referrer"] == {"name": "Peter Novak", "email": None}
+    emails = {p["email"] for p in a["participants"] if p["email"]}
+    assert emails <= {"ahmed@mail.example", "owen@price.example", "intro@baton.example"}
+
+
+def test_strict_header_parsing_drops_unusable_addresses():
+    people = parse_header_addresses('"Roe, Jane" <jane@roe.example>, Dan Leff@EES, <IMCEANOTES-x@corp.example>')
+    assert people[0].name == "Jane Roe" and people[0].email == "jane@roe.example"
+    assert all(p.email in (None, "jane@roe.example") for p in people)
+
+
+def test_text_headers_read_outlook_and_notes_forms():
+    assert [p.name for p in parse_text_addresses("Davis, Jeff; Patrick, Christie")] == ["Jeff Davis", "Christie Patrick"]
+    assert [p.name for p in parse_text_addresses("Richard Lewis/LON/CORP@CORP, Rob Bayley/LON/CORP")] == ["Richard Lewis", "Rob Bayley"]
+    assert parse_text_addresses("Rich Shane [mailto:rich@mail.example]")[0].email == "rich@mail.example"
+
+
+def test_name_from_email():
+    assert name_from_email("john.miller@example.com") == "John Miller" and name_from_email("jm42@example.com") is None
