@@ -22,6 +22,8 @@ def _settings() -> settings_mod.Settings:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # aiosmtpd logs every envelope address at INFO: people's addresses do not belong in logs.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
+    # mail-parser warns about every part it does not handle; the analysis records its own defects.
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
     return s
 
 

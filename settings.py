@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: int = 120
     outbound: str = "maildir:var/outbox"
     secret_key: str = ""
+    llm_api_key: str = ""  # empty: the LLM is off and no message content leaves the machine
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_timeout_seconds: float = 30.0
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
     worker_poll_seconds: float = 1.0

@@ -108,3 +108,20 @@ def analyze_file(path: str | Path, *, assistant: str, domains: list[str]) -> dic
     except Exception as e:
         return {"file": str(path), "error": f"{type(e).__name__}: {e.strerror if isinstance(e, OSError) else e}"}
     return {"file": str(path), **analyze_bytes(raw, assistant=assistant, domains=domains)}
+
+
+HANDOFF_TEXT_LIMIT = 6000
+
+
+def handoff_text(raw: bytes, *, assistant: str, domains: list[str]) -> str:
+    """The words the optional LLM may see: the hand-off's own text (in a forward, the forwarded
+    message), never quoted history or attachments. Empty when there is no hand-off."""
+    try:
+        m = parse_bytes(raw)
+        segs = _segments(m)
+        h = handoff.detect(segs, m.subject)
+    except Exception as e:
+        log.warning("handoff_text failed: %s", type(e).__name__)
+        return ""
+    text = h.text or (h.segment.text if h.segment else "")
+    return text.strip()[:HANDOFF_TEXT_LIMIT]

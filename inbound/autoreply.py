@@ -10,6 +10,10 @@ from typing import Callable
 
 from inbound.parse import ParsedMail
 
+# The header every message Baton writes carries (composer/render.py sets it; inbound must not
+# import composer, so the name is repeated here and a test checks the two agree).
+LOOP_HEADER = "X-Baton-Loop"
+
 Rule = tuple[str, Callable[[ParsedMail], bool]]
 
 
@@ -52,6 +56,8 @@ RULES: tuple[Rule, ...] = (
     # A mailer-daemon, postmaster or no-reply sender
     ("robot-sender", lambda m: any(p.email and _NULL_OR_ROBOT.match(p.email) for p in m.from_ + m.sender)
      or bool(re.search(r"(?i)mailer-daemon|postmaster", (m.header("from") or "")))),
+    # Mail written by a Baton (this one or another instance): answering it would start a loop
+    ("baton-loop", lambda m: m.header(LOOP_HEADER) is not None),
     # "Out of Office", "Automatic reply", "AutoReply" subjects, in the common languages
     ("auto-subject", lambda m: bool(AUTO_SUBJECT.search(m.subject or ""))),
     # An absence notice without any header (old Exchange, hand-written vacation rules)

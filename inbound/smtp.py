@@ -108,7 +108,9 @@ class IntakeHandler:
         # treats it as a line break ("Subject: a\nBcc: x" becomes two headers). Refuse it.
         if _BARE.search(raw):
             return BARE_LINE_END
-        msg = Received(raw=raw, mail_from=envelope.mail_from or "", rcpt_tos=list(envelope.rcpt_tos),
+        # aiosmtpd keeps the null reverse-path as "<>"; store it as "" (a bounce, RFC 5321 4.5.5).
+        mail_from = "" if envelope.mail_from in (None, "<>") else envelope.mail_from
+        msg = Received(raw=raw, mail_from=mail_from, rcpt_tos=list(envelope.rcpt_tos),
                        peer=session.peer[0] if session.peer else None, helo=session.host_name,
                        received_at=clock.now())
         try:

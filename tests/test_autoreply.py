@@ -14,6 +14,7 @@ ROW_EXAMPLES = {
     "robot-sender": message("x", frm="MAILER-DAEMON@mx.example"),
     "auto-subject": message("x", subject="Automatic reply: hello"),
     "absence-body": message("I am out of the office until Monday with limited access to email."),
+    "baton-loop": message("Dana, meet Jane.", extra="X-Baton-Loop: intro@other.example\n"),
 }
 
 
@@ -53,3 +54,10 @@ def test_x_auto_response_suppress_alone_is_not_auto_generated():
 def test_batons_own_mail_is_auto_generated():
     a = analyze(message("hi", frm="Baton <intro+k3y@baton.example>"))
     assert a["auto_generated"] is True and a["auto_generated_reason"] == "from-baton"
+
+
+def test_baton_loop_header_is_the_one_the_composer_writes():
+    from composer.render import LOOP_HEADER as written
+    from inbound.autoreply import LOOP_HEADER as recognised
+    assert written == recognised
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import email
 import mailbox
+import smtplib
 import time
 from datetime import timedelta
 from email import policy
@@ -64,7 +65,16 @@ class Running:
 
     async def send(self, path: Path, sender: str | None = None) -> str:
         raw = to_crlf(path.read_bytes())
-        sender = sender or email.message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec
+        if sender is None:
+            sender = email.message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec
+        if sender == "<>":  # aiosmtplib cannot send a null reverse-path; smtplib can
+            def null_sender() -> str:
+                with smtplib.SMTP("127.0.0.1", self.settings.smtp_port) as c:
+                    c.ehlo()
+                    c.mail("<>")
+                    c.rcpt(ASSISTANT)
+                    return c.data(raw)[1].decode()
+            return await asyncio.to_thread(null_sender)
         errors, answer = await aiosmtplib.send(raw, sender=sender, recipients=[ASSISTANT], hostname="127.0.0.1",
                                                port=self.settings.smtp_port)
         assert errors == {}
@@ -190,3 +200,55 @@ async def test_with_dkim_configured_the_reply_verifies(make_settings, tmp_path):
         assert await wait_for(lambda: maildir(s))
     (path,) = list((Path(s.outbound[len("maildir:"):]) / "new").iterdir())
     assert dkim.verify(path.read_bytes(), dnsfunc=lambda name, timeout=5: record)
+
+
+async def test_a_bounce_with_a_null_reverse_path_gets_no_reply(make_settings):
+    s = make_settings()
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "direct-intro-meet.eml", sender="<>")  # MAIL FROM:<>
+        engine = make_engine(s.database_url)
+        from store import messages
+        assert await wait_for(lambda: [r["status"] for r in messages.recent(engine)] == ["processed"])
+    assert maildir(s) == [] and outbox.rows(engine) == []
+
+
+async def test_with_an_llm_the_reply_uses_it_and_sends_only_the_handoff_text(make_settings):
+    from tests.test_llm import ChatServer, answer_well
+    with ChatServer() as llm:
+        llm.respond = answer_well
+        s = make_settings(llm_api_key="k", llm_model="m", llm_base_url=llm.base_url)
+        async with Running(s) as baton:
+            await baton.send(HANDOFFS / "intro-request-complete.eml")
+            (reply,) = await wait_for(lambda: maildir(s), timeout=10)
+    assert llm.requests, "the LLM was not asked"
+    sent = " ".join(m["content"] for r in llm.requests for m in r["messages"])
+    assert "Felix" in sent
+    for raw_part in ("Content-Type:", "Content-Disposition", "Message-ID:", "base64"):
+        assert raw_part not in sent  # the hand-off's words only: no headers, no attachment
+    assert "Would you have 20 minutes for Felix Adams" in reply.get_body(("plain",)).get_content()
+
+
+async def test_an_llm_that_hangs_does_not_stop_the_reply(make_settings):
+    from tests.test_llm import ChatServer
+
+    def hang(req):
+        import time as t
+        t.sleep(3)
+        return 500, {"error": "late"}
+
+    with ChatServer() as llm:
+        llm.respond = hang
+        s = make_settings(llm_api_key="k", llm_model="m", llm_base_url=llm.base_url, llm_timeout_seconds=0.5)
+        async with Running(s) as baton:
+            await baton.send(HANDOFFS / "direct-intro-meet.eml")
+            assert await wait_for(lambda: len(maildir(s)) == 1, timeout=10)
+
+
+async def test_without_llm_settings_no_content_leaves(make_settings):
+    from tests.test_llm import ChatServer
+    with ChatServer() as llm:
+        s = make_settings(llm_base_url=llm.base_url, llm_model="m")  # no key: off
+        async with Running(s) as baton:
+            await baton.send(HANDOFFS / "intro-request-complete.eml")
+            assert await wait_for(lambda: maildir(s))
+    assert llm.requests == []

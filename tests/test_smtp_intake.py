@@ -239,3 +239,8 @@ async def test_two_hundred_concurrent_sessions_all_get_250(listener, engine):
     assert len(set(answers)) == 200
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t)).scalar() == 200
+
+
+async def test_null_reverse_path_is_stored_as_empty(listener, engine):
+    code, _ = await asyncio.to_thread(deliver, *listener, make_message(), sender="<>")
+    assert code == 250 and rows(engine)[0]["mail_from"] == ""

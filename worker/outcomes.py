@@ -11,8 +11,9 @@ class Outcome(Enum):
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
 
 
-def decide(analysis: dict) -> Outcome:
-    if analysis.get("auto_generated"):
+def decide(analysis: dict, mail_from: str) -> Outcome:
+    # The null reverse-path <> is only in the envelope: bounces and DSNs (RFC 5321 4.5.5).
+    if analysis.get("auto_generated") or not mail_from:
         return Outcome.AUTO_GENERATED
     if not analysis.get("reply_to"):
         return Outcome.NO_REPLY_ADDRESS

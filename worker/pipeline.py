@@ -15,9 +15,10 @@ from typing import Callable
 
 from sqlalchemy import Connection, Engine
 
-from composer.draft import AboutNote, IntroDraft, build_draft
+from composer.draft import AboutNote, IntroDraft
+from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
-from inbound.analysis import analyze_bytes
+from inbound.analysis import analyze_bytes, handoff_text
 from inbound.thread_ids import references_of
 from outbound.dkim_sign import Signer
 from store import intros, messages, outbox
@@ -36,37 +37,45 @@ class Pipeline:
     domains: list[str]
     on_queued: Callable[[], None] = lambda: None
     sign: Callable[[bytes], bytes] | None = None  # DKIM, when configured
+    llm: LLMConfig | None = None  # None: the rules alone, and no content leaves the machine
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, on_queued: Callable[[], None] = lambda: None) -> "Pipeline":
         signer = None
         if settings.dkim_selector:
             signer = Signer.from_files(settings.dkim_selector, settings.assistant_domain, settings.dkim_key_file).sign
+        llm = config_from(settings.llm_api_key, settings.llm_base_url, settings.llm_model,
+                          settings.llm_timeout_seconds)
         return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, on_queued,
-                   signer)
+                   signer, llm)
 
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
         analysis = analyze_bytes(raw, assistant=self.assistant, domains=self.domains)
-        outcome = decide(analysis)
+        outcome = decide(analysis, msg.mail_from)
+        draft = None
+        if outcome is not Outcome.AUTO_GENERATED:
+            # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
+            use_llm = self.llm is not None and outcome is Outcome.HANDOFF
+            text = handoff_text(raw, assistant=self.assistant, domains=self.domains) if use_llm else ""
+            draft, _ = improve(analysis, text, self.llm)
         queued = False
         with self.engine.begin() as conn:
             action = _ACTIONS.get(outcome)
             if action is not None:
-                queued = action(self, conn, msg, analysis, references_of(raw))
+                queued = action(self, conn, msg, analysis, draft, references_of(raw))
             messages.finish(conn, msg.id, now=clock.now(), analysis={**analysis, "outcome": outcome.value})
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
         if queued:
             self.on_queued()
 
-    def _start_intro(self, conn: Connection, msg: Claimed, analysis: dict, refs: list[str]) -> bool:
-        draft = build_draft(analysis)
+    def _start_intro(self, conn: Connection, msg: Claimed, analysis: dict, draft, refs: list[str]) -> bool:
         if not isinstance(draft, IntroDraft):
             return False
         key = secrets.token_hex(10)
         intro_id = intros.create(
-            conn, key=key, message_id=msg.id, kind=draft.kind, referrer_email=_email(analysis, "referrer"),
-            pin_email=_email(analysis, "pin"), contact_email=_email(analysis, "contact"),
+            conn, key=key, message_id=msg.id, kind=draft.kind, referrer_email=draft.referrer.email,
+            pin_email=draft.pin.email, contact_email=draft.contact.email,
             draft=dataclasses.asdict(draft), now=clock.now())
         if intro_id is None:  # this message already started its intro
             return False
@@ -74,8 +83,7 @@ class Pipeline:
                              assistant_name=self.assistant_name, review_url=None)
         return self._queue(conn, f"intro:{intro_id}", "draft", analysis["reply_to"], reply, intro_id)
 
-    def _send_about(self, conn: Connection, msg: Claimed, analysis: dict, refs: list[str]) -> bool:
-        note = build_draft(analysis)
+    def _send_about(self, conn: Connection, msg: Claimed, analysis: dict, note, refs: list[str]) -> bool:
         if not isinstance(note, AboutNote):
             return False
         mail = render_about(note, analysis=analysis, references=refs, key=f"m{msg.id}x{secrets.token_hex(4)}",
@@ -89,10 +97,6 @@ class Pipeline:
             raw = self.sign(raw)
         return outbox.enqueue(conn, scope=scope, purpose=purpose, recipient=recipient, raw=raw,
                               now=clock.now(), intro_id=intro_id) is not None
-
-
-def _email(analysis: dict, role: str) -> str | None:
-    return (analysis.get(role) or {}).get("email")
 
 
 _ACTIONS = {
