@@ -5,13 +5,18 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import timedelta
 
 import uvicorn
 
+from composer.optin_mail import Sender
 from inbound import smtp
+from intros import flow
 from outbound.delivery import OutboxWorker
+from outbound.dkim_sign import Signer
+from outbound.mailer import Mailer
 from outbound.transport import from_url
-from settings import Settings
+from settings import Settings, secret_key
 from store.db import make_engine
 from store.intake import IntakeWriter
 from web.app import create_app
@@ -34,6 +39,15 @@ class _Uvicorn(uvicorn.Server):
         pass
 
 
+def context(settings: Settings) -> flow.Context:
+    """What the intro flow needs to write mail: who Baton is, where links point, how mail is signed."""
+    sign = None
+    if settings.dkim_selector:
+        sign = Signer.from_files(settings.dkim_selector, settings.assistant_domain, settings.dkim_key_file).sign
+    return flow.Context(sender=Sender(settings.assistant_address, settings.assistant_name), mailer=Mailer(sign),
+                        public_url=settings.public_url, token_ttl=timedelta(days=settings.token_ttl_days))
+
+
 async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True, worker_on: bool = True,
                 stop: asyncio.Event | None = None) -> None:
     """Runs until SIGTERM/SIGINT, or until `stop` is set when the caller (a test) passes one."""
@@ -47,7 +61,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     domain = settings.assistant_domain
     sender = OutboxWorker(engine, from_url(settings.outbound),
                           bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
-    messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, on_queued=sender.wake.set),
+    ctx = context(settings)
+    messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
                              lease_seconds=settings.worker_lease_seconds, max_attempts=settings.worker_max_attempts)
     handler = smtp.IntakeHandler(
         smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
@@ -59,7 +74,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                                     max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds)
         log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
     if web_on:
-        web = _Uvicorn(uvicorn.Config(create_app(engine), host=settings.web_host, port=settings.web_port,
+        app = create_app(engine, secret=secret_key(settings), ctx=ctx, on_queued=sender.wake.set)
+        web = _Uvicorn(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                       log_level="warning", lifespan="off"))
         tasks.append(asyncio.create_task(web.serve()))
         log.info("web on %s", settings.public_url)

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 30.0
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
+    token_ttl_days: int = 14
     worker_poll_seconds: float = 1.0
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5

@@ -102,35 +102,56 @@ def _message(name: str, ctx: dict, *, analysis: dict, references: list[str], key
     token = make_token()
     if not KEY.fullmatch(token):
         raise ValueError("token must be letters, digits, '-' or '_'")
-    local, _, domain = sender.rpartition("@")
-    display = clean(assistant_name, 60) or "Baton"
     env = environment()
     ctx = {**ctx, "subject": clean(analysis.get("subject"), 250) or ""}
-    text = env.get_template(f"{name}.txt").render(ctx)
-    html = env.get_template(f"{name}.html").render(ctx)
+    return build_message(
+        text=env.get_template(f"{name}.txt").render(ctx), html=env.get_template(f"{name}.html").render(ctx),
+        to=[(cast_from(analysis).reader_person.name, to)], subject=reply_subject(analysis.get("subject")),
+        key=key, token=token, assistant=sender, assistant_name=assistant_name, now=now,
+        parent=_msg_id(analysis.get("message_id")), references=references, auto_submitted="auto-replied")
 
+
+def build_message(*, text: str, html: str, to: list[tuple[str | None, str]], subject: str, key: str, token: str,
+                  assistant: str, assistant_name: str, now: datetime | None, cc: list[tuple[str | None, str]] = (),
+                  parent: str | None = None, references: list[str] = (),
+                  auto_submitted: str = "auto-generated") -> EmailMessage:
+    """A text + HTML message from Baton with the headers every Baton message carries.
+
+    Names and addresses pass through `clean`/`clean_email` and `Address`, so nothing taken
+    from mail can add a header.
+    """
+    local, _, domain = assistant.rpartition("@")
+    display = clean(assistant_name, 60) or "Baton"
     msg = EmailMessage(policy=policy.SMTP)
-    msg["From"] = Address(display_name=display, addr_spec=sender)
-    msg["To"] = Address(display_name=cast_from(analysis).reader_person.name or "", addr_spec=to)
+    msg["From"] = Address(display_name=display, addr_spec=assistant)
+    msg["To"] = [_address(name, addr) for name, addr in to]
+    if cc:
+        msg["Cc"] = [_address(name, addr) for name, addr in cc]
     msg["Reply-To"] = Address(display_name=display, username=f"{local}+{key}", domain=domain)
-    msg["Subject"] = reply_subject(analysis.get("subject"))
+    msg["Subject"] = clean(subject, 250) or "(no subject)"
     msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
     msg["Message-ID"] = message_id(key, domain, token)
-    parent = _msg_id(analysis.get("message_id"))
     if parent:
         # RFC 5322 3.6.4: the parent's References followed by the parent's Message-ID.
         msg["In-Reply-To"] = parent
-        msg["References"] = " ".join(_chain(references, parent))
-    # RFC 3834 5: mark the reply as automatic so other robots don't answer it.
-    msg["Auto-Submitted"] = "auto-replied"
+        msg["References"] = " ".join(_chain(list(references), parent))
+    # RFC 3834 5: mark Baton's mail as automatic so other robots don't answer it.
+    msg["Auto-Submitted"] = auto_submitted
     msg["X-Auto-Response-Suppress"] = "All"
-    msg[LOOP_HEADER] = sender
+    msg[LOOP_HEADER] = assistant
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     # "=_" never occurs in quoted-printable text, so this boundary cannot collide with a body,
     # and a fixed key and token give byte-identical output (the golden tests rely on it).
     msg.set_boundary(f"=_baton_{key}.{token}")
     return msg
+
+
+def _address(name: str | None, addr: str) -> Address:
+    clean_addr = clean_email(addr)
+    if not clean_addr:
+        raise ValueError("not a valid address")
+    return Address(display_name=clean(name, 80) or "", addr_spec=clean_addr)
 
 
 def _reply_address(assistant: str, key: str) -> str:

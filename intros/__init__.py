@@ -1,0 +1,1 @@
+"""The double opt-in: the intro's state machine, its links, and what each decision sets off."""

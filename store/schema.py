@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, BigInteger, Column, Index, Integer, LargeBinary, MetaData, String, Table,
-                        Text)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text, UniqueConstraint)
 from sqlalchemy.types import DateTime, TypeDecorator
 
 metadata = MetaData()
@@ -70,6 +70,8 @@ intros = Table(
     Column("draft", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The referrer may keep the contact's name from the PIN until the contact has said yes.
+    Column("hide_contact_until_yes", Boolean, nullable=False, server_default="0"),
 )
 
 # Mail to send. Written in the same transaction as the record it belongs to (a transactional
@@ -100,4 +102,43 @@ suppressions = Table(
     Column("address_hash", String(64), primary_key=True),
     Column("reason", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The two people asked to opt in: one row each, with their decision.
+intro_parties = Table(
+    "intro_parties", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("intro_id", Id, ForeignKey("intros.id"), nullable=False),
+    Column("role", String(16), nullable=False),  # contact | pin
+    Column("name", Text),
+    Column("email", Text, nullable=False),
+    Column("reply_key", String(32), nullable=False, unique=True),  # intro+KEY@ for this person's replies
+    Column("decision", String(16), nullable=False, server_default="pending"),  # pending | yes | not_now | no
+    Column("note", Text),
+    Column("answers", JSON),  # the PIN's prep answers
+    Column("decided_at", UTCDateTime),
+    UniqueConstraint("intro_id", "role"),
+)
+
+# The audit trail: every state change and decision, who made it and why.
+intro_events = Table(
+    "intro_events", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("intro_id", Id, ForeignKey("intros.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(32), nullable=False),  # referrer | contact | pin | baton
+    Column("from_state", String(16)),
+    Column("to_state", String(16)),
+    Column("why", Text, nullable=False),
+)
+
+# Links in mail: random, stored only as a SHA-256, one per person and purpose, expiring.
+tokens = Table(
+    "tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("intro_id", Id, ForeignKey("intros.id"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),  # review | optin
+    Column("role", String(16), nullable=False),  # referrer | contact | pin
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 
 import pytest
+
+import settings as settings_mod
 from sqlalchemy import Engine, text
 
 from store import migrate
+from store.clock import clock
 from store.db import make_engine
 from store.schema import metadata
 
@@ -27,6 +31,13 @@ def _reset_postgres(url: str) -> None:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    """Tests may move Baton's clock; every test starts at the real time."""
+    yield
+    clock.offset = timedelta()
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +71,13 @@ def engine(db_url) -> Engine:
     e = make_engine(db_url, sqlite_busy_timeout_ms=2000)
     yield e
     e.dispose()
+
+
+@pytest.fixture
+def make_settings(db_url, tmp_path):
+    def make(**kw) -> settings_mod.Settings:
+        return settings_mod.load(**{
+            "assistant_address": "intro@baton.example", "database_url": db_url, "smtp_port": free_port(),
+            "web_port": free_port(), "var_dir": tmp_path / "var", "outbound": f"maildir:{tmp_path / 'outbox'}",
+            "worker_poll_seconds": 0.1, **kw})
+    return make

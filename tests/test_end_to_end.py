@@ -19,83 +19,8 @@ from outbound.sendfile import to_crlf
 from store import outbox
 from store.clock import clock
 from store.db import make_engine
-from tests.conftest import free_port
+from tests.service_helpers import ASSISTANT, HANDOFFS, Running, maildir, wait_for
 from tests.test_outbound import Relay, start_relay
-
-HANDOFFS = settings_mod.load().fixtures_dir / "handoffs"
-ASSISTANT = "intro@baton.example"
-
-
-@pytest.fixture(autouse=True)
-def _reset_clock():
-    yield
-    clock.offset = timedelta()
-
-
-@pytest.fixture
-def make_settings(db_url, tmp_path):
-    def make(**kw) -> settings_mod.Settings:
-        return settings_mod.load(**{
-            "assistant_address": ASSISTANT, "database_url": db_url, "smtp_port": free_port(),
-            "web_port": free_port(), "var_dir": tmp_path / "var", "outbound": f"maildir:{tmp_path / 'outbox'}",
-            "worker_poll_seconds": 0.1, **kw})
-    return make
-
-
-class Running:
-    def __init__(self, s: settings_mod.Settings) -> None:
-        self.settings = s
-        self.stop = asyncio.Event()
-        self.task: asyncio.Task | None = None
-
-    async def __aenter__(self) -> "Running":
-        self.task = asyncio.create_task(service.serve(self.settings, web_on=False, stop=self.stop))
-        for _ in range(200):
-            try:
-                _, w = await asyncio.open_connection("127.0.0.1", self.settings.smtp_port)
-                w.close()
-                return self
-            except OSError:
-                await asyncio.sleep(0.02)
-        raise AssertionError("the listener did not start")
-
-    async def __aexit__(self, *exc) -> None:
-        self.stop.set()
-        await asyncio.wait_for(self.task, 20)
-
-    async def send(self, path: Path, sender: str | None = None) -> str:
-        raw = to_crlf(path.read_bytes())
-        if sender is None:
-            sender = email.message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec
-        if sender == "<>":  # aiosmtplib cannot send a null reverse-path; smtplib can
-            def null_sender() -> str:
-                with smtplib.SMTP("127.0.0.1", self.settings.smtp_port) as c:
-                    c.ehlo()
-                    c.mail("<>")
-                    c.rcpt(ASSISTANT)
-                    return c.data(raw)[1].decode()
-            return await asyncio.to_thread(null_sender)
-        errors, answer = await aiosmtplib.send(raw, sender=sender, recipients=[ASSISTANT], hostname="127.0.0.1",
-                                               port=self.settings.smtp_port)
-        assert errors == {}
-        return answer
-
-
-def maildir(s: settings_mod.Settings) -> list[email.message.EmailMessage]:
-    path = Path(s.outbound[len("maildir:"):])
-    if not (path / "new").exists():
-        return []
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted((path / "new").iterdir())]
-
-
-async def wait_for(predicate, timeout: float = 5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        await asyncio.sleep(0.02)
-    return predicate()
-
 
 async def test_a_handoff_gets_exactly_one_reply_in_the_maildir_within_2s(make_settings):
     s = make_settings()

@@ -14,12 +14,6 @@ from store import outbox
 from store.clock import clock
 
 
-@pytest.fixture(autouse=True)
-def _reset_clock():
-    yield
-    clock.offset = timedelta()
-
-
 class Relay:
     """An SMTP relay that answers DATA from a script: '451', '550', or '250' (the default)."""
 

@@ -15,12 +15,6 @@ from tests.smtp_helpers import make_message
 from worker.messages import MessageWorker
 
 
-@pytest.fixture(autouse=True)
-def _reset_clock():
-    yield
-    clock.offset = timedelta()
-
-
 def put(engine, n: int) -> list[int]:
     with engine.begin() as conn:
         return [messages.insert(conn, Received(make_message(message_id=f"<w{i}@mail.example>"), "dana@mail.example",

@@ -1,30 +1,43 @@
-"""Baton's web pages (Starlette). For now a front page and a health check."""
+"""Baton's web app (Starlette): the front page, the health check and the intro pages."""
 from __future__ import annotations
 
 import asyncio
+from typing import Callable
 
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
+
+from intros import flow
+from web.pages import Pages
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "no-referrer",  # tokens are in the path: never hand them to another site
     "X-Content-Type-Options": "nosniff",
 }
 
 
-def create_app(engine: Engine) -> Starlette:
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+
+def create_app(engine: Engine, *, secret: str, ctx: flow.Context, on_queued: Callable[[], None] = lambda: None) -> Starlette:
     async def home(request: Request) -> HTMLResponse:
         body = ("<!doctype html><html lang=en><meta charset=utf-8>"
                 "<meta name=viewport content='width=device-width,initial-scale=1'>"
                 "<title>Baton</title><h1>Baton is running</h1>"
                 "<p>Copy the assistant address on an email to turn a hand-off into a double-opt-in intro.</p>")
-        return HTMLResponse(body, headers=SECURITY_HEADERS)
+        return HTMLResponse(body)
 
     async def healthz(request: Request) -> JSONResponse:
         def ping() -> None:
@@ -37,4 +50,6 @@ def create_app(engine: Engine) -> Starlette:
             return JSONResponse({"database": "unreachable"}, status_code=503)
         return JSONResponse({"database": "ok"})
 
-    return Starlette(routes=[Route("/", home), Route("/healthz", healthz)])
+    pages = Pages(engine, secret, ctx, on_queued)
+    return Starlette(routes=[Route("/", home), Route("/healthz", healthz), *pages.routes()],
+                     middleware=[Middleware(SecurityHeaders)])

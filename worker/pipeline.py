@@ -6,11 +6,9 @@ effects, and the unique keys on intros and outbox make a second run harmless.
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
-from email import policy
 from typing import Callable
 
 from sqlalchemy import Connection, Engine
@@ -20,8 +18,8 @@ from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
 from inbound.analysis import analyze_bytes, handoff_text
 from inbound.thread_ids import references_of
-from outbound.dkim_sign import Signer
-from store import intros, messages, outbox
+from intros import flow
+from store import messages
 from store.clock import clock
 from store.messages import Claimed
 from worker.outcomes import Outcome, decide
@@ -35,19 +33,17 @@ class Pipeline:
     assistant: str
     assistant_name: str
     domains: list[str]
+    ctx: flow.Context
     on_queued: Callable[[], None] = lambda: None
-    sign: Callable[[bytes], bytes] | None = None  # DKIM, when configured
     llm: LLMConfig | None = None  # None: the rules alone, and no content leaves the machine
 
     @classmethod
-    def from_settings(cls, engine: Engine, settings, on_queued: Callable[[], None] = lambda: None) -> "Pipeline":
-        signer = None
-        if settings.dkim_selector:
-            signer = Signer.from_files(settings.dkim_selector, settings.assistant_domain, settings.dkim_key_file).sign
+    def from_settings(cls, engine: Engine, settings, ctx: flow.Context,
+                      on_queued: Callable[[], None] = lambda: None) -> "Pipeline":
         llm = config_from(settings.llm_api_key, settings.llm_base_url, settings.llm_model,
                           settings.llm_timeout_seconds)
-        return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, on_queued,
-                   signer, llm)
+        return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, ctx,
+                   on_queued, llm)
 
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
@@ -72,16 +68,18 @@ class Pipeline:
     def _start_intro(self, conn: Connection, msg: Claimed, analysis: dict, draft, refs: list[str]) -> bool:
         if not isinstance(draft, IntroDraft):
             return False
-        key = secrets.token_hex(10)
-        intro_id = intros.create(
-            conn, key=key, message_id=msg.id, kind=draft.kind, referrer_email=draft.referrer.email,
-            pin_email=draft.pin.email, contact_email=draft.contact.email,
-            draft=dataclasses.asdict(draft), now=clock.now())
-        if intro_id is None:  # this message already started its intro
+        referrer_email = analysis["reply_to"] if draft.reader == "referrer" else draft.referrer.email
+        addresses = sorted({p["email"] for p in analysis.get("participants", []) if p.get("email")
+                            and p.get("role") != "assistant"})
+        started = flow.start(conn, message_id=msg.id, draft=draft, referrer_email=referrer_email,
+                             addresses=addresses, now=clock.now(), ctx=self.ctx)
+        if started is None:  # this message already started its intro
             return False
-        reply = render_reply(draft, analysis=analysis, references=refs, key=key, assistant=self.assistant,
-                             assistant_name=self.assistant_name, review_url=None)
-        return self._queue(conn, f"intro:{intro_id}", "draft", analysis["reply_to"], reply, intro_id)
+        reply = render_reply(draft, analysis=analysis, references=refs, key=started.key, assistant=self.assistant,
+                             assistant_name=self.assistant_name, review_url=started.review_url)
+        return self.ctx.mailer.queue(conn, scope=f"intro:{started.intro_id}", purpose="draft",
+                                     recipient=analysis["reply_to"], mail=reply, now=clock.now(),
+                                     intro_id=started.intro_id)
 
     def _send_about(self, conn: Connection, msg: Claimed, analysis: dict, note, refs: list[str]) -> bool:
         if not isinstance(note, AboutNote):
@@ -89,14 +87,8 @@ class Pipeline:
         mail = render_about(note, analysis=analysis, references=refs, key=f"m{msg.id}x{secrets.token_hex(4)}",
                             assistant=self.assistant, assistant_name=self.assistant_name)
         # One "what Baton does" note per sender per day, however many messages they send.
-        return self._queue(conn, f"about:{clock.now():%Y-%m-%d}", "about", analysis["reply_to"], mail, None)
-
-    def _queue(self, conn: Connection, scope: str, purpose: str, recipient: str, mail, intro_id: int | None) -> bool:
-        raw = mail.as_bytes(policy=policy.SMTP)
-        if self.sign is not None:  # the outbox keeps, and the transport sends, exactly the signed bytes
-            raw = self.sign(raw)
-        return outbox.enqueue(conn, scope=scope, purpose=purpose, recipient=recipient, raw=raw,
-                              now=clock.now(), intro_id=intro_id) is not None
+        return self.ctx.mailer.queue(conn, scope=f"about:{clock.now():%Y-%m-%d}", purpose="about",
+                                     recipient=analysis["reply_to"], mail=mail, now=clock.now())
 
 
 _ACTIONS = {

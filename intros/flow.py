@@ -1,0 +1,158 @@
+"""What each step of an intro does: start, approve (send the opt-in requests), decide, cancel.
+
+Each function runs inside the caller's transaction and queues its mail there too (a
+transactional outbox), so a decision and the mail it causes are committed together or not at all.
+"""
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select, update
+
+from composer import optin_mail
+from composer.draft import IntroDraft
+from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
+from intros import states, tokens
+from outbound.mailer import Mailer
+from store import intros as intro_store
+from store.schema import intro_parties, intros
+
+DECISIONS = ("yes", "not_now", "no")
+
+
+@dataclass(frozen=True)
+class Context:
+    sender: Sender
+    mailer: Mailer
+    public_url: str
+    token_ttl: timedelta = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Started:
+    intro_id: int
+    key: str
+    review_url: str | None
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The referrer's final word on the review page (already validated by the web layer)."""
+    referrer_name: str
+    contact: Party
+    pin: Party
+    blurb_subject: str
+    blurb_body: str
+    hide_contact_until_yes: bool
+
+
+def start(conn: Connection, *, message_id: int, draft: IntroDraft, referrer_email: str | None,
+          addresses: list[str], now: datetime, ctx: Context) -> Started | None:
+    """A new intro in `draft`; a review link when the reader is the referrer who can send it."""
+    key = secrets.token_hex(10)
+    stored = {**dataclasses.asdict(draft), "addresses": addresses}
+    intro_id = intro_store.create(conn, key=key, message_id=message_id, kind=draft.kind,
+                                  referrer_email=referrer_email, pin_email=draft.pin.email,
+                                  contact_email=draft.contact.email, draft=stored, now=now)
+    if intro_id is None:
+        return None
+    states.record(conn, intro_id, actor="baton", now=now, why=f"hand-off recognised ({draft.kind})",
+                  to_state="draft")
+    review_url = None
+    if any(c.word == "send" for c in draft.commands):
+        token = tokens.issue(conn, intro_id, purpose="review", role="referrer", now=now, ttl=ctx.token_ttl)
+        review_url = f"{ctx.public_url}/r/{token}"
+    return Started(intro_id, key, review_url)
+
+
+def load(conn: Connection, intro_id: int) -> dict:
+    row = dict(conn.execute(select(intros).where(intros.c.id == intro_id)).mappings().one())
+    row["parties"] = {p["role"]: dict(p) for p in
+                      conn.execute(select(intro_parties).where(intro_parties.c.intro_id == intro_id)).mappings()}
+    return row
+
+
+def mail_view(intro: dict) -> IntroMail:
+    """The approved intro as the opt-in mail sees it."""
+    d, parties = intro["draft"], intro["parties"]
+    approved = d.get("approved") or {}
+    pin_answers = (parties.get("pin") or {}).get("answers") or {}
+    prep = tuple(PrepAnswer(p["label"], p["question"], pin_answers.get(p["label"], "")) for p in d.get("prep", []))
+    return IntroMail(
+        referrer=Party(approved.get("referrer_name") or d["referrer"].get("name"), intro["referrer_email"] or ""),
+        contact=Party(parties["contact"]["name"], parties["contact"]["email"]),
+        pin=Party(parties["pin"]["name"], parties["pin"]["email"]),
+        blurb_subject=approved.get("blurb_subject", ""), blurb_body=approved.get("blurb_body", ""),
+        prep=prep, hide_contact_until_yes=bool(intro["hide_contact_until_yes"]))
+
+
+def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
+    """draft -> requested: the contact gets the request, the PIN the questions. Nothing earlier."""
+    states.transition(conn, intro_id, "requested", actor="referrer", now=now)
+    intro = load(conn, intro_id)
+    draft = {**intro["draft"], "approved": {"referrer_name": a.referrer_name, "blurb_subject": a.blurb_subject,
+                                            "blurb_body": a.blurb_body}}
+    conn.execute(update(intros).where(intros.c.id == intro_id).values(
+        draft=draft, contact_email=a.contact.email, pin_email=a.pin.email,
+        hide_contact_until_yes=a.hide_contact_until_yes, updated_at=now))
+    for role, party in (("contact", a.contact), ("pin", a.pin)):
+        conn.execute(intro_parties.insert().values(intro_id=intro_id, role=role, name=party.name, email=party.email,
+                                                   reply_key=secrets.token_hex(10), decision="pending"))
+    intro = load(conn, intro_id)
+    view = mail_view(intro)
+    for role, render in (("contact", optin_mail.optin_contact), ("pin", optin_mail.optin_pin)):
+        party = intro["parties"][role]
+        link = f"{ctx.public_url}/o/{tokens.issue(conn, intro_id, purpose='optin', role=role, now=now, ttl=ctx.token_ttl)}"
+        mail = render(view, link=link, key=party["reply_key"], token=secrets.token_hex(8), sender=ctx.sender, now=now)
+        ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose=f"optin_{role}", recipient=party["email"],
+                         mail=mail, now=now, intro_id=intro_id)
+
+
+def cancel(conn: Connection, intro_id: int, *, now: datetime) -> None:
+    states.transition(conn, intro_id, "cancelled", actor="referrer", now=now)
+
+
+def decide(conn: Connection, intro_id: int, role: str, decision: str, *, note: str | None, answers: dict | None,
+           now: datetime, ctx: Context) -> str:
+    """Records a party's decision; the first final decision wins. Returns the decision in force."""
+    if decision not in DECISIONS or role not in ("contact", "pin"):
+        raise ValueError("unknown decision or role")
+    party = conn.execute(select(intro_parties).where(intro_parties.c.intro_id == intro_id,
+                                                     intro_parties.c.role == role)).mappings().one()
+    if party["decision"] != "pending":
+        return party["decision"]
+    done = conn.execute(update(intro_parties).where(intro_parties.c.id == party["id"],
+                                                    intro_parties.c.decision == "pending")
+                        .values(decision=decision, note=note, answers=answers, decided_at=now)).rowcount
+    if done != 1:  # a concurrent request decided first
+        return conn.execute(select(intro_parties.c.decision).where(intro_parties.c.id == party["id"])).scalar()
+    states.record(conn, intro_id, actor=role, now=now, why=f"{role} answered {decision}")
+    intro = load(conn, intro_id)
+    if intro["state"] != "requested":
+        return decision
+    view = mail_view(intro)
+    if decision != "yes":
+        states.transition(conn, intro_id, "declined", actor=role, now=now)
+        mail = optin_mail.declined(view, who=role, decision=decision, note=note, key=intro["key"],
+                                   token=secrets.token_hex(8), sender=ctx.sender, now=now)
+        ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose="declined", recipient=view.referrer.email,
+                         mail=mail, now=now, intro_id=intro_id)
+    elif all(p["decision"] == "yes" for p in intro["parties"].values()):
+        states.transition(conn, intro_id, "connected", actor=role, now=now)
+        mail = optin_mail.introduction(view, why=_why(view), key=intro["key"], token=secrets.token_hex(8),
+                                       sender=ctx.sender, now=now)
+        for person in (view.contact, view.pin, view.referrer):
+            if person.email:
+                ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose="introduction", recipient=person.email,
+                                 mail=mail, now=now, intro_id=intro_id)
+    return decision
+
+
+def _why(view: IntroMail) -> str:
+    """The approved request without its greeting and sign-off: why these two should talk."""
+    paras = [p.strip() for p in view.blurb_body.split("\n\n") if p.strip()]
+    # greeting / ask / details / the easy no / sign-off: keep the ask and the details
+    return "\n\n".join(paras[1:-2] if len(paras) >= 4 else paras)

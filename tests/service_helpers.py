@@ -1,0 +1,85 @@
+"""The whole Baton service in-process on real sockets, for end-to-end tests."""
+from __future__ import annotations
+
+import asyncio
+import email
+import smtplib
+import time
+from email import policy
+from pathlib import Path
+
+import aiosmtplib
+
+import service
+import settings as settings_mod
+from outbound.sendfile import to_crlf
+from tests.conftest import free_port
+
+HANDOFFS = settings_mod.load().fixtures_dir / "handoffs"
+ASSISTANT = "intro@baton.example"
+
+
+class Running:
+    def __init__(self, s: settings_mod.Settings, web: bool = False) -> None:
+        self.settings = s
+        self.web = web
+        self.stop = asyncio.Event()
+        self.task: asyncio.Task | None = None
+
+    async def __aenter__(self) -> "Running":
+        self.task = asyncio.create_task(service.serve(self.settings, web_on=self.web, stop=self.stop))
+        ports = [self.settings.smtp_port] + ([self.settings.web_port] if self.web else [])
+        for port in ports:
+            for _ in range(250):
+                try:
+                    _, w = await asyncio.open_connection("127.0.0.1", port)
+                    w.close()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.02)
+            else:
+                raise AssertionError(f"nothing listens on {port}")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+    async def __aexit__(self, *exc) -> None:
+        self.stop.set()
+        await asyncio.wait_for(self.task, 20)
+
+    async def send(self, path: Path, sender: str | None = None) -> str:
+        raw = to_crlf(path.read_bytes())
+        if sender is None:
+            sender = email.message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec
+        if sender == "<>":  # aiosmtplib cannot send a null reverse-path; smtplib can
+            def null_sender() -> str:
+                with smtplib.SMTP("127.0.0.1", self.settings.smtp_port) as c:
+                    c.ehlo()
+                    c.mail("<>")
+                    c.rcpt(ASSISTANT)
+                    return c.data(raw)[1].decode()
+            return await asyncio.to_thread(null_sender)
+        errors, answer = await aiosmtplib.send(raw, sender=sender, recipients=[ASSISTANT], hostname="127.0.0.1",
+                                               port=self.settings.smtp_port)
+        assert errors == {}
+        return answer
+
+
+def maildir(s: settings_mod.Settings) -> list[email.message.EmailMessage]:
+    path = Path(s.outbound[len("maildir:"):])
+    if not (path / "new").exists():
+        return []
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted((path / "new").iterdir())]
+
+
+async def wait_for(predicate, timeout: float = 5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        await asyncio.sleep(0.02)
+    return predicate()
+
+
