@@ -74,7 +74,7 @@ def maildir(s: settings_mod.Settings) -> list[email.message.EmailMessage]:
     return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted((path / "new").iterdir())]
 
 
-async def wait_for(predicate, timeout: float = 5.0):
+async def wait_for(predicate, timeout: float = 10.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if value := predicate():

@@ -9,7 +9,6 @@ import subprocess
 import threading
 
 import dkim
-import dns.flags
 import dns.message
 import dns.rcode
 import dns.rrset

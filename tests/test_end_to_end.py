@@ -77,7 +77,7 @@ async def test_through_a_relay_451_then_250_delivers_on_retry(make_settings):
                               and outbox.rows(engine)[0]["attempts"] == 1)
         assert relay.received == []
         clock.advance(timedelta(minutes=10))  # past the backoff
-        assert await wait_for(lambda: len(relay.received) == 1)
+        assert await wait_for(lambda: len(relay.received) == 1, timeout=20)
     server.close()
     (mail_from, rcpts, data), = relay.received
     assert rcpts == ["paula@reyes.example"] and mail_from.startswith("intro+bounce-")
