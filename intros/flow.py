@@ -9,11 +9,13 @@ import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import Connection, select, update
 
 from composer import optin_mail
 from composer.draft import IntroDraft
+from composer.text import BLANK
 from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
 from intros import states, tokens
 from outbound.mailer import Mailer
@@ -156,3 +158,68 @@ def _why(view: IntroMail) -> str:
     paras = [p.strip() for p in view.blurb_body.split("\n\n") if p.strip()]
     # greeting / ask / details / the easy no / sign-off: keep the ask and the details
     return "\n\n".join(paras[1:-2] if len(paras) >= 4 else paras)
+
+
+@dataclass(frozen=True)
+class KeyOwner:
+    intro_id: int
+    role: str  # referrer | contact | pin
+    email: str | None  # the person the key was sent to
+
+
+def key_owner(conn: Connection, key: str) -> KeyOwner | None:
+    row = conn.execute(select(intros.c.id, intros.c.referrer_email).where(intros.c.key == key)).first()
+    if row:
+        return KeyOwner(row.id, "referrer", row.referrer_email)
+    row = conn.execute(select(intro_parties.c.intro_id, intro_parties.c.role, intro_parties.c.email)
+                       .where(intro_parties.c.reply_key == key)).first()
+    return KeyOwner(row.intro_id, row.role, row.email) if row else None
+
+
+def approval_from_draft(intro: dict, filled: list[str] | None) -> Approval | str:
+    """The draft with the blanks the referrer filled by reply; or why it cannot go yet."""
+    d = intro["draft"]
+    blurb = dict(d.get("blurb") or {})
+    blanks = BLANK.findall(blurb.get("body", ""))
+    if BLANK.search(blurb.get("subject", "")):
+        return "the subject has a blank"
+    if blanks and (not filled or len(filled) != len(blanks)):
+        return f"{len(blanks)} blank(s) still to fill"
+    values = iter(filled or [])
+    blurb["body"] = BLANK.sub(lambda _: next(values), blurb.get("body", ""))
+    contact, pin = d["contact"], d["pin"]
+    if not contact.get("email") or not pin.get("email"):
+        return "an address is missing"
+    return Approval(referrer_name=d["referrer"].get("name") or "", contact=Party(contact.get("name"), contact["email"]),
+                    pin=Party(pin.get("name"), pin["email"]), blurb_subject=blurb["subject"], blurb_body=blurb["body"],
+                    hide_contact_until_yes=False)
+
+
+def apply_reply(conn: Connection, owner: KeyOwner, sender: str | None, word: str | None, *, now: datetime,
+                ctx: Context, fill: Callable[[str], list[str] | None] = lambda template: None) -> str:
+    """Acts on a one-word reply from the person the key was sent to; returns what happened."""
+    if not sender or not owner.email or sender.lower() != owner.email.lower():
+        states.record(conn, owner.intro_id, actor="baton", now=now,
+                      why=f"ignored a reply to the {owner.role}'s address from someone else")
+        return "ignored: not the person the key was sent to"
+    if word is None:
+        states.record(conn, owner.intro_id, actor=owner.role, now=now, why="replied without a command")
+        return "no command"
+    intro = load(conn, owner.intro_id)
+    try:
+        if owner.role == "referrer" and word == "send" and intro["state"] == "draft":
+            approval = approval_from_draft(intro, fill((intro["draft"].get("blurb") or {}).get("body", "")))
+            if isinstance(approval, str):
+                states.record(conn, owner.intro_id, actor="referrer", now=now, why=f"'send' by reply refused: {approval}")
+                return f"refused: {approval}"
+            approve(conn, owner.intro_id, approval, now=now, ctx=ctx)
+            return "approved"
+        if owner.role == "referrer" and word == "cancel":
+            cancel(conn, owner.intro_id, now=now)
+            return "cancelled"
+        if owner.role in ("contact", "pin") and word in DECISIONS:
+            return decide(conn, owner.intro_id, owner.role, word, note=None, answers=None, now=now, ctx=ctx)
+    except states.IllegalTransition:
+        pass
+    states.record(conn, owner.intro_id, actor=owner.role, now=now, why=f"reply '{word}' does not apply now")
+    return "does not apply"

@@ -7,14 +7,17 @@ from enum import Enum
 class Outcome(Enum):
     AUTO_GENERATED = "auto_generated"      # bounce, auto-reply, list, our own mail: never answered
     NO_REPLY_ADDRESS = "no_reply_address"  # nobody to answer without guessing an address
+    REPLY = "reply"                        # an answer to one of Baton's own messages (intro+KEY@)
     HANDOFF = "handoff"                    # start an intro and send the draft to the referrer
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
 
 
-def decide(analysis: dict, mail_from: str) -> Outcome:
+def decide(analysis: dict, mail_from: str, *, answers_baton: bool = False) -> Outcome:
     # The null reverse-path <> is only in the envelope: bounces and DSNs (RFC 5321 4.5.5).
     if analysis.get("auto_generated") or not mail_from:
         return Outcome.AUTO_GENERATED
+    if answers_baton:  # a reply quoting Baton's draft must never be read as a new hand-off
+        return Outcome.REPLY
     if not analysis.get("reply_to"):
         return Outcome.NO_REPLY_ADDRESS
     if analysis.get("kind") in ("said_to_contact", "direct_intro", "intro_request"):

@@ -16,7 +16,9 @@ from sqlalchemy import Connection, Engine
 from composer.draft import AboutNote, IntroDraft
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
+from inbound import replies
 from inbound.analysis import analyze_bytes, handoff_text
+from inbound.parse import parse_bytes
 from inbound.thread_ids import references_of
 from intros import flow
 from store import messages
@@ -48,7 +50,9 @@ class Pipeline:
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
         analysis = analyze_bytes(raw, assistant=self.assistant, domains=self.domains)
-        outcome = decide(analysis, msg.mail_from)
+        parsed = parse_bytes(raw)
+        owner = self._key_owner(parsed, msg.rcpt_tos)
+        outcome = decide(analysis, msg.mail_from, answers_baton=owner is not None)
         draft = None
         if outcome is not Outcome.AUTO_GENERATED:
             # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
@@ -57,6 +61,12 @@ class Pipeline:
             draft, _ = improve(analysis, text, self.llm)
         queued = False
         with self.engine.begin() as conn:
+            if outcome is Outcome.REPLY:
+                sender = next((p.email for p in parsed.from_ if p.email), None)
+                result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
+                                          fill=lambda template: replies.filled_blanks(template, parsed.text))
+                log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role, result)
+                queued = True
             action = _ACTIONS.get(outcome)
             if action is not None:
                 queued = action(self, conn, msg, analysis, draft, references_of(raw))
@@ -64,6 +74,13 @@ class Pipeline:
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
         if queued:
             self.on_queued()
+
+    def _key_owner(self, parsed, rcpt_tos: list[str]) -> flow.KeyOwner | None:
+        found = replies.keys(parsed, rcpt_tos, assistant=self.assistant, domains=self.domains)
+        if not found:
+            return None
+        with self.engine.connect() as conn:
+            return next((o for o in (flow.key_owner(conn, k) for k in found) if o), None)
 
     def _start_intro(self, conn: Connection, msg: Claimed, analysis: dict, draft, refs: list[str]) -> bool:
         if not isinstance(draft, IntroDraft):

@@ -1,0 +1,111 @@
+"""Replies by email to intro+KEY@: matched to their intro and checked against who the key was for."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from inbound.parse import parse_bytes
+from inbound.replies import command, filled_blanks, keys
+from store.schema import intro_events
+from tests.service_helpers import Running, wait_for
+from tests.test_optin import answer, approve, db, decisions, links, mail_to, review_link, state
+
+ASSISTANT = "intro@baton.example"
+
+
+def mail(body: str, *, frm="carla@vertex.example", to="intro+k1@baton.example", extra="") -> bytes:
+    head = f"From: {frm}\nTo: {to}\nSubject: Re: Intro?\n{extra.replace(chr(13), '')}\n"
+    return (head + body).replace("\n", "\r\n").encode()
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Yes, happy to help.", "yes"), ("yes please", "yes"), ("Sure thing", "yes"), ("Not now, sorry.", "not_now"),
+    ("No thanks.", "no"), ("no", "no"), ("send", "send"), ("Send it", "send"), ("cancel", "cancel"),
+    ("I'd say yes but", None), ("Nobody told me", None), ("Notably, ...", None), ("", None),
+])
+def test_only_the_first_word_of_the_new_text_is_a_command(text, word):
+    assert command(parse_bytes(mail(f"{text}\n\nOn Monday Baton wrote:\n> No reason needed\n"))) == word
+
+
+def test_keys_come_from_envelope_headers_and_cited_message_ids():
+    m = parse_bytes(mail("yes", to="Baton <intro+fromto@baton.example>",
+                         extra="In-Reply-To: <cited.x1@baton.example>\r\nDelivered-To: intro+deliv@baton.example\r\n"))
+    assert keys(m, ["intro+envelope@baton.example"], assistant=ASSISTANT, domains=["baton.example"]) == \
+        ["envelope", "fromto", "deliv", "cited"]
+    other = parse_bytes(mail("yes", to="intro+k@elsewhere.example", extra="References: <k.1@elsewhere.example>\r\n"))
+    assert keys(other, [], assistant=ASSISTANT, domains=["baton.example"]) == []
+    bounce = parse_bytes(mail("x", to="intro+bounce-abc@baton.example"))
+    assert keys(bounce, [], assistant=ASSISTANT, domains=["baton.example"]) == []  # bounces are not replies
+
+
+@pytest.mark.parametrize("reply,want", [
+    ("> Hi Carla,\n> Please meet [[x]] soon? Felix\n", None),                  # left as a blank
+    ("> Hi Carla,\n> Please meet Felix\n> Adams soon?\n", ["Felix Adams"]),      # re-wrapped and quoted
+    ("Hi Carla,\nPlease meet   Felix soon?", ["Felix"]),                         # not quoted at all
+    ("> Hi Dana,\n> Please meet Felix soon?\n", None),                          # the template's words changed
+])
+def test_blanks_filled_inline_in_a_quoted_reply(reply, want):
+    assert filled_blanks("Hi Carla,\nPlease meet [[who]] soon?", reply) == want
+
+
+async def _reply(baton, *, frm: str, to: str, body: str, in_reply_to: str | None = None) -> None:
+    import aiosmtplib
+    extra = f"In-Reply-To: {in_reply_to}\r\n" if in_reply_to else ""
+    raw = mail(body, frm=frm, to=to, extra=extra + "Message-ID: <r" + str(abs(hash((frm, body)))) + "@mail.example>\r\n")
+    await aiosmtplib.send(raw, sender=frm, recipients=[to], hostname="127.0.0.1", port=baton.settings.smtp_port)
+
+
+def events(s) -> list[str]:
+    with db(s).connect() as conn:
+        return [e.why for e in conn.execute(select(intro_events).order_by(intro_events.c.id))]
+
+
+@pytest.fixture
+async def baton(make_settings):
+    s = make_settings()
+    async with Running(s, web=True) as running:
+        yield running, s
+
+
+async def test_referrer_replies_send_with_the_blanks_filled_inline(baton):
+    running, s = baton
+    await review_link(running, s)
+    (draft,) = mail_to(s, "diane@wu.example")
+    text = draft.get_body(("plain",)).get_content()
+    counter = iter(range(100))
+    filled = re.sub(r"\[\[[^\]]+\]\]", lambda _: f"filled {next(counter)}", text)
+    quoted = "\n".join("> " + line for line in filled.splitlines())
+    await _reply(running, frm="diane@wu.example", to=draft["Reply-To"].addresses[0].addr_spec,
+                 body=f"send\n\nOn Thursday Baton wrote:\n{quoted}\n", in_reply_to=draft["Message-ID"])
+    request = await wait_for(lambda: mail_to(s, "carla.diaz@vertex.example"))
+    assert state(s) == "requested"
+    body = request[0].get_body(("plain",)).get_content()
+    assert "filled" in body and "[[" not in body
+
+
+async def test_send_with_blanks_left_is_refused_and_recorded(baton):
+    running, s = baton
+    await review_link(running, s)
+    (draft,) = mail_to(s, "diane@wu.example")
+    await _reply(running, frm="diane@wu.example", to=draft["Reply-To"].addresses[0].addr_spec, body="send\n")
+    assert await wait_for(lambda: any("refused" in e for e in events(s)))
+    assert state(s) == "draft" and mail_to(s, "carla.diaz@vertex.example") == []
+
+
+async def test_a_party_replies_yes_and_a_stranger_using_the_same_key_does_nothing(baton):
+    running, s = baton
+    _, _, client = running, s, None
+    import httpx
+    async with httpx.AsyncClient() as client:
+        await approve(running, s, client)
+    (request,) = mail_to(s, "carla.diaz@vertex.example")
+    key_address = request["Reply-To"].addresses[0].addr_spec
+    await _reply(running, frm="mallory@evil.example", to=key_address, body="No.\n")
+    assert await wait_for(lambda: any("someone else" in e for e in events(s)))
+    assert decisions(s)["contact"] == "pending"
+    await _reply(running, frm="carla.diaz@vertex.example", to=key_address, body="Yes, happy to.\n")
+    assert await wait_for(lambda: decisions(s)["contact"] == "yes")
+    assert state(s) == "requested"
+    assert all(m["Subject"] != "Re: Intro?" for m in mail_to(s, "carla.diaz@vertex.example"))  # no "about" note
