@@ -28,6 +28,7 @@ SIZE_EXCEEDED = "552 5.3.4 Message size exceeds fixed maximum message size"
 BARE_LINE_END = "550 5.6.0 Bare CR or LF in message data is not accepted"  # CVE-2024-27305 class
 TEMPFAIL = "451 4.3.0 Temporary local problem, please try again later"
 LINE_TOO_LONG = "500 5.5.2 Line too long"
+BAD_SENDER = "553 5.1.7 The sender address is not valid UTF-8"
 
 # aiosmtpd's own texts carry no enhanced status codes; these are answered in their place.
 _REWRITES = {
@@ -81,6 +82,15 @@ class BatonSMTP(SMTP):
         await super().smtp_RCPT(arg)
 
 
+def _valid_utf8(text: str) -> bool:
+    # aiosmtpd decodes command lines with surrogateescape: invalid bytes survive as surrogates.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class IntakeHandler:
     """aiosmtpd handler: RCPT policy, smuggling guard, and the store-then-250 rule."""
 
@@ -91,6 +101,16 @@ class IntakeHandler:
         self._on_stored = on_stored
         self._store_timeout = store_timeout
         self.in_flight = 0  # DATA transactions under way (BatonSMTP counts); shutdown waits for them
+
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          mail_options: list[str]) -> str:
+        # A sender we could never store must be refused for good, not with a 451 that the
+        # client retries for days (RFC 5321 4.2.5: a 4xx promises that a retry may succeed).
+        if not _valid_utf8(address):
+            return BAD_SENDER
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
@@ -111,7 +131,7 @@ class IntakeHandler:
         # aiosmtpd keeps the null reverse-path as "<>"; store it as "" (a bounce, RFC 5321 4.5.5).
         mail_from = "" if envelope.mail_from in (None, "<>") else envelope.mail_from
         msg = Received(raw=raw, mail_from=mail_from, rcpt_tos=list(envelope.rcpt_tos),
-                       peer=session.peer[0] if session.peer else None, helo=session.host_name,
+                       peer=session.peer[0] if session.peer else None, helo=_printable(session.host_name),
                        received_at=clock.now())
         try:
             stored = await asyncio.wait_for(self._store(msg), self._store_timeout)
@@ -127,6 +147,13 @@ class IntakeHandler:
         # we want retried, and a leak of internals. Retry instead, and say nothing.
         log.error("SMTP session error: %s", type(error).__name__)
         return TEMPFAIL
+
+
+def _printable(helo: str | None) -> str | None:
+    """The HELO name as text we can store: invalid bytes become U+FFFD."""
+    if helo is None:
+        return None
+    return helo.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, max_bytes: int,

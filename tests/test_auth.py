@@ -13,6 +13,7 @@ import dns.message
 import dns.rcode
 import dns.rrset
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from inbound.auth import (AuthResult, DkimResult, authenticate, organizational_domain, relaxed_aligned,
                           sender_allowed, strip_untrusted)
@@ -112,6 +113,20 @@ def test_rfc6376_every_signature_is_verified_and_the_second_is_the_aligned_pass(
     assert [(d.domain, d.result) for d in result.dkim] == [
         ("esp.example.net", "pass"), ("example.org", "fail"), ("mail.sub.example.com", "pass")]
     assert result.aligned and result.aligned_by == "dkim"
+
+
+def test_rfc6376_junk_signatures_cannot_push_out_the_aligned_one(key):
+    """Verification is capped (each signature costs a DNS lookup); signatures whose d= aligns with
+    From are verified first, so a relay adding eight junk signatures on top changes nothing."""
+    private, record = key
+    signed = sign(message(), private, "example.com")
+    records = {("s1._domainkey.example.com", "TXT"): [record]}
+    for i in range(8):
+        signed = sign(signed, private, f"junk{i}.example.net")
+        records[(f"s1._domainkey.junk{i}.example.net", "TXT")] = [record]
+    result = in_process(signed, FakeDNS(records))
+    assert result.aligned and DkimResult("example.com", "pass", "s1") in result.dkim
+    assert len(result.dkim) == 5 and any("9 DKIM signatures" in r for r in result.reasons)
 
 
 def test_rfc6376_unaligned_pass_alone_does_not_align(key):
@@ -416,3 +431,28 @@ def test_rfc7208_servfail_through_the_real_resolver_is_spf_temperror(loopback_dn
     result = in_process(message(from_addr="dana@broken.example.com"), loopback_dns, peer_ip="192.0.2.5",
                         mail_from="dana@broken.example.com")
     assert result.spf == "temperror" and not result.aligned
+
+
+# --- garbage never authenticates --------------------------------------------------------------
+
+_header_soup = st.lists(st.sampled_from([
+    b"From: dana@example.com", b"From: <>", b"From: a@example.com, b@example.net", b"From: =?UTF-8?Q?=0A?=@example.com",
+    b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; h=from; bh=AAAA; b=AAAA",
+    b"DKIM-Signature: d=example.com; s=s1; l=0; b=;", b"DKIM-Signature: \xff\x00;;==",
+    f"Authentication-Results: {OURS}; dmarc=pass header.from=example.com".encode(),
+    f"Authentication-Results: {OURS}; dkim=pass header.d=example.com (unclosed".encode(),
+    f"Authentication-Results: {OURS}".encode(), b"Authentication-Results: ; ; ;",
+    b"Received: from x", b" folded continuation", b"\tmore", b"no colon here", b"",
+]), max_size=10).map(lambda lines: b"\r\n".join(lines) + b"\r\n\r\nbody\r\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw=st.one_of(st.binary(max_size=600), _header_soup), trusted=st.sampled_from([None, OURS]))
+def test_rfc8601_garbage_never_raises_and_never_passes_dkim(raw, trusted):
+    """Whatever the headers say, nothing raises; without a key in DNS, no signature passes, and
+    in-process alignment needs a pass (RFC 7489 3.1)."""
+    result = authenticate(raw, peer_ip="192.0.2.5", helo="x", mail_from="", resolver=FakeDNS(),
+                          trusted_authserv_id=trusted)
+    assert isinstance(result, AuthResult)
+    if trusted is None:
+        assert not result.aligned and all(d.result != "pass" for d in result.dkim)

@@ -50,7 +50,8 @@ def many_parts(n: int = 5000, part_bytes: int = 2100) -> bytes:
 def nested_multipart(depth: int) -> bytes:
     body = b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + HANDOFF_TEXT
     for i in range(depth):
-        body = (b"Content-Type: multipart/mixed; boundary=n%d\r\n\r\n--n%d\r\n" % (i, i)) + body + (b"\r\n--n%d--\r\n" % i)
+        body = (b"Content-Type: multipart/mixed; boundary=n%d\r\n\r\n--n%d\r\n" % (i, i)
+                + body + b"\r\n--n%d--\r\n" % i)
     return HEAD + body
 
 
