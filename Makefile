@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# A development start: anyone may use it (no DNS is needed to try it out). Production
+# keeps the default BATON_SENDER_POLICY=aligned (README, "Senders").
 run: $(STAMP)
 	$(BIN)/python server.py migrate
-	$(BIN)/python server.py serve
+	BATON_SENDER_POLICY=$${BATON_SENDER_POLICY:-open} $(BIN)/python server.py serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

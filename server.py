@@ -85,10 +85,13 @@ def messages(limit: int) -> None:
     s = _settings()
     for row in m.recent(make_engine(s.database_url), limit):
         analysis = row["analysis"] or {}
+        outcome = analysis.get("outcome") or "-"
         kind = analysis.get("kind") or "-"
-        subject = (analysis.get("subject") or "").replace("\n", " ")[:60]
+        subject = (analysis.get("subject") or "").replace("\n", " ")[:50]
         click.echo(f"{row['id']:>6}  {row['received_at']:%Y-%m-%d %H:%M:%S}  {row['status']:<10} "
-                   f"{kind:<15} {row['size']:>8}B  {subject}")
+                   f"{outcome:<17} {kind:<15} {row['size']:>8}B  {subject}")
+        if outcome == "untrusted_sender":
+            click.echo(f"{'':>8}not answered: {analysis.get('sender_check')}")
 
 
 @cli.command()

@@ -67,6 +67,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     handler = smtp.IntakeHandler(
         smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
         writer.store, on_stored=messages.wake.set)
+    if settings.sender_policy == "open":
+        log.warning("BATON_SENDER_POLICY=open: Baton acts for ANY sender, forged or not. Development only.")
     tasks: list[asyncio.Task] = []
     listener = web = None
     if smtp_on:

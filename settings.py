@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError, field_validator, model_validator
@@ -39,6 +40,11 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: int = 120
     outbound: str = "maildir:var/outbox"
     secret_key: str = ""
+    # aligned: act only for an aligned SPF or DKIM pass; allowlist: also on BATON_ALLOWED_SENDERS;
+    # open: act for anyone (development only, logged loudly at start).
+    sender_policy: Literal["aligned", "allowlist", "open"] = "aligned"
+    allowed_senders: str = ""  # comma-separated addresses or domains
+    trusted_authserv_id: str = ""  # set when an MTA in front verifies mail and adds Authentication-Results
     llm_api_key: str = ""  # empty: the LLM is off and no message content leaves the machine
     llm_base_url: str = ""
     llm_model: str = ""

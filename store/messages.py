@@ -42,6 +42,8 @@ class Claimed:
     mail_from: str
     rcpt_tos: list[str]
     attempts: int
+    peer: str | None = None
+    helo: str | None = None
 
 
 def header_message_id(raw: bytes) -> str | None:
@@ -83,7 +85,7 @@ def insert(conn: Connection, msg: Received) -> Stored:
 
 def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Claimed]:
     """Takes up to `limit` received messages that are due, or whose worker's lease ran out."""
-    rows = leases.claim(engine, t, [t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts],
+    rows = leases.claim(engine, t, [t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts, t.c.peer, t.c.helo],
                         pending="received", active="processing", now=now, lease=lease, limit=limit)
     return [Claimed(*r) for r in rows]
 

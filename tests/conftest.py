@@ -79,5 +79,5 @@ def make_settings(db_url, tmp_path):
         return settings_mod.load(**{
             "assistant_address": "intro@baton.example", "database_url": db_url, "smtp_port": free_port(),
             "web_port": free_port(), "var_dir": tmp_path / "var", "outbound": f"maildir:{tmp_path / 'outbox'}",
-            "worker_poll_seconds": 0.1, **kw})
+            "worker_poll_seconds": 0.1, "sender_policy": "open", **kw})
     return make

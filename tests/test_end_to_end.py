@@ -178,3 +178,31 @@ async def test_without_llm_settings_no_content_leaves(make_settings):
             await baton.send(HANDOFFS / "intro-request-complete.eml")
             assert await wait_for(lambda: maildir(s))
     assert llm.requests == []
+
+
+def _with_auth_results(raw: bytes, header: bytes) -> bytes:
+    return header + b"\r\n" + raw
+
+
+async def test_behind_a_trusted_mta_only_authenticated_senders_are_answered(make_settings, tmp_path):
+    """RFC 8601: trust Authentication-Results only from our own authserv-id; RFC 7489 alignment."""
+    from store import messages
+    s = make_settings(sender_policy="aligned", trusted_authserv_id="mx.baton.example")
+    raw = to_crlf((HANDOFFS / "direct-intro-meet.eml").read_bytes())
+    good = tmp_path / "good.eml"
+    good.write_bytes(_with_auth_results(raw, b"Authentication-Results: mx.baton.example; "
+                                             b"dkim=pass header.d=reyes.example; spf=pass smtp.mailfrom=reyes.example"))
+    forged = tmp_path / "forged.eml"
+    forged.write_bytes(_with_auth_results(raw.replace(b"Message-ID: <", b"Message-ID: <forged"),
+                                          b"Authentication-Results: evil.example; dkim=pass header.d=reyes.example"))
+    engine = make_engine(s.database_url)
+    async with Running(s) as baton:
+        await baton.send(forged)
+        await baton.send(good)
+        assert await wait_for(lambda: [r["status"] for r in messages.recent(engine)] == ["processed", "processed"])
+        await wait_for(lambda: maildir(s))
+    (reply,) = maildir(s)
+    assert reply["To"].addresses[0].addr_spec == "paula@reyes.example"
+    by_id = {r["id"]: r["analysis"] for r in messages.recent(engine)}
+    assert by_id[1]["outcome"] == "untrusted_sender" and by_id[1]["auth"]["aligned"] is False
+    assert by_id[2]["outcome"] == "handoff" and by_id[2]["auth"]["aligned"] is True

@@ -41,7 +41,7 @@ def env(tmp_path) -> dict:
     e.update(BATON_VAR_DIR=str(tmp_path / "var"), BATON_DATABASE_URL=f"sqlite:///{tmp_path / 'var' / 'baton.db'}",
              BATON_SMTP_PORT=str(free_port()), BATON_WEB_PORT=str(free_port()),
              BATON_ASSISTANT_ADDRESS="intro@baton.example", BATON_OUTBOUND=f"maildir:{tmp_path / 'outbox'}",
-             BATON_WORKER_POLL_SECONDS="0.2")
+             BATON_WORKER_POLL_SECONDS="0.2", BATON_SENDER_POLICY="open")
     assert cli("migrate", env=e).returncode == 0
     return e
 

@@ -7,15 +7,18 @@ from enum import Enum
 class Outcome(Enum):
     AUTO_GENERATED = "auto_generated"      # bounce, auto-reply, list, our own mail: never answered
     NO_REPLY_ADDRESS = "no_reply_address"  # nobody to answer without guessing an address
+    UNTRUSTED_SENDER = "untrusted_sender"  # fails the sender policy: stored, analysed, never answered
     REPLY = "reply"                        # an answer to one of Baton's own messages (intro+KEY@)
     HANDOFF = "handoff"                    # start an intro and send the draft to the referrer
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
 
 
-def decide(analysis: dict, mail_from: str, *, answers_baton: bool = False) -> Outcome:
+def decide(analysis: dict, mail_from: str, *, trusted: bool = True, answers_baton: bool = False) -> Outcome:
     # The null reverse-path <> is only in the envelope: bounces and DSNs (RFC 5321 4.5.5).
     if analysis.get("auto_generated") or not mail_from:
         return Outcome.AUTO_GENERATED
+    if not trusted:  # no backscatter to forged senders, and no one acts in another's name
+        return Outcome.UNTRUSTED_SENDER
     if answers_baton:  # a reply quoting Baton's draft must never be read as a new hand-off
         return Outcome.REPLY
     if not analysis.get("reply_to"):

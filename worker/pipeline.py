@@ -25,6 +25,7 @@ from store import messages
 from store.clock import clock
 from store.messages import Claimed
 from worker.outcomes import Outcome, decide
+from worker.senders import SenderCheck
 
 log = logging.getLogger("baton.pipeline")
 
@@ -38,6 +39,7 @@ class Pipeline:
     ctx: flow.Context
     on_queued: Callable[[], None] = lambda: None
     llm: LLMConfig | None = None  # None: the rules alone, and no content leaves the machine
+    senders: SenderCheck = SenderCheck("open")
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, ctx: flow.Context,
@@ -45,16 +47,18 @@ class Pipeline:
         llm = config_from(settings.llm_api_key, settings.llm_base_url, settings.llm_model,
                           settings.llm_timeout_seconds)
         return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, ctx,
-                   on_queued, llm)
+                   on_queued, llm, SenderCheck.from_settings(settings))
 
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
         analysis = analyze_bytes(raw, assistant=self.assistant, domains=self.domains)
         parsed = parse_bytes(raw)
+        sender = next((p.email for p in parsed.from_ if p.email), None)
+        trusted, why, auth = (True, "", None) if analysis.get("auto_generated") else self.senders(raw, msg, sender)
         owner = self._key_owner(parsed, msg.rcpt_tos)
-        outcome = decide(analysis, msg.mail_from, answers_baton=owner is not None)
+        outcome = decide(analysis, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
         draft = None
-        if outcome is not Outcome.AUTO_GENERATED:
+        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
             # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
             use_llm = self.llm is not None and outcome is Outcome.HANDOFF
             text = handoff_text(raw, assistant=self.assistant, domains=self.domains) if use_llm else ""
@@ -62,7 +66,6 @@ class Pipeline:
         queued = False
         with self.engine.begin() as conn:
             if outcome is Outcome.REPLY:
-                sender = next((p.email for p in parsed.from_ if p.email), None)
                 result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
                                           fill=lambda template: replies.filled_blanks(template, parsed.text))
                 log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role, result)
@@ -70,7 +73,8 @@ class Pipeline:
             action = _ACTIONS.get(outcome)
             if action is not None:
                 queued = action(self, conn, msg, analysis, draft, references_of(raw))
-            messages.finish(conn, msg.id, now=clock.now(), analysis={**analysis, "outcome": outcome.value})
+            record = {**analysis, "outcome": outcome.value, "sender_check": why or None, "auth": auth}
+            messages.finish(conn, msg.id, now=clock.now(), analysis=record)
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
         if queued:
             self.on_queued()
