@@ -52,10 +52,10 @@ class Approval:
 
 
 def start(conn: Connection, *, message_id: int, draft: IntroDraft, referrer_email: str | None,
-          addresses: list[str], now: datetime, ctx: Context) -> Started | None:
+          addresses: list[str], now: datetime, ctx: Context, header_addresses: list[str] = ()) -> Started | None:
     """A new intro in `draft`; a review link when the reader is the referrer who can send it."""
     key = secrets.token_hex(10)
-    stored = {**dataclasses.asdict(draft), "addresses": addresses}
+    stored = {**dataclasses.asdict(draft), "addresses": addresses, "header_addresses": list(header_addresses)}
     intro_id = intro_store.create(conn, key=key, message_id=message_id, kind=draft.kind,
                                   referrer_email=referrer_email, pin_email=draft.pin.email,
                                   contact_email=draft.contact.email, draft=stored, now=now)
@@ -190,6 +190,10 @@ def approval_from_draft(intro: dict, filled: list[str] | None) -> Approval | str
     contact, pin = d["contact"], d["pin"]
     if not contact.get("email") or not pin.get("email"):
         return "an address is missing"
+    trusted = set(d.get("header_addresses") or [])
+    if {contact["email"].lower(), pin["email"].lower()} - trusted:
+        # Seen only in the body (or suggested by the LLM): the review page must confirm it.
+        return "an address is not in the message's headers; confirm it on the review page"
     return Approval(referrer_name=d["referrer"].get("name") or "", contact=Party(contact.get("name"), contact["email"]),
                     pin=Party(pin.get("name"), pin["email"]), blurb_subject=blurb["subject"], blurb_body=blurb["body"],
                     hide_contact_until_yes=False)

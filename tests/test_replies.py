@@ -69,9 +69,31 @@ async def baton(make_settings):
         yield running, s
 
 
-async def test_referrer_replies_send_with_the_blanks_filled_inline(baton):
-    running, s = baton
-    await review_link(running, s)
+BOTH_CCD = """From: Diane Wu <diane@wu.example>
+To: intro@baton.example
+Cc: Felix Adams <felix.adams@mail.example>, Carla Diaz <carla.diaz@vertex.example>
+Subject: Intro request: Felix and Carla
+Message-ID: <both-ccd@wu.example>
+
+Hi,
+
+Please help me introduce Felix Adams, my old teammate, to Carla Diaz. Felix is looking for a
+staff security role in Austin and would value Carla's view on Vertex.
+
+Diane
+"""
+
+
+async def _draft_for(running, s, tmp_path, text: str | None):
+    if text is None:
+        return await review_link(running, s)
+    path = tmp_path / "handoff.eml"
+    path.write_text(text)
+    await running.send(path)
+    return await wait_for(lambda: mail_to(s, "diane@wu.example"))
+
+
+async def _reply_send_filled(running, s):
     (draft,) = mail_to(s, "diane@wu.example")
     text = draft.get_body(("plain",)).get_content()
     counter = iter(range(100))
@@ -79,6 +101,20 @@ async def test_referrer_replies_send_with_the_blanks_filled_inline(baton):
     quoted = "\n".join("> " + line for line in filled.splitlines())
     await _reply(running, frm="diane@wu.example", to=draft["Reply-To"].addresses[0].addr_spec,
                  body=f"send\n\nOn Thursday Baton wrote:\n{quoted}\n", in_reply_to=draft["Message-ID"])
+
+
+async def test_send_by_reply_refuses_an_address_seen_only_in_the_body(baton, tmp_path):
+    running, s = baton
+    await _draft_for(running, s, tmp_path, None)  # Carla's address is only in the body there
+    await _reply_send_filled(running, s)
+    assert await wait_for(lambda: any("not in the message's headers" in e for e in events(s)))
+    assert state(s) == "draft" and mail_to(s, "carla.diaz@vertex.example") == []
+
+
+async def test_referrer_replies_send_with_the_blanks_filled_inline(baton, tmp_path):
+    running, s = baton
+    await _draft_for(running, s, tmp_path, BOTH_CCD)
+    await _reply_send_filled(running, s)
     request = await wait_for(lambda: mail_to(s, "carla.diaz@vertex.example"))
     assert state(s) == "requested"
     body = request[0].get_body(("plain",)).get_content()

@@ -30,6 +30,9 @@ from worker.senders import SenderCheck
 log = logging.getLogger("baton.pipeline")
 
 
+HEADER_SOURCES = frozenset({"from", "to", "cc", "reply_to"})
+
+
 @dataclass(frozen=True)
 class Pipeline:
     engine: Engine
@@ -90,10 +93,13 @@ class Pipeline:
         if not isinstance(draft, IntroDraft):
             return False
         referrer_email = analysis["reply_to"] if draft.reader == "referrer" else draft.referrer.email
-        addresses = sorted({p["email"] for p in analysis.get("participants", []) if p.get("email")
-                            and p.get("role") != "assistant"})
+        people = [p for p in analysis.get("participants", []) if p.get("email") and p.get("role") != "assistant"]
+        addresses = sorted({p["email"] for p in people})
+        # Only these may be written to without the referrer confirming them on the review page:
+        # never an address seen only in a body mention, quoted history or the LLM's output.
+        in_headers = sorted({p["email"].lower() for p in people if p.get("source") in HEADER_SOURCES})
         started = flow.start(conn, message_id=msg.id, draft=draft, referrer_email=referrer_email,
-                             addresses=addresses, now=clock.now(), ctx=self.ctx)
+                             addresses=addresses, header_addresses=in_headers, now=clock.now(), ctx=self.ctx)
         if started is None:  # this message already started its intro
             return False
         reply = render_reply(draft, analysis=analysis, references=refs, key=started.key, assistant=self.assistant,
