@@ -12,6 +12,7 @@ import uvicorn
 from composer.optin_mail import Sender
 from inbound import smtp
 from intros import flow
+from intros.schedule import Delays
 from outbound.delivery import OutboxWorker
 from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer
@@ -21,6 +22,7 @@ from store.db import make_engine
 from store.intake import IntakeWriter
 from web.app import create_app
 from worker import loop as worker_loop
+from worker.jobs import JobWorker
 from worker.messages import MessageWorker
 from worker.pipeline import Pipeline
 
@@ -44,8 +46,13 @@ def context(settings: Settings) -> flow.Context:
     sign = None
     if settings.dkim_selector:
         sign = Signer.from_files(settings.dkim_selector, settings.assistant_domain, settings.dkim_key_file).sign
+    delays = Delays(review_reminder=timedelta(days=settings.review_reminder_days),
+                    party_reminder=timedelta(days=settings.party_reminder_days),
+                    expire=timedelta(days=settings.expire_days), nudge_pin=timedelta(days=settings.nudge_days),
+                    followup=timedelta(days=settings.followup_days))
     return flow.Context(sender=Sender(settings.assistant_address, settings.assistant_name), mailer=Mailer(sign),
-                        public_url=settings.public_url, token_ttl=timedelta(days=settings.token_ttl_days))
+                        public_url=settings.public_url, token_ttl=timedelta(days=settings.token_ttl_days),
+                        delays=delays, contact_requests_per_30_days=settings.contact_requests_per_30_days)
 
 
 async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True, worker_on: bool = True,
@@ -82,7 +89,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         tasks.append(asyncio.create_task(web.serve()))
         log.info("web on %s", settings.public_url)
     if worker_on:
-        for name, w in (("messages", messages), ("outbox", sender)):
+        due = JobWorker(engine, ctx, on_queued=sender.wake.set, lease_seconds=settings.worker_lease_seconds)
+        for name, w in (("messages", messages), ("outbox", sender), ("jobs", due)):
             tasks.append(asyncio.create_task(worker_loop.poll(
                 w.run_once, wake=w.wake, stop=stop, poll_seconds=settings.worker_poll_seconds, name=name)))
 

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
     token_ttl_days: int = 14
+    review_reminder_days: float = 2
+    party_reminder_days: float = 3
+    expire_days: float = 7
+    nudge_days: float = 1
+    followup_days: float = 7
+    contact_requests_per_30_days: int = 3
     worker_poll_seconds: float = 1.0
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5

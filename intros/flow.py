@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from composer import optin_mail
 from composer.draft import IntroDraft
 from composer.text import BLANK
 from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
-from intros import states, tokens
+from intros import schedule, states, tokens
+from intros.schedule import Delays
 from outbound.mailer import Mailer
 from store import intros as intro_store
+from store import outbox
 from store.schema import intro_parties, intros
 
 DECISIONS = ("yes", "not_now", "no")
@@ -31,6 +33,12 @@ class Context:
     mailer: Mailer
     public_url: str
     token_ttl: timedelta = timedelta(days=14)
+    delays: Delays = Delays()
+    contact_requests_per_30_days: int = 3  # across all referrers: contacts are not a mailing list
+
+
+class LimitReached(Exception):
+    """The approval would over-ask a contact; the message says why, for the referrer."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ def start(conn: Connection, *, message_id: int, draft: IntroDraft, referrer_emai
     if any(c.word == "send" for c in draft.commands):
         token = tokens.issue(conn, intro_id, purpose="review", role="referrer", now=now, ttl=ctx.token_ttl)
         review_url = f"{ctx.public_url}/r/{token}"
+        schedule.add(conn, intro_id, "review_reminder", due=now + ctx.delays.review_reminder, now=now)
     return Started(intro_id, key, review_url)
 
 
@@ -91,9 +100,35 @@ def mail_view(intro: dict) -> IntroMail:
         prep=prep, hide_contact_until_yes=bool(intro["hide_contact_until_yes"]))
 
 
+def check_limits(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
+    """Raises LimitReached when asking this contact now would be one request too many."""
+    since = now - timedelta(days=30)
+    asked = conn.execute(select(func.count()).select_from(intro_parties).join(intros).where(
+        intro_parties.c.role == "contact", func.lower(intro_parties.c.email) == a.contact.email.lower(),
+        intros.c.updated_at >= since, intros.c.id != intro_id)).scalar_one()
+    if asked >= ctx.contact_requests_per_30_days:
+        raise LimitReached(f"{a.contact.name or a.contact.email} has been asked {asked} times in the last 30 days; "
+                           "Baton won't ask again yet. Try again in a few weeks.")
+    contact_intros = select(intro_parties.c.intro_id).where(
+        intro_parties.c.role == "contact", func.lower(intro_parties.c.email) == a.contact.email.lower())
+    same_pair = conn.execute(select(func.count()).select_from(intro_parties).join(intros).where(
+        intro_parties.c.role == "pin", func.lower(intro_parties.c.email) == a.pin.email.lower(),
+        intro_parties.c.intro_id.in_(contact_intros), intros.c.updated_at >= since,
+        intros.c.id != intro_id)).scalar_one()
+    if same_pair:
+        raise LimitReached(f"{a.contact.name or a.contact.email} was already asked about "
+                           f"{a.pin.name or a.pin.email} this month, by someone else. Baton won't ask twice; "
+                           "you could ask them directly how it went.")
+
+
 def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
     """draft -> requested: the contact gets the request, the PIN the questions. Nothing earlier."""
+    check_limits(conn, intro_id, a, now=now, ctx=ctx)
     states.transition(conn, intro_id, "requested", actor="referrer", now=now)
+    schedule.cancel(conn, intro_id, "review_reminder")
+    for role in ("contact", "pin"):
+        schedule.add(conn, intro_id, "party_reminder", step=role, due=now + ctx.delays.party_reminder, now=now)
+    schedule.add(conn, intro_id, "expire", due=now + ctx.delays.expire, now=now)
     intro = load(conn, intro_id)
     draft = {**intro["draft"], "approved": {"referrer_name": a.referrer_name, "blurb_subject": a.blurb_subject,
                                             "blurb_body": a.blurb_body}}
@@ -115,6 +150,11 @@ def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx:
 
 def cancel(conn: Connection, intro_id: int, *, now: datetime) -> None:
     states.transition(conn, intro_id, "cancelled", actor="referrer", now=now)
+    cancel_jobs(conn, intro_id)
+
+
+def cancel_jobs(conn: Connection, intro_id: int) -> None:
+    schedule.cancel(conn, intro_id)
 
 
 def decide(conn: Connection, intro_id: int, role: str, decision: str, *, note: str | None, answers: dict | None,
@@ -132,18 +172,25 @@ def decide(conn: Connection, intro_id: int, role: str, decision: str, *, note: s
     if done != 1:  # a concurrent request decided first
         return conn.execute(select(intro_parties.c.decision).where(intro_parties.c.id == party["id"])).scalar()
     states.record(conn, intro_id, actor=role, now=now, why=f"{role} answered {decision}")
+    schedule.cancel(conn, intro_id, "party_reminder", step=role)  # an answer makes the reminder pointless
+    if decision == "no":
+        outbox.suppress(conn, party["email"], reason="declined", now=now)
     intro = load(conn, intro_id)
     if intro["state"] != "requested":
         return decision
     view = mail_view(intro)
     if decision != "yes":
         states.transition(conn, intro_id, "declined", actor=role, now=now)
+        cancel_jobs(conn, intro_id)
         mail = optin_mail.declined(view, who=role, decision=decision, note=note, key=intro["key"],
                                    token=secrets.token_hex(8), sender=ctx.sender, now=now)
         ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose="declined", recipient=view.referrer.email,
                          mail=mail, now=now, intro_id=intro_id)
     elif all(p["decision"] == "yes" for p in intro["parties"].values()):
         states.transition(conn, intro_id, "connected", actor=role, now=now)
+        cancel_jobs(conn, intro_id)
+        schedule.add(conn, intro_id, "nudge_pin", due=now + ctx.delays.nudge_pin, now=now)
+        schedule.add(conn, intro_id, "followup", due=now + ctx.delays.followup, now=now)
         mail = optin_mail.introduction(view, why=_why(view), key=intro["key"], token=secrets.token_hex(8),
                                        sender=ctx.sender, now=now)
         for person in (view.contact, view.pin, view.referrer):
@@ -216,7 +263,11 @@ def apply_reply(conn: Connection, owner: KeyOwner, sender: str | None, word: str
             if isinstance(approval, str):
                 states.record(conn, owner.intro_id, actor="referrer", now=now, why=f"'send' by reply refused: {approval}")
                 return f"refused: {approval}"
-            approve(conn, owner.intro_id, approval, now=now, ctx=ctx)
+            try:
+                approve(conn, owner.intro_id, approval, now=now, ctx=ctx)
+            except LimitReached as e:
+                states.record(conn, owner.intro_id, actor="referrer", now=now, why=f"'send' by reply refused: {e}")
+                return "refused: limit"
             return "approved"
         if owner.role == "referrer" and word == "cancel":
             cancel(conn, owner.intro_id, now=now)
@@ -227,3 +278,39 @@ def apply_reply(conn: Connection, owner: KeyOwner, sender: str | None, word: str
         pass
     states.record(conn, owner.intro_id, actor=owner.role, now=now, why=f"reply '{word}' does not apply now")
     return "does not apply"
+
+
+OUTCOMES = ("met", "not_yet", "no_luck")
+
+
+def record_outcome(conn: Connection, intro_id: int, role: str, outcome: str, *, now: datetime, ctx: Context) -> str:
+    """A party's answer to "did you connect?"; the first answer per party wins."""
+    from composer.followup_mail import note  # here, not at the top: only the follow-up needs it
+
+    if outcome not in OUTCOMES or role not in ("contact", "pin"):
+        raise ValueError("unknown outcome or role")
+    done = conn.execute(update(intro_parties).where(intro_parties.c.intro_id == intro_id, intro_parties.c.role == role,
+                                                    intro_parties.c.outcome.is_(None)).values(outcome=outcome)).rowcount
+    if done != 1:
+        return conn.execute(select(intro_parties.c.outcome).where(intro_parties.c.intro_id == intro_id,
+                                                                  intro_parties.c.role == role)).scalar()
+    states.record(conn, intro_id, actor=role, now=now, why=f"{role} says: {outcome}")
+    intro = load(conn, intro_id)
+    view = mail_view(intro)
+    who = (view.contact if role == "contact" else view.pin).name or role
+
+    def send(kind: str, to: Party, purpose: str, **extra: str) -> None:
+        if to.email:
+            mail = note(kind, view, to=to, key=intro["key"], token=secrets.token_hex(8), sender=ctx.sender, now=now,
+                        **extra)
+            ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose=purpose, recipient=to.email, mail=mail, now=now,
+                             intro_id=intro_id)
+
+    send("summary", view.referrer, f"summary_{role}", outcome=outcome, who=who)
+    if outcome == "met":
+        send("thanks_contact", view.contact, "thanks_contact")
+    answered = all(p["outcome"] for p in intro["parties"].values())
+    if (outcome == "met" or answered) and intro["state"] in ("connected", "followed_up"):
+        states.transition(conn, intro_id, "closed", actor=role, now=now)
+        cancel_jobs(conn, intro_id)
+    return outcome

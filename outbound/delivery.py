@@ -35,6 +35,10 @@ class OutboxWorker:
             await self._deliver(row)
         return len(rows)
 
+    def _suppress(self, address: str) -> None:
+        with self.engine.begin() as conn:
+            outbox.suppress(conn, address, reason="hard_bounce", now=clock.now())
+
     async def _deliver(self, row: outbox.Outgoing) -> None:
         e = self.engine
         if await asyncio.to_thread(outbox.is_suppressed, e, row.recipient):
@@ -46,7 +50,7 @@ class OutboxWorker:
         except DeliveryError as err:
             if err.permanent:
                 await asyncio.to_thread(outbox.mark_failed, e, row.id, error=str(err))
-                await asyncio.to_thread(outbox.suppress, e, row.recipient, reason="hard_bounce", now=clock.now())
+                await asyncio.to_thread(self._suppress, row.recipient)
                 log.warning("outbox id=%s failed permanently: %s", row.id, str(err)[:80])
             elif row.attempts >= self.max_attempts:
                 await asyncio.to_thread(outbox.mark_failed, e, row.id, error=f"gave up: {err}")

@@ -67,11 +67,11 @@ def _set(engine: Engine, row_id: int, **values) -> None:
         conn.execute(update(t).where(t.c.id == row_id).values(**values))
 
 
-def suppress(engine: Engine, address: str, *, reason: str, now: datetime) -> None:
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    with engine.begin() as conn:
-        conn.execute(dialect.insert(suppressions).values(address_hash=address_hash(address), reason=reason,
-                                                         created_at=now).on_conflict_do_nothing())
+def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> None:
+    """Nothing more goes to this address (kept only as a hash)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(suppressions).values(address_hash=address_hash(address), reason=reason,
+                                                     created_at=now).on_conflict_do_nothing())
 
 
 def is_suppressed(engine: Engine, address: str) -> bool:

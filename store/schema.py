@@ -117,6 +117,7 @@ intro_parties = Table(
     Column("note", Text),
     Column("answers", JSON),  # the PIN's prep answers
     Column("decided_at", UTCDateTime),
+    Column("outcome", String(16)),  # after the follow-up: met | not_yet | no_luck
     UniqueConstraint("intro_id", "role"),
 )
 
@@ -142,3 +143,22 @@ tokens = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
+
+# Scheduled work for intros (reminders, expiry, follow-ups). `dedup_key` (intro, kind, step)
+# means two workers can never schedule, and so never send, the same nudge twice.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedup_key", String(64), nullable=False, unique=True),
+    Column("intro_id", Id, ForeignKey("intros.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("step", String(32), nullable=False),  # e.g. the party a reminder is for
+    # pending -> running -> done | cancelled | failed
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("available_at", UTCDateTime, nullable=False),  # due time
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("lease_until", UTCDateTime),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_jobs_due", jobs.c.status, jobs.c.available_at)

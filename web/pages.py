@@ -48,7 +48,8 @@ class Pages:
 
     def routes(self) -> list[Route]:
         return [Route("/r/{token}", self.review, methods=["GET", "HEAD", "POST"]),
-                Route("/o/{token}", self.optin, methods=["GET", "HEAD", "POST"])]
+                Route("/o/{token}", self.optin, methods=["GET", "HEAD", "POST"]),
+                Route("/f/{token}", self.outcome, methods=["GET", "HEAD", "POST"])]
 
     async def _tx(self, fn, *args):
         """Runs fn(conn, *args) in one transaction, off the event loop."""
@@ -93,6 +94,8 @@ class Pages:
             await self._tx(lambda c: flow.approve(c, link.intro_id, approval, now=clock.now(), ctx=self.ctx))
         except IllegalTransition:  # sent from another tab a moment ago
             return _message("Already done", [_state_words("requested")])
+        except flow.LimitReached as e:
+            return self._review_page(intro, token, {**values, "blanks": blanks}, [str(e)], status=409)
         self.on_queued()
         log.info("intro id=%s approved", link.intro_id)
         return _message("Requests sent", [
@@ -159,6 +162,37 @@ class Pages:
                      else f"someone in {referrer_first}'s network",
                      prep=[{"label": p.label, "question": p.question, "answer": p.answer} for p in view.prep],
                      form_token=tokens.form_token(self.secret, token))
+
+    # --- outcome ---------------------------------------------------------------------------
+
+    async def outcome(self, request: Request) -> HTMLResponse:
+        """'Did you connect?': one click, scanner-safe like every other link."""
+        token = request.path_params["token"]
+        link = await self._tx(lambda c: tokens.resolve(c, token, purpose="outcome", now=clock.now()))
+        if isinstance(link, str):
+            return _gone(link)
+        intro = await self._tx(flow.load, link.intro_id)
+        given = intro["parties"][link.role]["outcome"]
+        if given:
+            return _message("Thanks, you already answered", [f"Your answer: {OUTCOME_WORDS[given]}."])
+        if request.method == "POST":
+            form = await request.form()
+            if not tokens.form_token_ok(self.secret, token, form.get("form_token")):
+                return _message("Please use the form", ["Open the link from your email and press a button there."],
+                                status=403)
+            outcome = form.get("outcome")
+            if outcome in OUTCOME_WORDS:
+                final = await self._tx(lambda c: flow.record_outcome(c, link.intro_id, link.role, outcome,
+                                                                     now=clock.now(), ctx=self.ctx))
+                self.on_queued()
+                return _message("Thank you", [f"Your answer: {OUTCOME_WORDS[final]}."])
+        view = flow.mail_view(intro)
+        return _page("outcome.html", title="Did you connect?", referrer_name=view.referrer.name or "A friend",
+                     referrer_first=first_name(view.referrer.name) or "them", pin_name=view.pin.name or "the two of you",
+                     contact_name=view.contact.name or "", form_token=tokens.form_token(self.secret, token))
+
+
+OUTCOME_WORDS = {"met": "We met", "not_yet": "Not yet", "no_luck": "It didn't work out"}
 
 
 def _values_from_draft(intro: dict) -> dict:

@@ -1,0 +1,47 @@
+"""Runs due intro jobs (reminders, expiry, follow-ups): one transaction each, mail via the outbox."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import Engine
+
+from intros import flow
+from intros import jobs as handlers
+from store import jobs
+from store.clock import clock
+
+log = logging.getLogger("baton.jobs")
+
+
+class JobWorker:
+    def __init__(self, engine: Engine, ctx: flow.Context, *, on_queued: Callable[[], None] = lambda: None,
+                 lease_seconds: int = 300, max_attempts: int = 5) -> None:
+        self.engine = engine
+        self.ctx = ctx
+        self.on_queued = on_queued
+        self.lease = timedelta(seconds=lease_seconds)
+        self.max_attempts = max_attempts
+        self.wake = asyncio.Event()
+
+    async def run_once(self) -> int:
+        due = await asyncio.to_thread(jobs.claim, self.engine, now=clock.now(), lease=self.lease)
+        for job in due:
+            await asyncio.to_thread(self._run, job)
+        if due:
+            self.on_queued()
+        return len(due)
+
+    def _run(self, job: dict) -> None:
+        try:
+            with self.engine.begin() as conn:
+                result = handlers.run(conn, job, now=clock.now(), ctx=self.ctx)
+                jobs.finish(conn, job["id"])
+        except Exception as e:  # recorded on the job and retried; never lost
+            jobs.retry_or_fail(self.engine, job["id"], now=clock.now(), attempts=job["attempts"],
+                               error=f"{type(e).__name__}: {e}", max_attempts=self.max_attempts)
+            log.error("job id=%s %s failed: %s", job["id"], job["kind"], type(e).__name__)
+            return
+        log.info("job id=%s %s intro=%s: %s", job["id"], job["kind"], job["intro_id"], result)
