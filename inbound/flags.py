@@ -54,6 +54,7 @@ EVIDENCE: dict[str, tuple[re.Pattern[str], ...]] = {
         re.compile(r"(?i)(?:\$\s?\d|€\s?\d|£\s?\d|\d+\s?k\b|salary|compensation|\bcomp\b|equity|pay range)"),
         re.compile(r"(?i)\b(?:remote|relocat\w+|hybrid|on-?site|based in|moving to|located in|commut\w+|visa)\b"),
         re.compile(r"\b(?:roles?|positions?|jobs?|work|opportunities) in (?:[A-Z][a-z]+|[A-Z]{2})\b"),  # "roles in Berlin"
+        re.compile(r"\b(?:something|anything|a job|a role|a position) in (?:[A-Z][a-z]+|[A-Z]{2})\b"),  # "something in LA"
         re.compile(r"(?i)\b(?:part-?time|full-?time|contract role|freelance)\b"),
     ),
     # The contact agreed first (the opposite of no_opt_in)

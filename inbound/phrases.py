@@ -166,6 +166,16 @@ PHRASES: tuple[Phrase, ...] = (
     _p("relative_looking", "intro_request",
        r"(?i:my )" + RELATION + r"(?i: (?:is|has been) (?:looking|searching|hunting) for (?:a |an |some )?(?:job|work|role|position|"
        r"opportunit|new (?:job|role|position)))", writer_is_referrer=True),
+    # "My wife's sister Lena was just laid off and is going to connect with you" (a relative sent
+    # on ahead, the contact not asked first). Only relatives and friends: "Kim will call you" is business.
+    _p("relative_will_contact", "direct_intro",
+       r"(?i:(?:my|our) (?:\w+(?:'s|’s) )?)" + RELATION + r"(?:,?\s+(?P<pin>" + NAME + r"))?,?[^.;?!]{0,60}?\s(?i:is going to|will|'ll|’ll|"
+       r"is about to|plans to|is planning to|wants to|would like to)\s+(?i:be\s+)?" + CONTACT_VERB
+       + r"(?:\s+(?i:with|to))?\s+(?i:you)\b", writer_is_referrer=True),
+    # "Can you help her find something in LA?", "could you help him land a job" (job-hunting help)
+    _p("help_them_find_work", "intro_request",
+       r"(?i:(?:can|could|would) you (?:please |possibly )?help (?:him|her|them) (?:to )?(?:find|land|get|look for)"
+       r" (?:a |an |some |something|anything|work|job|role|position|opportunit))", writer_is_referrer=True),
     # "would you be willing to talk with him / with my friend"; "are either of you up to letting him come by?"
     _p("willing_to_talk", "intro_request",
        r"(?i:would you (?:be )?(?:willing|open|able|have time) to (?:talk|speak|meet|chat|sit down) (?:with|to) (?:him|her|them|my ))"

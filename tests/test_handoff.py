@@ -33,6 +33,8 @@ ROW_EXAMPLES = {
     "help_my_relative": ("Can you help my wife's sister find something in LA?", None),
     "relative_looking": ("Owen - my cousin is looking for a job, he'll give you a call.", None),
     "willing_to_talk": ("Would you be willing to talk with my nephew?", None),
+    "relative_will_contact": ("My wife's sister Lena is going to connect with you.", None),
+    "help_them_find_work": ("Could you help her find something in Austin?", None),
 }
 KIND = {p.name: p.kind for p in PHRASES}
 
@@ -141,3 +143,20 @@ def test_resume_attachment_clears_no_resume():
            b"Lucy Grant pointed me your way.\n--b\nContent-Type: application/pdf\n"
            b"Content-Disposition: attachment; filename=\"Ahmed Hassan CV.pdf\"\n\nJVBERi0=\n--b--\n")
     assert "no_resume" not in codes(analyze(raw))
+
+
+# The essay's second bad hand-off and its near misses (rows relative_will_contact, help_them_find_work).
+@pytest.mark.parametrize("body,kind", [
+    ("My wife's sister Lena was just laid off and is going to connect with you. Can you help her find something in LA?",
+     "direct_intro"),
+    ("My cousin Sam will reach out to you next week about roles at your firm.", "direct_intro"),
+    ("Could you help him find a job in Denver? He is a great engineer.", "intro_request"),
+    ("Kim will call you about the contract tomorrow.", "none"),                  # business, not a hand-off
+    ("Can you help her with the quarterly report?", "none"),                     # help, but not job hunting
+    ("My brother will be in town next week, want to grab dinner with you?", "none"),
+])
+def test_relatives_sent_ahead_and_job_help(body, kind):
+    raw = (f"From: Mike Chen <mike@chen.example>\nTo: Priya Shah <priya@shah.example>\n"
+           f"Cc: intro@baton.example\nSubject: hello\n\nHi Priya,\n\n{body}\n\nMike\n").encode()
+    from inbound.analysis import analyze_bytes
+    assert analyze_bytes(raw, assistant="intro@baton.example", domains=["baton.example"])["kind"] == kind
