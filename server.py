@@ -47,6 +47,16 @@ def serve() -> None:
 
 
 @cli.command()
+def demo() -> None:
+    """The whole life of an intro, in a temporary directory: SMTP in, links clicked, days passing."""
+    from demo import run
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
+    asyncio.run(run.main())
+
+
+@cli.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     from store import migrate as m
@@ -92,6 +102,41 @@ def messages(limit: int) -> None:
                    f"{outcome:<17} {kind:<15} {row['size']:>8}B  {subject}")
         if outcome == "untrusted_sender":
             click.echo(f"{'':>8}not answered: {analysis.get('sender_check')}")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--limit", default=50, show_default=True)
+@click.pass_context
+def intros(ctx: click.Context, limit: int) -> None:
+    """List intros (state, parties, next job); `intros show ID` prints one intro's timeline."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from store import intros as store_intros
+    from store.db import make_engine
+
+    s = _settings()
+    for row in store_intros.overview(make_engine(s.database_url), limit):
+        parties = "  ".join(f"{role} {p.email} ({p.decision})" for role, p in sorted(row["parties"].items()))
+        job = row["next_job"]
+        nxt = f"next: {job.kind} {job.step if job.step != '-' else ''} at {job.available_at:%Y-%m-%d %H:%M}" if job else ""
+        click.echo(f"{row['id']:>5}  {row['state']:<11} {row['kind']:<16} referrer {row['referrer_email'] or '-'}"
+                   f"  {parties}  {nxt}".rstrip())
+
+
+@intros.command("show")
+@click.argument("intro_id", type=int)
+def intros_show(intro_id: int) -> None:
+    """The event timeline of one intro, with every email it sent."""
+    from store import intros as store_intros
+    from store.db import make_engine
+
+    s = _settings()
+    lines = store_intros.timeline(make_engine(s.database_url), intro_id)
+    if not lines:
+        click.echo(f"baton: no intro {intro_id}", err=True)
+        sys.exit(1)
+    for at, what, detail in lines:
+        click.echo(f"{at:%Y-%m-%d %H:%M:%S}  {what:<5}  {detail}")
 
 
 @cli.command()

@@ -203,8 +203,10 @@ def decide(conn: Connection, intro_id: int, role: str, decision: str, *, note: s
 def _why(view: IntroMail) -> str:
     """The approved request without its greeting and sign-off: why these two should talk."""
     paras = [p.strip() for p in view.blurb_body.split("\n\n") if p.strip()]
-    # greeting / ask / details / the easy no / sign-off: keep the ask and the details
-    return "\n\n".join(paras[1:-2] if len(paras) >= 4 else paras)
+    # greeting / ask / details / the easy no / sign-off: keep the details. The ask was a
+    # question to the contact ("Would you be open to...?"), answered by now.
+    middle = paras[1:-2] if len(paras) >= 4 else paras
+    return "\n\n".join(p for p in middle if not p.endswith("?")) or "\n\n".join(middle)
 
 
 @dataclass(frozen=True)
