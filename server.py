@@ -32,9 +32,7 @@ def cli() -> None:
     """Baton: turns networking hand-offs into double-opt-in introductions."""
 
 
-@cli.command()
-def serve() -> None:
-    """Run the SMTP listener, the web pages and the worker in one process."""
+def _run(smtp_on: bool, web_on: bool, worker_on: bool) -> None:
     import service
     from store import migrate as m
 
@@ -43,7 +41,31 @@ def serve() -> None:
         click.echo("baton: the database schema is not up to date; run `python server.py migrate`", err=True)
         sys.exit(2)
     settings_mod.secret_key(s)
-    asyncio.run(service.serve(s))
+    asyncio.run(service.serve(s, smtp_on=smtp_on, web_on=web_on, worker_on=worker_on))
+
+
+@cli.command()
+def serve() -> None:
+    """Run the SMTP listener, the web pages and the worker in one process."""
+    _run(True, True, True)
+
+
+@cli.command()
+def smtp() -> None:
+    """Run only the SMTP listener (scale out: any number against one PostgreSQL)."""
+    _run(True, False, False)
+
+
+@cli.command()
+def web() -> None:
+    """Run only the web pages."""
+    _run(False, True, False)
+
+
+@cli.command()
+def worker() -> None:
+    """Run only the workers (messages, outbox, jobs); several may share one PostgreSQL."""
+    _run(False, False, True)
 
 
 @cli.command()
