@@ -4,7 +4,6 @@ Each test asserts the exact emails Baton queued, in order, as (purpose, recipien
 """
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 
@@ -31,11 +30,18 @@ def pending_jobs(s) -> list[str]:
         return sorted(f"{r.kind}:{r.step}" for r in conn.execute(select(jobs).where(jobs.c.status == "pending")))
 
 
+def settled(s) -> bool:
+    """No job due or running, and nothing waiting in the outbox."""
+    with db(s).connect() as conn:
+        busy = conn.execute(select(jobs.c.id).where(
+            ((jobs.c.status == "pending") & (jobs.c.available_at <= clock.now())) | (jobs.c.status == "running"))).first()
+    return busy is None and all(r["status"] not in ("pending", "sending") for r in outbox.rows(db(s)))
+
+
 async def days(n: float, s) -> None:
-    """Moves the clock and lets the job worker (polling every 0.1 s) and the outbox catch up."""
+    """Moves the clock and waits until the job worker and the outbox have caught up."""
     clock.advance(timedelta(days=n))
-    await asyncio.sleep(0.6)
-    await wait_for(lambda: all(r["status"] != "pending" for r in outbox.rows(db(s))), timeout=10)
+    assert await wait_for(lambda: settled(s), timeout=20)
 
 
 @pytest.fixture
