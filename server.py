@@ -18,12 +18,9 @@ def _settings() -> settings_mod.Settings:
     except settings_mod.SettingsError as e:
         click.echo(f"baton: {e}", err=True)
         sys.exit(2)
-    logging.basicConfig(level=s.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # aiosmtpd logs every envelope address at INFO: people's addresses do not belong in logs.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    # mail-parser warns about every part it does not handle; the analysis records its own defects.
-    logging.getLogger("mailparser").setLevel(logging.ERROR)
+    from service import configure_logging
+
+    configure_logging(s.log_level)
     return s
 
 
@@ -73,8 +70,9 @@ def demo() -> None:
     """The whole life of an intro, in a temporary directory: SMTP in, links clicked, days passing."""
     from demo import run
 
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("mailparser").setLevel(logging.ERROR)
+    from service import configure_logging
+
+    configure_logging("WARNING")
     asyncio.run(run.main())
 
 
@@ -105,6 +103,20 @@ def send(file: Path, mail_from: str | None, rcpt_to: tuple[str, ...]) -> None:
         sys.exit(1)
     click.echo(f"{code} {text}")
     sys.exit(0 if 200 <= code < 300 else 1)
+
+
+@cli.command()
+def purge() -> None:
+    """Delete raw messages older than BATON_RETENTION_DAYS (the daily job does the same)."""
+    from datetime import timedelta
+
+    from store import messages as m
+    from store.clock import clock
+    from store.db import make_engine
+
+    s = _settings()
+    n = m.purge(make_engine(s.database_url), older_than=clock.now() - timedelta(days=s.retention_days))
+    click.echo(f"purged {n} message(s) older than {s.retention_days} days")
 
 
 @cli.command()

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from datetime import timedelta
 
 import uvicorn
@@ -18,7 +19,9 @@ from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer
 from outbound.transport import from_url
 from settings import Settings, secret_key
+from store.clock import clock
 from store.db import make_engine
+from store.messages import purge
 from store.intake import IntakeWriter
 from web.app import create_app
 from worker import loop as worker_loop
@@ -27,6 +30,16 @@ from worker.messages import MessageWorker
 from worker.pipeline import Pipeline
 
 log = logging.getLogger("baton")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Baton's logs carry ids and outcomes; libraries that log addresses or bodies are quieted."""
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # aiosmtpd logs every envelope address and command line at INFO/DEBUG.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    # mail-parser warns about every part it does not handle; the analysis records its own defects.
+    logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
 class _Uvicorn(uvicorn.Server):
@@ -53,6 +66,21 @@ def context(settings: Settings) -> flow.Context:
     return flow.Context(sender=Sender(settings.assistant_address, settings.assistant_name), mailer=Mailer(sign),
                         public_url=settings.public_url, token_ttl=timedelta(days=settings.token_ttl_days),
                         delays=delays, contact_requests_per_30_days=settings.contact_requests_per_30_days)
+
+
+async def purge_daily(engine, settings: Settings, stop: asyncio.Event) -> None:
+    """Retention: once a day, the raw bytes of old messages go (`server.py purge` does it by hand)."""
+    while not stop.is_set():
+        try:
+            n = await asyncio.to_thread(purge, engine, older_than=clock.now() - timedelta(days=settings.retention_days))
+            if n:
+                log.info("retention: purged %d message(s)", n)
+        except Exception as e:
+            log.error("retention purge failed: %s", type(e).__name__)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
+        except asyncio.TimeoutError:
+            pass
 
 
 async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True, worker_on: bool = True,
@@ -90,6 +118,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         log.info("web on %s", settings.public_url)
     if worker_on:
         due = JobWorker(engine, ctx, on_queued=sender.wake.set, lease_seconds=settings.worker_lease_seconds)
+        tasks.append(asyncio.create_task(purge_daily(engine, settings, stop)))
         for name, w in (("messages", messages), ("outbox", sender), ("jobs", due)):
             tasks.append(asyncio.create_task(worker_loop.poll(
                 w.run_once, wake=w.wake, stop=stop, poll_seconds=settings.worker_poll_seconds, name=name)))

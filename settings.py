@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 30.0
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
+    retention_days: int = 30  # raw messages are deleted this long after they were received
     token_ttl_days: int = 14
     review_reminder_days: float = 2
     party_reminder_days: float = 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import timedelta
 
 from sqlalchemy import Engine
@@ -16,6 +17,12 @@ from store import outbox
 from store.clock import clock
 
 log = logging.getLogger("baton.outbound")
+_ADDRESS = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _redact(text: str) -> str:
+    """Relay answers often quote the address ("<dana@x> unknown"): logs get only the domain."""
+    return _ADDRESS.sub(r"…@\1", text)
 
 
 class OutboxWorker:
@@ -51,7 +58,7 @@ class OutboxWorker:
             if err.permanent:
                 await asyncio.to_thread(outbox.mark_failed, e, row.id, error=str(err))
                 await asyncio.to_thread(self._suppress, row.recipient)
-                log.warning("outbox id=%s failed permanently: %s", row.id, str(err)[:80])
+                log.warning("outbox id=%s failed permanently: %s", row.id, _redact(str(err))[:120])
             elif row.attempts >= self.max_attempts:
                 await asyncio.to_thread(outbox.mark_failed, e, row.id, error=f"gave up: {err}")
                 log.warning("outbox id=%s gave up after %d attempts", row.id, row.attempts)

@@ -120,3 +120,20 @@ def get(engine: Engine, message_id: int) -> dict | None:
     with engine.connect() as conn:
         row = conn.execute(select(t).where(t.c.id == message_id)).mappings().first()
     return dict(row) if row else None
+
+
+def purge(engine: Engine, *, older_than: datetime, batch: int = 500) -> int:
+    """Deletes the raw bytes, and the names and addresses in the analysis, of messages finished
+    before `older_than`. The row stays with its status and outcome, so the audit trail holds."""
+    purged = 0
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(select(t.c.id, t.c.analysis).where(
+                t.c.raw.is_not(None), t.c.status.in_(("processed", "failed")), t.c.received_at < older_than)
+                .order_by(t.c.id).limit(batch)).all()
+            for row in rows:
+                kept = {k: (row.analysis or {}).get(k) for k in ("kind", "outcome", "auto_generated")}
+                conn.execute(update(t).where(t.c.id == row.id).values(raw=None, analysis={**kept, "purged": True}))
+        purged += len(rows)
+        if len(rows) < batch:
+            return purged

@@ -102,3 +102,21 @@ def test_concurrent_claims_on_postgres_never_overlap(postgres_url):
     assert len(everything) == len(set(everything)) == 300
     assert sum(1 for g in got if g) > 1  # they really ran side by side
     engine.dispose()
+
+
+async def test_retention_purge_drops_old_raw_messages_and_keeps_the_record(engine):
+    old, new = put(engine, 2)
+
+    def process(msg):
+        with engine.begin() as conn:
+            messages.finish(conn, msg.id, now=clock.now(),
+                            analysis={"kind": "none", "outcome": "not_a_handoff", "participants": [{"email": "x@y.example"}]})
+    await MessageWorker(engine, process).run_once()
+    with engine.begin() as conn:  # make one of them 40 days old
+        conn.execute(t.update().where(t.c.id == old).values(received_at=clock.now() - timedelta(days=40)))
+    assert messages.purge(engine, older_than=clock.now() - timedelta(days=30)) == 1
+    gone, kept = messages.get(engine, old), messages.get(engine, new)
+    assert gone["raw"] is None and gone["status"] == "processed"
+    assert gone["analysis"] == {"kind": "none", "outcome": "not_a_handoff", "auto_generated": None, "purged": True}
+    assert kept["raw"] and kept["analysis"]["participants"]
+    assert messages.purge(engine, older_than=clock.now() - timedelta(days=30)) == 0
