@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     nudge_days: float = 1
     followup_days: float = 7
     contact_requests_per_30_days: int = 3
+    daily_cap_per_sender: int = 20  # drafts and notes to one person per 24 hours
+    daily_cap_total: int = 1000  # all outgoing mail per 24 hours
     worker_poll_seconds: float = 1.0
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5

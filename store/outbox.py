@@ -83,3 +83,14 @@ def is_suppressed(engine: Engine, address: str) -> bool:
 def rows(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
+
+
+def count_since(conn: Connection, since: datetime, *, recipient: str | None = None,
+                purposes: tuple[str, ...] = ()) -> int:
+    from sqlalchemy import func
+    stmt = select(func.count()).select_from(t).where(t.c.created_at >= since)
+    if recipient is not None:
+        stmt = stmt.where(func.lower(t.c.recipient) == recipient.lower())
+    if purposes:
+        stmt = stmt.where(t.c.purpose.in_(purposes))
+    return conn.execute(stmt).scalar_one()

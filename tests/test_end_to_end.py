@@ -206,3 +206,24 @@ async def test_behind_a_trusted_mta_only_authenticated_senders_are_answered(make
     by_id = {r["id"]: r["analysis"] for r in messages.recent(engine)}
     assert by_id[1]["outcome"] == "untrusted_sender" and by_id[1]["auth"]["aligned"] is False
     assert by_id[2]["outcome"] == "handoff" and by_id[2]["auth"]["aligned"] is True
+
+
+async def test_daily_caps_stop_answering_and_keep_the_mail(make_settings, tmp_path):
+    from store import messages
+    s = make_settings(daily_cap_per_sender=2)
+    engine = make_engine(s.database_url)
+    raw = (HANDOFFS / "direct-intro-meet.eml").read_bytes()
+    async with Running(s) as baton:
+        for i in range(4):
+            path = tmp_path / f"m{i}.eml"
+            path.write_bytes(raw.replace(b"Message-ID: <", f"Message-ID: <cap{i}".encode()))
+            await baton.send(path)
+        assert await wait_for(lambda: [r["status"] for r in messages.recent(engine)] == ["processed"] * 4)
+        await wait_for(lambda: len(maildir(s)) >= 2)
+        clock.advance(timedelta(days=1, minutes=1))  # a new day: the sender may be answered again
+        path = tmp_path / "next-day.eml"
+        path.write_bytes(raw.replace(b"Message-ID: <", b"Message-ID: <nextday"))
+        await baton.send(path)
+        assert await wait_for(lambda: len(maildir(s)) == 3)
+    outcomes = [r["analysis"]["outcome"] for r in reversed(messages.recent(engine))]
+    assert outcomes == ["handoff", "handoff", "rate_limited", "rate_limited", "handoff"]

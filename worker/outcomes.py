@@ -8,6 +8,7 @@ class Outcome(Enum):
     AUTO_GENERATED = "auto_generated"      # bounce, auto-reply, list, our own mail: never answered
     NO_REPLY_ADDRESS = "no_reply_address"  # nobody to answer without guessing an address
     UNTRUSTED_SENDER = "untrusted_sender"  # fails the sender policy: stored, analysed, never answered
+    RATE_LIMITED = "rate_limited"          # over a daily cap: stored, analysed, not answered
     REPLY = "reply"                        # an answer to one of Baton's own messages (intro+KEY@)
     HANDOFF = "handoff"                    # start an intro and send the draft to the referrer
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day

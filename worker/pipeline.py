@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,7 +22,7 @@ from inbound.analysis import analyze_bytes, handoff_text
 from inbound.parse import parse_bytes
 from inbound.thread_ids import references_of
 from intros import flow
-from store import messages
+from store import messages, outbox
 from store.clock import clock
 from store.messages import Claimed
 from worker.outcomes import Outcome, decide
@@ -43,6 +44,8 @@ class Pipeline:
     on_queued: Callable[[], None] = lambda: None
     llm: LLMConfig | None = None  # None: the rules alone, and no content leaves the machine
     senders: SenderCheck = SenderCheck("open")
+    cap_per_sender: int = 20
+    cap_total: int = 1000
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, ctx: flow.Context,
@@ -50,7 +53,8 @@ class Pipeline:
         llm = config_from(settings.llm_api_key, settings.llm_base_url, settings.llm_model,
                           settings.llm_timeout_seconds)
         return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, ctx,
-                   on_queued, llm, SenderCheck.from_settings(settings))
+                   on_queued, llm, SenderCheck.from_settings(settings), settings.daily_cap_per_sender,
+                   settings.daily_cap_total)
 
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
@@ -60,6 +64,8 @@ class Pipeline:
         trusted, why, auth = (True, "", None) if analysis.get("auto_generated") else self.senders(raw, msg, sender)
         owner = self._key_owner(parsed, msg.rcpt_tos)
         outcome = decide(analysis, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
+        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(analysis["reply_to"]):
+            outcome = Outcome.RATE_LIMITED
         draft = None
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
             # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
@@ -81,6 +87,13 @@ class Pipeline:
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
         if queued:
             self.on_queued()
+
+    def _over_cap(self, recipient: str) -> bool:
+        """Daily caps, so that no sender (and no flood) can turn Baton into a mail cannon."""
+        since = clock.now() - timedelta(days=1)
+        with self.engine.connect() as conn:
+            return (outbox.count_since(conn, since, recipient=recipient, purposes=("draft", "about")) >= self.cap_per_sender
+                    or outbox.count_since(conn, since) >= self.cap_total)
 
     def _key_owner(self, parsed, rcpt_tos: list[str]) -> flow.KeyOwner | None:
         found = replies.keys(parsed, rcpt_tos, assistant=self.assistant, domains=self.domains)
