@@ -107,8 +107,10 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     tasks: list[asyncio.Task] = []
     listener = web = None
     if smtp_on:
+        tls = smtp.tls_context(settings.tls_cert_file, settings.tls_key_file) if settings.tls_cert_file else None
         listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port, hostname=domain,
-                                    max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds)
+                                    max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds,
+                                    tls=tls)
         log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
     if web_on:
         app = create_app(engine, secret=secret_key(settings), ctx=ctx, on_queued=sender.wake.set)

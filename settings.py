@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_model: str = ""
     llm_timeout_seconds: float = 30.0
+    tls_cert_file: Path | None = None  # with the key: STARTTLS offered on the listener
+    tls_key_file: Path | None = None
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
     retention_days: int = 30  # raw messages are deleted this long after they were received
@@ -109,7 +111,7 @@ class Settings(BaseSettings):
             return v
         raise ValueError("must be maildir:PATH or smtp://user:pass@host:587?starttls=true")
 
-    @field_validator("dkim_key_file")
+    @field_validator("dkim_key_file", "tls_cert_file", "tls_key_file")
     @classmethod
     def _key_file(cls, v: Path | None) -> Path | None:
         if v is not None and not v.is_file():
@@ -121,6 +123,8 @@ class Settings(BaseSettings):
         if not self.public_url:
             self.public_url = f"http://{self.web_host}:{self.web_port}"
         self.public_url = self.public_url.rstrip("/")
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ValueError("BATON_TLS_CERT_FILE and BATON_TLS_KEY_FILE go together")
         if bool(self.dkim_selector) != bool(self.dkim_key_file):
             raise ValueError("BATON_DKIM_SELECTOR and BATON_DKIM_KEY_FILE go together")
         return self

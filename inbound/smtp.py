@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import ssl
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
@@ -156,14 +157,24 @@ def _printable(helo: str | None) -> str | None:
     return helo.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def tls_context(cert_file: str, key_file: str) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert_file, key_file)
+    return ctx
+
+
 async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, max_bytes: int,
-                timeout: int) -> asyncio.base_events.Server:
-    """Listens on host:port in the running loop (beside the web app and the worker)."""
+                timeout: int, tls: ssl.SSLContext | None = None) -> asyncio.base_events.Server:
+    """Listens on host:port in the running loop (beside the web app and the worker).
+
+    With a TLS context, STARTTLS is offered but never required: RFC 3207 4 says a publicly
+    referenced server must not insist on it, or mail from servers without TLS is lost.
+    """
     loop = asyncio.get_running_loop()
 
     def factory() -> BatonSMTP:
         return BatonSMTP(handler, data_size_limit=max_bytes, enable_SMTPUTF8=True, decode_data=False,
                          hostname=hostname, ident="Baton ESMTP", timeout=timeout,
-                         command_call_limit=100, loop=loop)
+                         command_call_limit=100, loop=loop, tls_context=tls, require_starttls=False)
 
     return await loop.create_server(factory, host=host, port=port, reuse_address=True)

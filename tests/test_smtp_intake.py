@@ -244,3 +244,35 @@ async def test_two_hundred_concurrent_sessions_all_get_250(listener, engine):
 async def test_null_reverse_path_is_stored_as_empty(listener, engine):
     code, _ = await asyncio.to_thread(deliver, *listener, make_message(), sender="<>")
     assert code == 250 and rows(engine)[0]["mail_from"] == ""
+
+
+async def test_starttls_is_offered_with_a_certificate_and_never_required(engine, tmp_path):
+    """RFC 3207 4: a publicly referenced server must not require STARTTLS."""
+    import ssl
+    import subprocess
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=baton.example", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    writer = IntakeWriter(engine).start()
+    handler = smtp.IntakeHandler(smtp.Policy("intro", frozenset({"baton.example"}), 5), writer.store)
+    server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example", max_bytes=100_000,
+                              timeout=10, tls=smtp.tls_context(str(cert), str(key)))
+    port = server.sockets[0].getsockname()[1]
+
+    def over_tls():
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as s:
+            s.ehlo()
+            assert s.has_extn("starttls")
+            ctx = ssl.create_default_context(cafile=str(cert))
+            ctx.check_hostname = False
+            s.starttls(context=ctx)
+            s.ehlo()
+            s.mail("dana@mail.example")
+            s.rcpt(ASSISTANT)
+            return s.data(make_message(message_id="<tls@mail.example>"))[0]
+    assert await asyncio.to_thread(over_tls) == 250
+    assert await asyncio.to_thread(deliver, "127.0.0.1", port, make_message(message_id="<plain@mail.example>")) == \
+        (250, "2.0.0 queued as 2")  # plain text still accepted
+    server.close()
+    await asyncio.to_thread(writer.stop)
+    assert len(rows(engine)) == 2
