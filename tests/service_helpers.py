@@ -58,10 +58,11 @@ class Running:
                 with smtplib.SMTP("127.0.0.1", self.settings.smtp_port) as c:
                     c.ehlo()
                     c.mail("<>")
-                    c.rcpt(ASSISTANT)
+                    c.rcpt(self.settings.assistant_address)
                     return c.data(raw)[1].decode()
             return await asyncio.to_thread(null_sender)
-        errors, answer = await aiosmtplib.send(raw, sender=sender, recipients=[ASSISTANT], hostname="127.0.0.1",
+        errors, answer = await aiosmtplib.send(raw, sender=sender, recipients=[self.settings.assistant_address],
+                                               hostname="127.0.0.1",
                                                port=self.settings.smtp_port)
         assert errors == {}
         return answer
