@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import email
 import smtplib
 import time
@@ -72,7 +73,14 @@ def maildir(s: settings_mod.Settings) -> list[email.message.EmailMessage]:
     path = Path(s.outbound[len("maildir:"):])
     if not (path / "new").exists():
         return []
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted((path / "new").iterdir())]
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted((path / "new").iterdir(), key=_delivery_order)]
+
+
+def _delivery_order(p: Path) -> tuple[int, int, int]:
+    """Maildir names are "SECONDS.M<micro>P<pid>Q<n>...", micro not zero-padded: sort numerically."""
+    m = re.match(r"(\d+)\.M(\d+)P\d+Q(\d+)", p.name)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
 
 
 async def wait_for(predicate, timeout: float = 10.0):
