@@ -81,3 +81,15 @@ def make_settings(db_url, tmp_path):
             "web_port": free_port(), "var_dir": tmp_path / "var", "outbound": f"maildir:{tmp_path / 'outbox'}",
             "worker_poll_seconds": 0.1, "sender_policy": "open", **kw})
     return make
+
+
+@pytest.fixture
+async def running(make_settings):
+    """The whole service (SMTP, worker, web) and an HTTP client: (baton, settings, client)."""
+    import httpx
+
+    from tests.service_helpers import Running
+    s = make_settings()
+    async with Running(s, web=True) as baton:
+        async with httpx.AsyncClient(timeout=10) as client:
+            yield baton, s, client

@@ -44,14 +44,6 @@ async def days(n: float, s) -> None:
     assert await wait_for(lambda: settled(s), timeout=20)
 
 
-@pytest.fixture
-async def running(make_settings):
-    s = make_settings()
-    async with Running(s, web=True) as baton:
-        async with httpx.AsyncClient(timeout=10) as client:
-            yield baton, s, client
-
-
 async def test_both_yes_then_follow_up_then_we_met_thanks_the_contact(running):
     baton, s, client = running
     await approve(baton, s, client)

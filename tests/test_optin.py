@@ -87,14 +87,6 @@ def party_link(s, address: str) -> str:
     return url
 
 
-@pytest.fixture
-async def running(make_settings):
-    s = make_settings()
-    async with Running(s, web=True) as baton:
-        async with httpx.AsyncClient(timeout=10) as client:
-            yield baton, s, client
-
-
 async def test_review_then_both_yes_sends_one_introduction_to_both_cc_referrer(running):
     baton, s, client = running
     await approve(baton, s, client)

@@ -58,22 +58,33 @@ class Pages:
                 return fn(conn, *args)
         return await asyncio.to_thread(run)
 
+    async def _open(self, token: str, purpose: str) -> tuple[tokens.Link, dict] | HTMLResponse:
+        """The link's intro, or the page that says why the link doesn't work."""
+        link = await self._tx(lambda c: tokens.resolve(c, token, purpose=purpose, now=clock.now()))
+        if isinstance(link, str):
+            return _gone(link)
+        return link, await self._tx(flow.load, link.intro_id)
+
+    async def _form(self, request: Request, token: str):
+        """The POSTed form, or None when it didn't come from our own page (no valid form token)."""
+        form = await request.form()
+        return form if tokens.form_token_ok(self.secret, token, form.get("form_token")) else None
+
     # --- review ---------------------------------------------------------------------------
 
     async def review(self, request: Request) -> HTMLResponse:
         token = request.path_params["token"]
-        link = await self._tx(lambda c: tokens.resolve(c, token, purpose="review", now=clock.now()))
-        if isinstance(link, str):
-            return _gone(link)
-        intro = await self._tx(flow.load, link.intro_id)
+        opened = await self._open(token, "review")
+        if isinstance(opened, HTMLResponse):
+            return opened
+        link, intro = opened
         if intro["state"] != "draft":
             return _message("Already done", [_state_words(intro["state"])])
         if request.method != "POST":
             return self._review_page(intro, token, _values_from_draft(intro), [])
-        form = await request.form()
-        if not tokens.form_token_ok(self.secret, token, form.get("form_token")):
-            return _message("Please use the form", ["This request didn't come from Baton's page. Open the link "
-                                                    "from your email and press the button there."], status=403)
+        form = await self._form(request, token)
+        if form is None:
+            return _not_our_form()
         if form.get("action") == "cancel":
             try:
                 await self._tx(lambda c: flow.cancel(c, link.intro_id, now=clock.now()))
@@ -115,10 +126,10 @@ class Pages:
 
     async def optin(self, request: Request) -> HTMLResponse:
         token = request.path_params["token"]
-        link = await self._tx(lambda c: tokens.resolve(c, token, purpose="optin", now=clock.now()))
-        if isinstance(link, str):
-            return _gone(link)
-        intro = await self._tx(flow.load, link.intro_id)
+        opened = await self._open(token, "optin")
+        if isinstance(opened, HTMLResponse):
+            return opened
+        link, intro = opened
         party = intro["parties"][link.role]
         if party["decision"] != "pending":
             return _message("Thanks, you already answered", [f"Your answer: {DECISION_WORDS[party['decision']]}."])
@@ -126,10 +137,9 @@ class Pages:
             return _message("This intro is closed", ["Nothing more is needed from you. Thank you."])
         if request.method != "POST":
             return self._optin_page(intro, link.role, token, [])
-        form = await request.form()
-        if not tokens.form_token_ok(self.secret, token, form.get("form_token")):
-            return _message("Please use the form", ["This request didn't come from Baton's page. Open the link "
-                                                    "from your email and press a button there."], status=403)
+        form = await self._form(request, token)
+        if form is None:
+            return _not_our_form()
         decision = form.get("decision")
         note = str(form.get("note") or "").strip()
         errors = []
@@ -168,18 +178,17 @@ class Pages:
     async def outcome(self, request: Request) -> HTMLResponse:
         """'Did you connect?': one click, scanner-safe like every other link."""
         token = request.path_params["token"]
-        link = await self._tx(lambda c: tokens.resolve(c, token, purpose="outcome", now=clock.now()))
-        if isinstance(link, str):
-            return _gone(link)
-        intro = await self._tx(flow.load, link.intro_id)
+        opened = await self._open(token, "outcome")
+        if isinstance(opened, HTMLResponse):
+            return opened
+        link, intro = opened
         given = intro["parties"][link.role]["outcome"]
         if given:
             return _message("Thanks, you already answered", [f"Your answer: {OUTCOME_WORDS[given]}."])
         if request.method == "POST":
-            form = await request.form()
-            if not tokens.form_token_ok(self.secret, token, form.get("form_token")):
-                return _message("Please use the form", ["Open the link from your email and press a button there."],
-                                status=403)
+            form = await self._form(request, token)
+            if form is None:
+                return _not_our_form()
             outcome = form.get("outcome")
             if outcome in OUTCOME_WORDS:
                 final = await self._tx(lambda c: flow.record_outcome(c, link.intro_id, link.role, outcome,
@@ -274,6 +283,11 @@ def _page(template: str, status: int = 200, **ctx) -> HTMLResponse:
 
 def _message(title: str, paragraphs: list[str], status: int = 200) -> HTMLResponse:
     return _page("message.html", status, title=title, paragraphs=paragraphs)
+
+
+def _not_our_form() -> HTMLResponse:
+    return _message("Please use the form", ["This request didn't come from Baton's page. Open the link from your "
+                                            "email and press a button there."], status=403)
 
 
 def _gone(reason: str) -> HTMLResponse:
