@@ -12,7 +12,7 @@ from typing import Literal, Mapping
 
 from composer import wording
 from composer.mirror import MIRRORS, ORDER
-from composer.people import Cast, Person, cast_from
+from composer.people import Person, cast_from
 from composer.text import blanks, clean
 
 Role = Literal["referrer", "pin", "contact", "other"]

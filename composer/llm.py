@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import openai
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from composer.draft import AboutNote, Facts, IntroDraft, build_draft
 from composer.text import BLANK, EMAIL, URL, clean, clean_email, words

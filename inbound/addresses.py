@@ -10,7 +10,6 @@ from __future__ import annotations
 import email.utils
 import re
 from dataclasses import dataclass
-from email import policy
 from email.headerregistry import HeaderRegistry
 
 MAX_ADDRESSES = 200  # per header; more is a mass mailing or an attack, not a hand-off

@@ -14,7 +14,6 @@ import aiosmtplib
 import service
 import settings as settings_mod
 from outbound.sendfile import to_crlf
-from tests.conftest import free_port
 
 HANDOFFS = settings_mod.load().fixtures_dir / "handoffs"
 ASSISTANT = "intro@baton.example"

@@ -3,18 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import email
-import mailbox
-import smtplib
 import time
 from datetime import timedelta
 from email import policy
 from pathlib import Path
 
-import aiosmtplib
-import pytest
 
-import service
-import settings as settings_mod
 from outbound.sendfile import to_crlf
 from store import outbox
 from store.clock import clock

@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import httpx
-import pytest
 from sqlalchemy import select
 
 from store import outbox
 from store.clock import clock
 from store.schema import jobs
-from tests.service_helpers import Running, maildir, wait_for
+from tests.service_helpers import wait_for
 from tests.test_optin import answer, approve, db, fill_review, form_token, links, mail_to, party_link, state
 from tests.test_replies import BOTH_CCD
 

@@ -14,7 +14,6 @@ from sqlalchemy import func, insert, select
 from store.clock import clock
 from store.db import make_engine
 from store.schema import intro_parties, intros, jobs, outbox
-from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 1000

@@ -10,14 +10,13 @@ from html import unescape
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from store import outbox
 from store.clock import clock
 from store.db import make_engine
 from store.schema import intro_events, intro_parties, intros
-from tests.service_helpers import HANDOFFS, Running, maildir, wait_for
+from tests.service_helpers import HANDOFFS, maildir, wait_for
 
 LINK = re.compile(r"https?://[^\s\"<>]+/(?:r|o)/[A-Za-z0-9_-]+")
 

@@ -5,7 +5,6 @@ import asyncio
 import mailbox
 from datetime import timedelta
 
-import pytest
 from aiosmtpd.smtp import SMTP
 
 from outbound.delivery import OutboxWorker

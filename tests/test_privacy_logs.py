@@ -3,10 +3,8 @@ tokens or message bodies (as Zulip's redact_email_address does)."""
 from __future__ import annotations
 
 import logging
-import re
 
 import httpx
-import pytest
 
 from service import configure_logging
 from tests.service_helpers import Running

@@ -10,7 +10,7 @@ from inbound.parse import parse_bytes
 from inbound.replies import command, filled_blanks, keys
 from store.schema import intro_events
 from tests.service_helpers import Running, wait_for
-from tests.test_optin import answer, approve, db, decisions, links, mail_to, review_link, state
+from tests.test_optin import approve, db, decisions, mail_to, review_link, state
 
 ASSISTANT = "intro@baton.example"
 
@@ -132,7 +132,6 @@ async def test_send_with_blanks_left_is_refused_and_recorded(baton):
 
 async def test_a_party_replies_yes_and_a_stranger_using_the_same_key_does_nothing(baton):
     running, s = baton
-    _, _, client = running, s, None
     import httpx
     async with httpx.AsyncClient() as client:
         await approve(running, s, client)
