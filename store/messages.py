@@ -137,3 +137,19 @@ def purge(engine: Engine, *, older_than: datetime, batch: int = 500) -> int:
         purged += len(rows)
         if len(rows) < batch:
             return purged
+
+
+def queue_health(engine: Engine, *, now: datetime) -> dict:
+    """Queue depth and the age of the oldest message not yet processed (for /healthz)."""
+    from sqlalchemy import func
+
+    from store.schema import outbox
+    with engine.connect() as conn:
+        depth, oldest = conn.execute(select(func.count(), func.min(t.c.received_at))
+                                     .where(t.c.status.in_(("received", "processing")))).one()
+        outgoing = conn.execute(select(func.count()).select_from(outbox)
+                                .where(outbox.c.status.in_(("pending", "sending")))).scalar_one()
+    if oldest is not None and oldest.tzinfo is None:  # an aggregate skips the column's type on SQLite
+        oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=now.tzinfo)
+    return {"queue_depth": depth, "oldest_unprocessed_seconds": round((now - oldest).total_seconds(), 3) if oldest else 0,
+            "outbox_pending": outgoing}

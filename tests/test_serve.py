@@ -113,7 +113,7 @@ def test_web_placeholder_answers_with_security_headers(env):
         stop(proc)
     assert r.status_code == 200 and "Baton" in r.text
     assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"] == "no-referrer"
-    assert health.json() == {"database": "ok"}
+    assert health.json() == {"database": "ok", "queue_depth": 0, "oldest_unprocessed_seconds": 0, "outbox_pending": 0}
 
 
 @pytest.mark.parametrize("name,value", [("BATON_SMTP_PORT", "not-a-port"), ("BATON_SMTP_PORT", "70000"),

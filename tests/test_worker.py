@@ -119,3 +119,10 @@ async def test_retention_purge_drops_old_raw_messages_and_keeps_the_record(engin
     assert gone["analysis"] == {"kind": "none", "outcome": "not_a_handoff", "auto_generated": None, "purged": True}
     assert kept["raw"] and kept["analysis"]["participants"]
     assert messages.purge(engine, older_than=clock.now() - timedelta(days=30)) == 0
+
+
+def test_queue_health_counts_waiting_messages_and_their_age(engine):
+    assert messages.queue_health(engine, now=clock.now())["queue_depth"] == 0
+    put(engine, 3)
+    health = messages.queue_health(engine, now=clock.now() + timedelta(seconds=90))
+    assert health["queue_depth"] == 3 and 89 <= health["oldest_unprocessed_seconds"] <= 120
