@@ -74,7 +74,7 @@ def _is_assistant(p: Person, is_baton) -> bool:
 
 def _match(phrase: Phrase, sentence: str, before: str, seg: Segment) -> tuple[str | None, bool] | None:
     """(referrer name, vague) for a match of `phrase` in `sentence`, or None if it is not a hand-off."""
-    m = phrase.pattern.search(sentence)
+    m = phrase.search(sentence)
     if not m:
         return None
     if phrase.writer_is_referrer:
