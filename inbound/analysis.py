@@ -46,7 +46,7 @@ def _person(p: Person | None) -> dict | None:
     return None if p is None else {"name": p.name, "email": p.email}
 
 
-def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str]) -> dict:
+def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: bytes) -> dict:
     is_baton = baton_matcher(assistant, domains)
     segs = _segments(m)
     forwarded = bool(m.embedded) or forwards.is_forward_marker_html(m.html) or any(
@@ -68,7 +68,7 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str]) -> dict
     if machine is None:
         reply_to = (h.referrer.email if h.referrer and h.referrer.email else None) or sender
     roles = {"referrer": h.referrer, "pin": h.pin, "contact": h.contact}
-    return {
+    return _only_real_addresses(m, raw, {
         "message_id": m.message_id,
         "subject": m.subject,
         "kind": h.kind,
@@ -83,7 +83,33 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str]) -> dict
         "auto_generated_reason": machine,
         "evidence": h.evidence[:300] if h.evidence else None,
         "defects": m.defects[:30],
-    }
+    })
+
+
+def _haystack(m: ParsedMail) -> str:
+    # Decoded bodies (base64, quoted-printable) but not decoded headers: an address is never an
+    # encoded word, and a decoder that drops a NUL is how fragments got glued into one.
+    parts = [m.text, m.html] + [_haystack(inner) for inner in m.embedded]
+    return "\n".join(p for p in parts if p).lower()
+
+
+def _only_real_addresses(m: ParsedMail, raw: bytes, analysis: dict) -> dict:
+    """An address is never invented: one that the message does not literally carry (a parser
+    gluing fragments together around a NUL, say) is dropped, and never written to."""
+    seen = raw.decode("utf-8", "replace").lower() + "\n" + _haystack(m)
+
+    def real(addr: str | None) -> bool:
+        return addr is None or addr.lower() in seen
+
+    for role in ("referrer", "pin", "contact"):
+        person = analysis.get(role)
+        if person and not real(person.get("email")):
+            analysis[role] = {**person, "email": None}
+            analysis["defects"] = analysis["defects"] + [f"dropped an address for {role} not found in the message"]
+    analysis["participants"] = [p for p in analysis["participants"] if real(p.get("email"))]
+    if not real(analysis.get("reply_to")):
+        analysis["reply_to"] = None
+    return analysis
 
 
 def _empty(error: str) -> dict:
@@ -95,7 +121,7 @@ def _empty(error: str) -> dict:
 def analyze_bytes(raw: bytes, *, assistant: str, domains: list[str]) -> dict:
     """The Analysis of a raw message. Never raises: a failure becomes a `defects` entry."""
     try:
-        return analyze_parsed(parse_bytes(raw), assistant=assistant, domains=domains)
+        return analyze_parsed(parse_bytes(raw), assistant=assistant, domains=domains, raw=raw)
     except Exception as e:  # a rule bug must not lose a message; log the type, never the content
         log.exception("analysis failed: %s", type(e).__name__)
         return _empty(f"analysis failed: {type(e).__name__}")

@@ -225,3 +225,14 @@ def test_fuzzed_names_subjects_and_message_ids_never_add_a_header():
     print(f"\nheader-injection fuzzer: {counts['messages']} messages, {counts['replies']} replies rendered, "
           "none with an added header")
     assert counts["replies"] > counts["messages"] // 4  # most runs reach the renderer, or this proves little
+
+
+def test_an_address_glued_together_around_a_nul_is_never_written_to():
+    """Found by the fuzzer: a From with NULs once yielded 'victim@example.netahmedbcc', an
+    address the message does not carry. The analysis never invents one (DESIGN.md)."""
+    raw = hostile_message("=?UTF-8?Q?=0A?=Bcc: victim@example.netAhmed\x00Bcc: victim@example.net", "Lucy Grant "
+                          "pointed me your way")
+    analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
+    for addr in [analysis["reply_to"]] + [p["email"] for p in analysis["participants"]]:
+        assert addr is None or addr.encode() in raw.lower()
+    assert_no_header_added(raw)
