@@ -25,11 +25,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Each test session gets its own schema, so two runs on one machine (a developer's and CI's)
+# never drop or truncate each other's tables.
+SCHEMA = f"baton_test_{os.getpid()}"
+
+
+def _scoped(url: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
+
+
 def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
+    """An empty schema for this session (`url` may be scoped or not)."""
+    engine = make_engine(url.split("?")[0])
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
     engine.dispose()
 
 
@@ -45,9 +55,14 @@ def postgres_url() -> str:
     """A PostgreSQL database migrated once for the session; tests truncate what they used."""
     if not POSTGRES_URL:
         pytest.skip("BATON_TEST_POSTGRES_URL is not set (.ci/run sets it; CI never skips this)")
-    _reset_postgres(POSTGRES_URL)
-    migrate.upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    url = _scoped(POSTGRES_URL)
+    _reset_postgres(url)
+    migrate.upgrade(url)
+    yield url
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

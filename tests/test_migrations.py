@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 from store import migrate
 from store.db import make_engine
 from store.schema import metadata
-from tests.conftest import POSTGRES_URL, _reset_postgres
+from tests.conftest import _reset_postgres
 
 
 def _tables(url: str) -> set[str]:
@@ -30,8 +30,8 @@ def test_upgrade_and_downgrade_on_sqlite(tmp_path):
 
 
 def test_upgrade_and_downgrade_on_postgres(postgres_url):
-    _reset_postgres(POSTGRES_URL)
+    _reset_postgres(postgres_url)
     try:
-        _round_trip(POSTGRES_URL)
-    finally:  # leave the session database migrated for the other tests
-        migrate.upgrade(POSTGRES_URL)
+        _round_trip(postgres_url)
+    finally:  # leave the session schema migrated for the other tests
+        migrate.upgrade(postgres_url)
