@@ -25,7 +25,8 @@ async def test_a_whole_intro_logs_no_address_token_or_body(make_settings, caplog
             await answer(client, party_link(s, "felix.adams@mail.example"), "yes", answer_1="Staff security role")
     tokens = [u.rsplit("/", 1)[1] for m in mail_to(s, "diane@wu.example") + mail_to(s, "carla.diaz@vertex.example")
               for u in links(m)]
-    text = "\n".join(r.getMessage() for r in caplog.records)
+    # The test's own HTTP client (httpx) logs the URLs it fetches; Baton's side is what counts.
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] not in ("httpx", "httpcore"))
     assert "intro id=" in text and "message id=" in text  # the log does say what happened
     for secret in PEOPLE + tuple(tokens) + ("Umbrella Corp", "Staff security role", "Felix Adams"):
         assert secret not in text, f"{secret!r} reached the log"
