@@ -19,7 +19,7 @@ def _settings() -> settings_mod.Settings:
         sys.exit(2)
     from service import configure_logging
 
-    configure_logging(s.log_level)
+    configure_logging(s.log_level, s.log_format)
     return s
 
 

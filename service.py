@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -32,10 +33,23 @@ from worker.pipeline import Pipeline
 log = logging.getLogger("baton")
 
 
-def configure_logging(level: str = "INFO") -> None:
+class JSONLines(logging.Formatter):
+    """BATON_LOG_FORMAT=json: one JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["error"] = record.exc_info[0].__name__
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     """Baton's logs carry ids and outcomes; libraries that log addresses or bodies are quieted."""
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JSONLines() if fmt == "json" else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     # aiosmtpd logs every envelope address and command line at INFO/DEBUG.
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     # mail-parser warns about every part it does not handle; the analysis records its own defects.

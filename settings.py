@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     worker_max_attempts: int = 5
     fixtures_dir: Path = Path("../shared/fixtures")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("assistant_address")
     @classmethod

@@ -9,11 +9,13 @@ import asyncio
 import logging
 import re
 import ssl
+import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+import metrics
 from store.clock import clock
 from store.messages import Received, Stored
 
@@ -134,11 +136,14 @@ class IntakeHandler:
         msg = Received(raw=raw, mail_from=mail_from, rcpt_tos=list(envelope.rcpt_tos),
                        peer=session.peer[0] if session.peer else None, helo=_printable(session.host_name),
                        received_at=clock.now())
+        started = time.perf_counter()
         try:
             stored = await asyncio.wait_for(self._store(msg), self._store_timeout)
         except Exception as e:
             log.error("storing a message failed (%s); answered 451", type(e).__name__)
             return TEMPFAIL
+        metrics.SMTP_ACCEPT.observe(time.perf_counter() - started)
+        metrics.RECEIVED.inc()
         log.info("accepted message id=%s size=%d duplicate=%s", stored.id, len(raw), stored.duplicate)
         self._on_stored()
         return QUEUED.format(id=stored.id)

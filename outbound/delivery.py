@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+import metrics
 from outbound.transport import DeliveryError, Transport
 from store import outbox
 from store.clock import clock
@@ -50,6 +51,7 @@ class OutboxWorker:
         e = self.engine
         if await asyncio.to_thread(outbox.is_suppressed, e, row.recipient):
             await asyncio.to_thread(outbox.mark_failed, e, row.id, error="recipient suppressed", status="suppressed")
+            metrics.OUTBOX.labels("suppressed").inc()
             log.info("outbox id=%s suppressed", row.id)
             return
         try:
@@ -58,14 +60,18 @@ class OutboxWorker:
             if err.permanent:
                 await asyncio.to_thread(outbox.mark_failed, e, row.id, error=str(err))
                 await asyncio.to_thread(self._suppress, row.recipient)
+                metrics.OUTBOX.labels("failed").inc()
                 log.warning("outbox id=%s failed permanently: %s", row.id, _redact(str(err))[:120])
             elif row.attempts >= self.max_attempts:
                 await asyncio.to_thread(outbox.mark_failed, e, row.id, error=f"gave up: {err}")
+                metrics.OUTBOX.labels("failed").inc()
                 log.warning("outbox id=%s gave up after %d attempts", row.id, row.attempts)
             else:
                 await asyncio.to_thread(outbox.mark_retry, e, row.id, now=clock.now(), attempts=row.attempts,
                                         error=str(err))
+                metrics.OUTBOX.labels("retried").inc()
                 log.info("outbox id=%s deferred (attempt %d)", row.id, row.attempts)
             return
         await asyncio.to_thread(outbox.mark_sent, e, row.id, now=clock.now())
+        metrics.OUTBOX.labels("sent").inc()
         log.info("outbox id=%s sent", row.id)

@@ -52,5 +52,8 @@ def test_dockerfile_ships_every_package_runs_as_non_root_and_has_a_healthcheck()
     packages = re.findall(r'"(\w+)\*"', (ROOT / "pyproject.toml").read_text())
     for package in packages:
         assert re.search(rf"^COPY {package} {package}$", text, re.M), f"Dockerfile misses {package}/"
+    modules = re.search(r"py-modules = \[(.*?)\]", (ROOT / "pyproject.toml").read_text()).group(1)
+    for module in re.findall(r'"(\w+)"', modules):
+        assert re.search(rf"^COPY .*\b{module}\.py\b", text, re.M), f"Dockerfile misses {module}.py"
     assert re.search(r"^USER (?!root)\w+", text, re.M)
     assert "HEALTHCHECK" in text and "/healthz" in text

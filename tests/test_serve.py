@@ -136,3 +136,12 @@ def test_send_to_nothing_listening_says_so(env, tmp_path):
     eml.write_bytes(make_message())
     result = cli("send", str(eml), env=env)
     assert result.returncode == 1 and "cannot deliver" in result.stderr
+
+
+def test_json_log_format_writes_one_object_per_line(env):
+    import json
+    proc = start({**env, "BATON_LOG_FORMAT": "json"})
+    out = stop(proc)
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines and all({"time", "level", "logger", "message"} <= set(json.loads(line)) for line in lines)
+    assert any(json.loads(line)["message"] == "stopped" for line in lines)

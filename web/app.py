@@ -9,9 +9,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+import metrics
 from intros import flow
 from store.clock import clock
 from store.messages import queue_health
@@ -48,6 +50,17 @@ def create_app(engine: Engine, *, secret: str, ctx: flow.Context, on_queued: Cal
             return JSONResponse({"database": "unreachable"}, status_code=503)
         return JSONResponse({"database": "ok", **health})
 
+    async def metrics_page(request: Request) -> Response:
+        try:  # the queue gauges are read at scrape time, from the database every process shares
+            health = await asyncio.to_thread(queue_health, engine, now=clock.now())
+            metrics.QUEUE_DEPTH.set(health["queue_depth"])
+            metrics.QUEUE_AGE.set(health["oldest_unprocessed_seconds"])
+            metrics.OUTBOX_PENDING.set(health["outbox_pending"])
+        except Exception:
+            pass  # counters still answer; /healthz says the database is down
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     pages = Pages(engine, secret, ctx, on_queued)
-    return Starlette(routes=[Route("/", home), Route("/healthz", healthz), *pages.routes()],
+    return Starlette(routes=[Route("/", home), Route("/healthz", healthz), Route("/metrics", metrics_page),
+                             *pages.routes()],
                      middleware=[Middleware(SecurityHeaders)])

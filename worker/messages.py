@@ -14,6 +14,7 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
+import metrics
 from store import messages
 from store.clock import clock
 from store.messages import Claimed
@@ -50,6 +51,7 @@ class MessageWorker:
         try:
             await asyncio.to_thread(self.process, msg)
         except Exception as e:
+            metrics.FAILED.inc()
             status = await asyncio.to_thread(
                 messages.retry_or_fail, self.engine, msg.id, now=clock.now(),
                 error=f"{type(e).__name__}: {e}", attempts=msg.attempts, max_attempts=self.max_attempts)

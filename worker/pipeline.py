@@ -14,6 +14,7 @@ from typing import Callable
 
 from sqlalchemy import Connection, Engine
 
+import metrics
 from composer.draft import AboutNote, IntroDraft
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
@@ -58,7 +59,8 @@ class Pipeline:
 
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
-        analysis = analyze_bytes(raw, assistant=self.assistant, domains=self.domains)
+        with metrics.ANALYSIS.time():
+            analysis = analyze_bytes(raw, assistant=self.assistant, domains=self.domains)
         parsed = parse_bytes(raw)
         sender = next((p.email for p in parsed.from_ if p.email), None)
         trusted, why, auth = (True, "", None) if analysis.get("auto_generated") else self.senders(raw, msg, sender)
@@ -84,6 +86,7 @@ class Pipeline:
                 queued = action(self, conn, msg, analysis, draft, references_of(raw))
             record = {**analysis, "outcome": outcome.value, "sender_check": why or None, "auth": auth}
             messages.finish(conn, msg.id, now=clock.now(), analysis=record)
+        metrics.PROCESSED.labels(outcome.value).inc()
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
         if queued:
             self.on_queued()

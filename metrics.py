@@ -1,0 +1,16 @@
+"""Prometheus metrics, one set per process (scrape every process's /metrics, or sum them)."""
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+RECEIVED = Counter("baton_messages_received_total", "Messages accepted over SMTP (answered 250)")
+PROCESSED = Counter("baton_messages_processed_total", "Messages processed, by outcome", ["outcome"])
+FAILED = Counter("baton_messages_failed_total", "Processing attempts that raised (retried, then failed)")
+OUTBOX = Counter("baton_outbox_total", "Outbound deliveries, by result", ["result"])  # sent retried failed suppressed
+SMTP_ACCEPT = Histogram("baton_smtp_accept_seconds", "End of DATA to the 250 (the durable commit)",
+                        buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+ANALYSIS = Histogram("baton_analysis_seconds", "Time to analyse one message",
+                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1))
+QUEUE_DEPTH = Gauge("baton_queue_depth", "Messages received and not yet processed")
+QUEUE_AGE = Gauge("baton_queue_oldest_seconds", "Age of the oldest message not yet processed")
+OUTBOX_PENDING = Gauge("baton_outbox_pending", "Outbound mail waiting to be sent")
