@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from store import messages
+from store.db import make_engine
 from tests.service_helpers import HANDOFFS, wait_for
 from tests.test_optin import mail_to
 
@@ -17,7 +19,9 @@ async def test_metrics_count_messages_outcomes_and_deliveries(running):
     before = (await client.get(f"{baton.base_url}/metrics")).text
     await baton.send(HANDOFFS / "direct-intro-meet.eml")
     await baton.send(HANDOFFS / "auto-reply-vacation.eml")
-    await wait_for(lambda: mail_to(s, "paula@reyes.example"))
+    engine = make_engine(s.database_url)
+    await wait_for(lambda: mail_to(s, "paula@reyes.example")
+                   and [r["status"] for r in messages.recent(engine)] == ["processed", "processed"])
     after = (await client.get(f"{baton.base_url}/metrics"))
     assert after.headers["content-type"].startswith("text/plain")
     text = after.text
