@@ -1,0 +1,129 @@
+"""Crash and load (PostgreSQL): two SMTP listeners and three workers, 2,000 hand-offs sent
+concurrently across both listeners, one worker killed with SIGKILL mid-run and restarted.
+Counted afterwards, not sampled: every message that got 250 is stored once and processed, and
+there is exactly one intro and one draft reply per hand-off."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiosmtplib
+from sqlalchemy import func, select
+
+import settings as settings_mod
+from outbound.sendfile import to_crlf
+from store import migrate
+from store.db import make_engine
+from store.schema import inbound_messages, intros, outbox
+from tests.conftest import _reset_postgres, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+N = 2000
+HANDOFF_FILES = ["direct-intro-connecting-you", "direct-intro-meet", "intro-request-complete", "intro-request-unfocused",
+                 "said-to-contact-apple-fwd-referrer-cc", "said-to-contact-direct-cc", "said-to-contact-gmail-fwd"]
+
+
+def _count(engine, stmt) -> int:
+    with engine.connect() as conn:
+        return conn.execute(stmt).scalar_one()
+
+
+async def test_two_listeners_three_workers_one_killed_lose_and_double_nothing(postgres_url, tmp_path):
+    _reset_postgres(postgres_url)
+    migrate.upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    ports = [free_port(), free_port()]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BATON_")}
+    env.update(BATON_DATABASE_URL=postgres_url, BATON_OUTBOUND=f"maildir:{tmp_path / 'outbox'}",
+               BATON_VAR_DIR=str(tmp_path / "var"), BATON_ASSISTANT_ADDRESS="intro@baton.example",
+               BATON_SENDER_POLICY="open", BATON_WORKER_POLL_SECONDS="0.2", BATON_WORKER_LEASE_SECONDS="5",
+               BATON_DAILY_CAP_PER_SENDER="1000000", BATON_DAILY_CAP_TOTAL="1000000", BATON_LOG_LEVEL="WARNING")
+
+    def spawn(role: str, **extra: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "server.py", role], cwd=ROOT, env={**env, **extra},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    listeners = [spawn("smtp", BATON_SMTP_PORT=str(p)) for p in ports]
+    workers = [spawn("worker") for _ in range(3)]
+    try:
+        for port in ports:
+            for _ in range(300):
+                try:
+                    _, w = await asyncio.open_connection("127.0.0.1", port)
+                    w.close()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.05)
+        fixtures = settings_mod.load().fixtures_dir / "handoffs"
+        bodies = [to_crlf((fixtures / f"{name}.eml").read_bytes()) for name in HANDOFF_FILES]
+        gate = asyncio.Semaphore(40)
+        answers: list[str] = []
+
+        async def send(i: int) -> None:
+            raw = bodies[i % len(bodies)].replace(b"Message-ID: <", f"Message-ID: <load{i}.".encode(), 1)
+            async with gate:
+                for _ in range(5):  # like a real MTA, retry a temporary failure
+                    try:
+                        errors, answer = await aiosmtplib.send(raw, sender=f"sender{i}@mail.example",
+                                                               recipients=["intro@baton.example"], hostname="127.0.0.1",
+                                                               port=ports[i % 2], timeout=60)
+                        answers.append(answer)
+                        return
+                    except aiosmtplib.SMTPResponseException as e:
+                        assert e.code < 500, e
+                        await asyncio.sleep(0.2)
+
+        killer_done = asyncio.Event()
+
+        async def kill_one_worker() -> None:
+            # Once the workers are busy, SIGKILL one and start another in its place.
+            while _count(engine, select(func.count()).select_from(inbound_messages)
+                         .where(inbound_messages.c.status == "processed")) < 300:
+                await asyncio.sleep(0.1)
+            workers[0].kill()
+            workers[0].wait()
+            workers[0] = spawn("worker")
+            killer_done.set()
+
+        started = time.monotonic()
+        await asyncio.gather(*(send(i) for i in range(N)), kill_one_worker())
+        sent_in = time.monotonic() - started
+        assert killer_done.is_set()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            done = _count(engine, select(func.count()).select_from(inbound_messages)
+                          .where(inbound_messages.c.status == "processed"))
+            unsent = _count(engine, select(func.count()).select_from(outbox).where(outbox.c.status != "sent"))
+            if done == N and unsent == 0:
+                break
+            await asyncio.sleep(0.5)
+        print(f"\n{N} messages accepted in {sent_in:.1f}s, all processed and replied after "
+              f"{time.monotonic() - started:.1f}s")
+    finally:
+        for p in listeners + workers:
+            p.send_signal(signal.SIGTERM)
+        for p in listeners + workers:
+            p.communicate(timeout=60)
+
+    assert len(answers) == N and all(a.startswith("2.0.0 queued as ") for a in answers)
+    ids = {int(a.rsplit(" ", 1)[1]) for a in answers}
+    assert len(ids) == N  # every 250 names its own stored message
+    assert _count(engine, select(func.count()).select_from(inbound_messages)) == N  # stored once
+    assert _count(engine, select(func.count()).select_from(inbound_messages)
+                  .where(inbound_messages.c.status == "processed")) == N
+    assert _count(engine, select(func.count(func.distinct(intros.c.message_id)))) == N
+    assert _count(engine, select(func.count()).select_from(intros)) == N  # one intro per hand-off
+    with engine.connect() as conn:
+        drafts = conn.execute(select(outbox.c.intro_id, func.count()).where(outbox.c.purpose == "draft")
+                              .group_by(outbox.c.intro_id)).all()
+    assert len(drafts) == N and all(n == 1 for _, n in drafts)  # exactly one reply each
+    files = len(list((tmp_path / "outbox" / "new").iterdir()))
+    # A delivery cut by the SIGKILL between the Maildir write and its commit is sent again:
+    # at-least-once at the transport, exactly once in the outbox.
+    assert N <= files <= N + 10, files
+    engine.dispose()
