@@ -151,7 +151,8 @@ def intros(ctx: click.Context, limit: int) -> None:
     for row in store_intros.overview(make_engine(s.database_url), limit):
         parties = "  ".join(f"{role} {p.email} ({p.decision})" for role, p in sorted(row["parties"].items()))
         job = row["next_job"]
-        nxt = f"next: {job.kind} {job.step if job.step != '-' else ''} at {job.available_at:%Y-%m-%d %H:%M}" if job else ""
+        step = f" ({job.step})" if job and job.step != "-" else ""
+        nxt = f"next: {job.kind}{step} at {job.available_at:%Y-%m-%d %H:%M}" if job else ""
         click.echo(f"{row['id']:>5}  {row['state']:<11} {row['kind']:<16} referrer {row['referrer_email'] or '-'}"
                    f"  {parties}  {nxt}".rstrip())
 
