@@ -108,3 +108,21 @@ async def running(make_settings):
     async with Running(s, web=True) as baton:
         async with httpx.AsyncClient(timeout=10) as client:
             yield baton, s, client
+
+
+@pytest.fixture
+async def listener(engine):
+    """Baton's SMTP listener alone, on a free port, storing into `engine` (200 KB limit)."""
+    import asyncio
+
+    from inbound import smtp
+    from store.intake import IntakeWriter
+    writer = IntakeWriter(engine).start()
+    policy = smtp.Policy("intro", frozenset({"baton.example"}), max_recipients=5)
+    handler = smtp.IntakeHandler(policy, writer.store, store_timeout=10)
+    server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example",
+                              max_bytes=200_000, timeout=30)
+    yield "127.0.0.1", server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    await asyncio.to_thread(writer.stop)

@@ -12,33 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
-from inbound import smtp
-from store.intake import IntakeWriter
 from store.schema import inbound_messages as t
 from tests.smtp_helpers import make_message
 
 ASSISTANT = "intro@baton.example"
-MAX_BYTES = 200_000
 REPLY_LINE = re.compile(rb"^([2-5]\d\d)([ -])(.*)$")
 # What an exception would put in a reply: aiosmtpd answers 500 with the exception text unless
 # the handler's handle_exception says otherwise (LIBRARIES.md trap).
 LEAK = re.compile(rb"Traceback|Exception|\b[A-Z][a-z]+Error\b|File \"|NoneType|object has no attribute")
 CLOSING = {b"221", b"421", b"502"}  # QUIT, too many calls, too many unknown commands: the server hangs up
 QUEUED = re.compile(rb"^250 2\.0\.0 queued as (\d+)$")
-
-
-@pytest.fixture
-async def listener(engine):
-    writer = IntakeWriter(engine).start()
-    policy = smtp.Policy("intro", frozenset({"baton.example"}), max_recipients=5)
-    handler = smtp.IntakeHandler(policy, writer.store, store_timeout=10)
-    server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example",
-                              max_bytes=MAX_BYTES, timeout=30)
-    port = server.sockets[0].getsockname()[1]
-    yield "127.0.0.1", port
-    server.close()
-    await server.wait_closed()
-    await asyncio.to_thread(writer.stop)
 
 
 class Closed(Exception):

@@ -16,20 +16,6 @@ from tests.smtp_helpers import RawSMTP, make_message
 ASSISTANT = "intro@baton.example"
 
 
-@pytest.fixture
-async def listener(engine):
-    writer = IntakeWriter(engine).start()
-    policy = smtp.Policy("intro", frozenset({"baton.example"}), max_recipients=5)
-    handler = smtp.IntakeHandler(policy, writer.store, store_timeout=10)
-    server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example",
-                              max_bytes=200_000, timeout=30)
-    port = server.sockets[0].getsockname()[1]
-    yield "127.0.0.1", port
-    server.close()
-    await server.wait_closed()
-    await asyncio.to_thread(writer.stop)
-
-
 def rows(engine) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
