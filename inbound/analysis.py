@@ -120,11 +120,17 @@ def _empty(error: str) -> dict:
 
 def analyze_bytes(raw: bytes, *, assistant: str, domains: list[str]) -> dict:
     """The Analysis of a raw message. Never raises: a failure becomes a `defects` entry."""
+    return parse_and_analyze(raw, assistant=assistant, domains=domains)[1]
+
+
+def parse_and_analyze(raw: bytes, *, assistant: str, domains: list[str]) -> tuple[ParsedMail, dict]:
+    """The parsed message and its Analysis, parsing once (the worker needs both). Never raises."""
+    m = parse_bytes(raw)  # never raises: what it cannot read is a defect
     try:
-        return analyze_parsed(parse_bytes(raw), assistant=assistant, domains=domains, raw=raw)
+        return m, analyze_parsed(m, assistant=assistant, domains=domains, raw=raw)
     except Exception as e:  # a rule bug must not lose a message; log the type, never the content
         log.exception("analysis failed: %s", type(e).__name__)
-        return _empty(f"analysis failed: {type(e).__name__}")
+        return m, _empty(f"analysis failed: {type(e).__name__}")
 
 
 def analyze_file(path: str | Path, *, assistant: str, domains: list[str]) -> dict:
@@ -139,11 +145,10 @@ def analyze_file(path: str | Path, *, assistant: str, domains: list[str]) -> dic
 HANDOFF_TEXT_LIMIT = 6000
 
 
-def handoff_text(raw: bytes, *, assistant: str, domains: list[str]) -> str:
+def handoff_text(m: ParsedMail) -> str:
     """The words the optional LLM may see: the hand-off's own text (in a forward, the forwarded
     message), never quoted history or attachments. Empty when there is no hand-off."""
     try:
-        m = parse_bytes(raw)
         segs = _segments(m)
         h = handoff.detect(segs, m.subject)
     except Exception as e:

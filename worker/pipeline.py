@@ -19,8 +19,7 @@ from composer.draft import AboutNote, IntroDraft
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
 from inbound import replies
-from inbound.analysis import analyze_bytes, handoff_text
-from inbound.parse import parse_bytes
+from inbound.analysis import handoff_text, parse_and_analyze
 from inbound.thread_ids import references_of
 from intros import flow
 from store import messages, outbox
@@ -60,8 +59,7 @@ class Pipeline:
     def __call__(self, msg: Claimed) -> None:
         raw = msg.raw or b""
         with metrics.ANALYSIS.time():
-            analysis = analyze_bytes(raw, assistant=self.assistant, domains=self.domains)
-        parsed = parse_bytes(raw)
+            parsed, analysis = parse_and_analyze(raw, assistant=self.assistant, domains=self.domains)
         sender = next((p.email for p in parsed.from_ if p.email), None)
         trusted, why, auth = (True, "", None) if analysis.get("auto_generated") else self.senders(raw, msg, sender)
         owner = self._key_owner(parsed, msg.rcpt_tos)
@@ -72,7 +70,7 @@ class Pipeline:
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
             # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
             use_llm = self.llm is not None and outcome is Outcome.HANDOFF
-            text = handoff_text(raw, assistant=self.assistant, domains=self.domains) if use_llm else ""
+            text = handoff_text(parsed) if use_llm else ""
             draft, _ = improve(analysis, text, self.llm)
         queued = False
         with self.engine.begin() as conn:
