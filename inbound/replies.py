@@ -65,10 +65,10 @@ def filled_blanks(template: str, reply_text: str) -> list[str] | None:
     if len(parts) < 2:
         return []
     literal = [r"\s+".join(re.escape(w) for w in p.split()) for p in parts]
-    pattern = r"\s*(.+?)\s*".join(literal)
+    groups = [r"\s*(.+?)\s*"] * (len(parts) - 1)
     if not literal[-1]:  # a blank at the very end runs to the end of its line, not one character
-        pattern = pattern[: -len(r"\s*")] + r"[ \t]*(?:\n|$)"
-        pattern = pattern.replace(r"(.+?)[ \t]*(?:\n|$)", r"([^\n]+?)[ \t]*(?:\n|$)")
+        groups[-1] = r"\s*([^\n]+?)[ \t]*(?:\n|$)"
+    pattern = literal[0] + "".join(g + lit for g, lit in zip(groups, literal[1:]))
     m = re.search(pattern, unquoted, re.S)
     if not m:
         return None

@@ -144,3 +144,8 @@ async def test_a_party_replies_yes_and_a_stranger_using_the_same_key_does_nothin
     assert await wait_for(lambda: decisions(s)["contact"] == "yes")
     assert state(s) == "requested"
     assert all(m["Subject"] != "Re: Intro?" for m in mail_to(s, "carla.diaz@vertex.example"))  # no "about" note
+
+
+def test_a_blank_at_the_very_end_takes_the_whole_line():
+    """Regression: the sign-off blank once captured one character ("D" for "Diane Wu")."""
+    assert filled_blanks("Thanks,\n[[your name]]", "> Thanks,\n> Diane Wu\n> \n> ---\n") == ["Diane Wu"]
