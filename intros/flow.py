@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, select, update
 
 from composer import optin_mail
 from composer.draft import IntroDraft
+from composer.followup_mail import note
 from composer.text import BLANK
 from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
 from intros import schedule, states, tokens
@@ -287,8 +288,6 @@ OUTCOMES = ("met", "not_yet", "no_luck")
 
 def record_outcome(conn: Connection, intro_id: int, role: str, outcome: str, *, now: datetime, ctx: Context) -> str:
     """A party's answer to "did you connect?"; the first answer per party wins."""
-    from composer.followup_mail import note  # here, not at the top: only the follow-up needs it
-
     if outcome not in OUTCOMES or role not in ("contact", "pin"):
         raise ValueError("unknown outcome or role")
     done = conn.execute(update(intro_parties).where(intro_parties.c.intro_id == intro_id, intro_parties.c.role == role,
