@@ -88,15 +88,19 @@ def load(conn: Connection, intro_id: int) -> dict:
 
 
 def mail_view(intro: dict) -> IntroMail:
-    """The approved intro as the opt-in mail sees it."""
+    """The intro as its mail sees it: the approved people and words, or the draft's before approval."""
     d, parties = intro["draft"], intro["parties"]
+
+    def person(role: str) -> Party:
+        p = parties.get(role) or d.get(role) or {}
+        return Party(p.get("name"), p.get("email") or "")
+
     approved = d.get("approved") or {}
     pin_answers = (parties.get("pin") or {}).get("answers") or {}
     prep = tuple(PrepAnswer(p["label"], p["question"], pin_answers.get(p["label"], "")) for p in d.get("prep", []))
     return IntroMail(
         referrer=Party(approved.get("referrer_name") or d["referrer"].get("name"), intro["referrer_email"] or ""),
-        contact=Party(parties["contact"]["name"], parties["contact"]["email"]),
-        pin=Party(parties["pin"]["name"], parties["pin"]["email"]),
+        contact=person("contact"), pin=person("pin"),
         blurb_subject=approved.get("blurb_subject", ""), blurb_body=approved.get("blurb_body", ""),
         prep=prep, hide_contact_until_yes=bool(intro["hide_contact_until_yes"]))
 

@@ -43,12 +43,9 @@ def run(conn: Connection, job: dict, *, now: datetime, ctx: flow.Context) -> str
 def _review_reminder(conn, intro, job, *, now, ctx) -> str:
     if intro["state"] != "draft":
         return "skipped: already reviewed"
-    d = intro["draft"]
     link = f"{ctx.public_url}/r/{tokens.issue(conn, intro['id'], purpose='review', role='referrer', now=now, ttl=ctx.token_ttl)}"
-    to = Party(d["referrer"].get("name"), intro["referrer_email"] or "")
-    view_intro = {**intro, "parties": {"contact": {"name": d["contact"].get("name"), "email": d["contact"].get("email") or ""},
-                                       "pin": {"name": d["pin"].get("name"), "email": d["pin"].get("email") or ""}}}
-    sent = _send(conn, view_intro, "review_reminder", to, now=now, ctx=ctx, purpose="reminder_review", link=link)
+    sent = _send(conn, intro, "review_reminder", flow.mail_view(intro).referrer, now=now, ctx=ctx,
+                 purpose="reminder_review", link=link)
     return "sent" if sent else "skipped: reminder cap"
 
 
