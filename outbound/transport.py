@@ -30,11 +30,13 @@ class MaildirTransport:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        mailbox.Maildir(str(self.path), create=True)
+        # Several worker processes may start at once: mailbox's create=True races on mkdir.
+        for sub in ("tmp", "new", "cur"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
 
     async def send(self, raw: bytes, *, sender: str, recipient: str) -> None:
         envelope = f"Return-Path: <{sender}>\r\nDelivered-To: {recipient}\r\n".encode()
-        await asyncio.to_thread(mailbox.Maildir(str(self.path), create=True).add, envelope + raw)
+        await asyncio.to_thread(mailbox.Maildir(str(self.path), create=False).add, envelope + raw)
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,24 @@ def test_transport_urls():
         ("relay.example", 2525, "user@x", "p:ss", True, False)
     assert from_url("smtps://relay.example").port == 465 and from_url("smtps://relay.example").use_tls
     assert isinstance(from_url("maildir:/tmp/x-baton-test"), MaildirTransport)
+
+
+def test_many_processes_may_open_the_same_new_maildir_at_once(tmp_path):
+    """Found by the two-worker test: mailbox's create=True raced on mkdir (FileExistsError)."""
+    import threading
+    errors: list[Exception] = []
+    gate = threading.Barrier(8)
+
+    def open_it() -> None:
+        gate.wait()
+        try:
+            MaildirTransport(tmp_path / "shared")
+        except Exception as e:  # pragma: no cover - the failure being guarded against
+            errors.append(e)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and all((tmp_path / "shared" / sub).is_dir() for sub in ("tmp", "new", "cur"))
