@@ -3,7 +3,8 @@
 One writer thread commits every message waiting at that moment in one transaction, then
 answers each SMTP session. The SMTP 250 waits for that commit (nothing is lost after 250),
 but concurrent sessions share one fsync instead of paying one each, and the event loop never
-blocks on the database.
+blocks on the database. The writer keeps one connection: a pool checkout (and its liveness
+ping) per batch would cost more than the insert, on the listener's own core.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import logging
 import queue
 import threading
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from store import messages
 from store.messages import Received, Stored
@@ -27,6 +29,7 @@ class IntakeWriter:
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="baton-intake", daemon=True)
+        self._conn: Connection | None = None
 
     def start(self) -> "IntakeWriter":
         self._thread.start()
@@ -37,11 +40,13 @@ class IntakeWriter:
         self._queue.put(_STOP)
         self._thread.join()
 
-    async def store(self, msg: Received) -> Stored:
+    def store(self, msg: Received) -> asyncio.Future:
+        """Queues `msg`; the future gets its Stored once committed. A plain future rather than a
+        coroutine, so that the listener's wait_for needs no task of its own per message."""
         loop = asyncio.get_running_loop()
         fut: asyncio.Future = loop.create_future()
         self._queue.put((msg, fut, loop))
-        return await fut
+        return fut
 
     def _run(self) -> None:
         stopping = False
@@ -60,24 +65,57 @@ class IntakeWriter:
                     break
                 batch.append(nxt)
             self._commit(batch)
+        self._close()
 
     def _commit(self, batch: list) -> None:
         try:
-            with self._engine.begin() as conn:
-                results = [messages.insert(conn, msg) for msg, _, _ in batch]
+            results = self._insert([msg for msg, _, _ in batch])
+            outcomes = [(fut, result, None) for (_, fut, _), result in zip(batch, results)]
         except Exception as e:  # every session in the batch answers 451 and its sender retries
             log.error("intake commit of %d message(s) failed: %s", len(batch), type(e).__name__)
-            for _, fut, loop in batch:
-                loop.call_soon_threadsafe(_settle, fut, None, e)
-            return
-        for (_, fut, loop), result in zip(batch, results):
-            loop.call_soon_threadsafe(_settle, fut, result, None)
+            outcomes = [(fut, None, e) for _, fut, _ in batch]
+        # One wake-up per event loop for the whole batch, not one per message.
+        by_loop: dict[asyncio.AbstractEventLoop, list] = {}
+        for (_, _, loop), outcome in zip(batch, outcomes):
+            by_loop.setdefault(loop, []).append(outcome)
+        for loop, settled in by_loop.items():
+            loop.call_soon_threadsafe(_settle, settled)
+
+    def _insert(self, msgs: list[Received]) -> list[Stored]:
+        try:
+            return self._insert_once(msgs)
+        except DBAPIError as e:
+            # A connection lost since the last batch (a database restart) is replaced once.
+            # Safe to repeat: a batch that did commit is found again by its dedup keys.
+            if not e.connection_invalidated:
+                raise
+            log.warning("intake connection lost; reconnecting")
+            return self._insert_once(msgs)
+
+    def _insert_once(self, msgs: list[Received]) -> list[Stored]:
+        if self._conn is None:
+            self._conn = self._engine.connect()
+        try:
+            with self._conn.begin():
+                return messages.insert_many(self._conn, msgs)
+        except Exception:
+            self._close()
+            raise
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception as e:  # a dead connection may fail to close; the pool discards it
+                log.warning("closing the intake connection failed: %s", type(e).__name__)
+            self._conn = None
 
 
-def _settle(fut: asyncio.Future, result: Stored | None, error: Exception | None) -> None:
-    if fut.done():  # the session gave up waiting (timeout or disconnect); the row stays stored
-        return
-    if error is not None:
-        fut.set_exception(error)
-    else:
-        fut.set_result(result)
+def _settle(settled: list[tuple[asyncio.Future, Stored | None, Exception | None]]) -> None:
+    for fut, result, error in settled:
+        if fut.done():  # the session gave up waiting (timeout or disconnect); the row stays stored
+            continue
+        if error is not None:
+            fut.set_exception(error)
+        else:
+            fut.set_result(result)

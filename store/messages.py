@@ -66,21 +66,44 @@ def dedup_key(raw: bytes, mail_from: str) -> tuple[str | None, str]:
     return message_id, hashlib.sha256(basis).hexdigest()
 
 
+# Built once: the listener's writer runs it for every batch.
+_INSERT = {name: dialect.insert(t).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(t.c.dedup_key, t.c.id)
+           for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
 def insert(conn: Connection, msg: Received) -> Stored:
     """Inserts one received message unless it is already stored; the caller commits."""
+    return insert_many(conn, [msg])[0]
+
+
+def insert_many(conn: Connection, msgs: list[Received]) -> list[Stored]:
+    """Inserts a batch in one statement, skipping messages already stored; the caller commits.
+
+    One executemany with RETURNING (SQLAlchemy sends it as one multi-row INSERT) costs a
+    fraction of a statement per message: this runs on the SMTP listener's core, before the 250.
+    A message already stored, or a second copy within the batch, gets the first copy's id.
+    """
+    rows = [_row(m) for m in msgs]
+    new = dict(conn.execute(_INSERT[conn.dialect.name], rows).all())
+    old = {r["dedup_key"] for r in rows} - new.keys()
+    ids = dict(conn.execute(select(t.c.dedup_key, t.c.id).where(t.c.dedup_key.in_(old))).all()) if old else {}
+    ids.update(new)
+    results, seen = [], set()
+    for r in rows:
+        key = r["dedup_key"]
+        results.append(Stored(ids[key], key not in new or key in seen))
+        seen.add(key)
+    return results
+
+
+def _row(msg: Received) -> dict:
     message_id, key = dedup_key(msg.raw, msg.mail_from)
-    values = dict(
+    return dict(
         dedup_key=key, message_id=message_id, mail_from=msg.mail_from, rcpt_tos=msg.rcpt_tos,
         peer=msg.peer, helo=(msg.helo or "")[:255], received_at=msg.received_at, size=len(msg.raw),
         sha256=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, status="received",
         available_at=msg.received_at,
     )
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(t).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
-    new_id = conn.execute(stmt.returning(t.c.id)).scalar()
-    if new_id is not None:
-        return Stored(new_id, False)
-    return Stored(conn.execute(select(t.c.id).where(t.c.dedup_key == key)).scalar_one(), True)
 
 
 def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Claimed]:

@@ -262,3 +262,76 @@ async def test_starttls_is_offered_with_a_certificate_and_never_required(engine,
     server.close()
     await asyncio.to_thread(writer.stop)
     assert len(rows(engine)) == 2
+
+
+def test_a_batch_with_copies_stores_each_message_once_and_names_the_first_copy(engine):
+    """The writer's one-statement batch insert: a copy of a stored message, and a second copy
+    within the same batch, both get the stored id and are marked duplicates."""
+    from store import messages
+
+    received = _received
+    a, b, c = (make_message(message_id=f"<batch-{n}@mail.example>") for n in "abc")
+    with engine.begin() as conn:
+        [first] = messages.insert_many(conn, [received(a)])
+    with engine.begin() as conn:
+        got = messages.insert_many(conn, [received(b), received(a), received(c), received(b)])
+    assert [s.duplicate for s in got] == [False, True, False, True]
+    assert got[1].id == first.id and got[3].id == got[0].id
+    assert len({got[0].id, got[2].id, first.id}) == 3
+    stored = {r["id"]: r["raw"] for r in rows(engine)}
+    assert stored == {first.id: a, got[0].id: b, got[2].id: c}
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no connection to lose
+async def test_the_writer_replaces_a_connection_the_database_dropped(engine):
+    """A PostgreSQL restart (here: the writer's backend terminated) costs no 451: the writer
+    keeps one connection, and reconnects once when it finds it gone."""
+    writer = IntakeWriter(engine).start()
+    try:
+        await writer.store(_received(make_message(message_id="<before@mail.example>")))
+        with engine.begin() as conn:
+            killed = conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'")).all()
+        assert killed, "the writer's idle connection was not found"
+        stored = await writer.store(_received(make_message(message_id="<after@mail.example>")))
+    finally:
+        await asyncio.to_thread(writer.stop)
+    assert not stored.duplicate
+    assert [r["message_id"] for r in rows(engine)] == ["<before@mail.example>", "<after@mail.example>"]
+
+
+def _received(raw: bytes):
+    from store.clock import clock
+    from store.messages import Received
+    return Received(raw=raw, mail_from="dana@mail.example", rcpt_tos=[ASSISTANT], peer="192.0.2.1",
+                    helo="client.mail.example", received_at=clock.now())
+
+
+@pytest.mark.parametrize("raw, bare", [
+    (b"a\r\nb\r\n", False), (b"", False), (b"a\nb\r\n", True), (b"a\r\n\r", True), (b"a\r\r\n", True),
+    (b"a\r\n\n", True), (b"\n", True), (b"\r", True)])
+def test_bare_cr_or_lf_is_found_anywhere_in_the_data(raw, bare):
+    assert smtp._has_bare_line_end(raw) is bare
+
+
+def test_the_listener_finds_the_same_commands_and_auth_methods_as_stock_aiosmtpd():
+    """BatonSMTP shortens aiosmtpd's per-connection introspection (__dir__); it must find
+    exactly what aiosmtpd's own introspection finds."""
+    from aiosmtpd.smtp import SMTP
+
+    handler = smtp.IntakeHandler(smtp.Policy("intro", frozenset({"baton.example"}), 5), lambda m: None)
+    loop = asyncio.new_event_loop()
+    try:
+        ours = smtp.BatonSMTP(handler, hostname="baton.example", loop=loop)
+
+        class Stock(smtp.BatonSMTP):
+            def __dir__(self):
+                return SMTP.__dir__(self)  # object's own: every attribute
+        stock = Stock(handler, hostname="baton.example", loop=loop)
+    finally:
+        loop.close()
+    assert ours._smtp_methods.keys() == stock._smtp_methods.keys()
+    assert ours._auth_methods.keys() == stock._auth_methods.keys()
+    assert ours._handle_hooks.keys() == stock._handle_hooks.keys() == {"MAIL", "RCPT", "DATA", "exception"}
+    assert {"DATA", "RCPT", "EHLO", "STARTTLS", "QUIT"} <= ours._smtp_methods.keys()
