@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -32,6 +33,8 @@ def _serve_until_sigterm(make_server, ready, cleanup=None) -> None:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, stop.set)
         server = await make_server(loop)
+        gc.collect()
+        gc.freeze()  # as service.serve does once started (for the sink too: the same footing)
         ready.set()
         await stop.wait()
         server.close()
@@ -73,6 +76,7 @@ async def start_reuse_port(handler, *, host: str, port: int, hostname: str, max_
 
 def run_baton(url: str, port: int, core: int | None, ready, reuse_port: bool, log_path: str) -> None:
     pin({core} if core is not None else None)
+    if os.environ.get('BENCH_SWITCH'): sys.setswitchinterval(float(os.environ['BENCH_SWITCH']))
     # Logging as server.py sets it up (INFO, aiosmtpd's envelope log off), into a file: the
     # per-message "accepted" line is part of what a real listener pays.
     logging.basicConfig(level=logging.INFO, filename=log_path,

@@ -335,3 +335,42 @@ def test_the_listener_finds_the_same_commands_and_auth_methods_as_stock_aiosmtpd
     assert ours._auth_methods.keys() == stock._auth_methods.keys()
     assert ours._handle_hooks.keys() == stock._handle_hooks.keys() == {"MAIL", "RCPT", "DATA", "exception"}
     assert {"DATA", "RCPT", "EHLO", "STARTTLS", "QUIT"} <= ours._smtp_methods.keys()
+
+
+@pytest.mark.parametrize("arg", [
+    "<dana@mail.example>", "<dana@mail.example> SIZE=100", "dana@mail.example", " <dana@mail.example>",
+    "<>", "", "<@relay.example:dana@mail.example>", "<\"quoted local\"@mail.example>", "<d\u00e1na@m\u00e1il.example>",
+    "<dana@[192.0.2.1]>", "<dana>", "<dana@mail.example", "not an address", "<" + "x" * 70 + "@mail.example>",
+    "<a@b@c.example>", "(comment) <dana@mail.example>", "<dana@mail.example> BODY=8BITMIME SMTPUTF8"])
+def test_the_listener_parses_addresses_exactly_as_aiosmtpd(arg):
+    """BatonSMTP._getaddr drops aiosmtpd's per-call class; what it returns must not change."""
+    from aiosmtpd.smtp import SMTP
+
+    handler = smtp.IntakeHandler(smtp.Policy("intro", frozenset({"baton.example"}), 5), lambda m: None)
+    loop = asyncio.new_event_loop()
+    try:
+        ours = smtp.BatonSMTP(handler, hostname="baton.example", loop=loop)
+        assert ours._getaddr(arg) == SMTP._getaddr(ours, arg)
+    finally:
+        loop.close()
+
+
+async def test_a_closed_session_is_freed_without_the_cycle_collector(listener):
+    """Sessions left as reference cycles made the collector's full passes stall the listener."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        for i in range(3):
+            code, _ = await asyncio.to_thread(deliver, *listener, make_message(message_id=f"<gc{i}@mail.example>"))
+            assert code == 250
+        await asyncio.sleep(0.1)  # the sessions' tasks finish
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        leaked = [o for o in gc.garbage if isinstance(o, (smtp.BatonSMTP, smtp.Session, smtp.Envelope))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert leaked == []
