@@ -58,11 +58,8 @@ RELATION = (r"(?i:(?:wife|husband|partner|son|daughter|brother|sister|cousin|nep
             r"friend's \w+|wife's \w+|husband's \w+|brother's \w+|sister's \w+)s?)")
 
 
-# Every row that starts with the referrer ("X suggested ...") needs one of these verbs. Checking
-# for them first is cheap, and spares long sentences the search from every position (a 3 KB
-# pathological message took 0.6 s without it).
-REF_VERBS = re.compile(r"(?i)suggest|recommend|encourag|advis|urg|told|said|thought|think|direct|instruct|want|ask|"
-                       r"request|gave|given|forward|pass|sent|provid|shar|referr|point|hand|turn|mention|felt|believ")
+# How far before its verb a referrer-first row's referrer (and an aside) may start.
+_REF_REACH = 400
 
 
 @dataclass(frozen=True)
@@ -71,42 +68,57 @@ class Phrase:
     kind: str  # said_to_contact | direct_intro | intro_request
     pattern: re.Pattern[str]
     writer_is_referrer: bool = False  # the writer hands someone off (intros, offers)
+    # Rows that start with the referrer ("X suggested ..."): the part after the referrer, which
+    # starts with the verb. Searched from every position, the referrer pattern (names, pronouns,
+    # "a friend") was most of the analysis time; the verb part is cheap to find, and any match
+    # of the row starts at most _REF_REACH characters before it.
+    after_ref: re.Pattern[str] | None = None
 
     def search(self, sentence: str) -> re.Match[str] | None:
-        if self.pattern.pattern.startswith("(?P<ref>") and not REF_VERBS.search(sentence):
+        if self.after_ref is None:
+            return self.pattern.search(sentence)
+        verb = self.after_ref.search(sentence)
+        if verb is None:
             return None
-        return self.pattern.search(sentence)
+        # The same leftmost match as searching the whole sentence: a match's verb part cannot
+        # start before the first one found.
+        return self.pattern.search(sentence, max(0, verb.start() - _REF_REACH))
 
 
 def _p(name: str, kind: str, pattern: str, writer_is_referrer: bool = False) -> Phrase:
     return Phrase(name, kind, re.compile(pattern), writer_is_referrer)
 
 
+def _ref_first(name: str, kind: str, after_ref: str, aside: bool = False) -> Phrase:
+    """A row that starts with the referrer (REF), optionally an aside, then `after_ref`."""
+    return Phrase(name, kind, re.compile(REF + (ASIDE if aside else "") + after_ref), after_ref=re.compile(after_ref))
+
+
 YOU = r"(?i:you|your)\b"
 PHRASES: tuple[Phrase, ...] = (
     # "X said/told me I should contact you", "X suggested (that) I get in touch", "X encouraged me to call you"
-    _p("suggested_i_contact", "said_to_contact",
-       REF + ASIDE + r"\s+(?i:(?:has |had |)(?:also |personally |strongly |both )?(?:suggested|recommended|encouraged|"
+    _ref_first("suggested_i_contact", "said_to_contact", aside=True, after_ref=
+       r"\s+(?i:(?:has |had |)(?:also |personally |strongly |both )?(?:suggested|recommended|encouraged|"
        r"advised|urged|told me|said|thought|directed|instructed|wanted|asked))(?: me)?(?: that)?\s+"
        r"(?i:I|me to|she|he)\s+(?i:(?:should|might|could|would|ought to|must|may)\s+)?(?:(?i:try to|possibly|also)\s+)?"
        + CONTACT_VERB + CONTACT_TAIL),
     # "X suggested that I meet with you", "X asked me to get in touch with you regarding ..."
-    _p("asked_me_to_contact", "said_to_contact",
-       REF + ASIDE + r"\s+(?i:(?:has |had )?(?:asked|requested|wanted|told|encouraged|urged|suggested))\s+(?i:me|that I)\s+(?i:to\s+)?"
+    _ref_first("asked_me_to_contact", "said_to_contact", aside=True, after_ref=
+       r"\s+(?i:(?:has |had )?(?:asked|requested|wanted|told|encouraged|urged|suggested))\s+(?i:me|that I)\s+(?i:to\s+)?"
        r"(?i:contact|call|get in touch|reach out|talk|speak|meet|touch base|connect|give you a call|"
        r"send you (?:my|a copy of my) (?:resume|résumé|cv))"
        r"(?:(?:\s+(?i:with|to))?\s+" + YOU + r"|(?i:(?<=resume)|(?<=résumé)|(?<=cv))|(?<=call))"),
     # "Hunt Mitchell asked me to email you." (not "... to email you guys / the attached")
-    _p("asked_me_to_email_you", "said_to_contact",
-       REF + r"\s+(?i:(?:has |had )?asked)\s+(?i:me|that I)\s+(?i:to\s+)?(?i:e-?mail|write)\s+(?i:you)"
+    _ref_first("asked_me_to_email_you", "said_to_contact",
+       r"\s+(?i:(?:has |had )?asked)\s+(?i:me|that I)\s+(?i:to\s+)?(?i:e-?mail|write)\s+(?i:you)"
        r"(?!\s+(?i:guys|all|both|this|the|a |an |with|and let|that|about|regarding|re\b|on))"),
     # "X gave me your name/number", "X forwarded your name", "X passed along your e-mail"
-    _p("gave_me_your_name", "said_to_contact",
-       REF + r"\s+(?i:(?:has |had )?(?:gave|given|forwarded|passed(?: along| on)?|sent|provided|shared))\s+(?i:me\s+)?"
+    _ref_first("gave_me_your_name", "said_to_contact",
+       r"\s+(?i:(?:has |had )?(?:gave|given|forwarded|passed(?: along| on)?|sent|provided|shared))\s+(?i:me\s+)?"
        r"(?i:your (?:name|e-?mail(?: address)?|number|phone number|contact(?: info(?:rmation)?| details)?|details|info))"),
     # "X referred me to you", "X referred me your way"
-    _p("referred_me_to_you", "said_to_contact",
-       REF + r"\s+(?i:(?:has |had )?referred me (?:to you|your way|in your direction|over to you))"),
+    _ref_first("referred_me_to_you", "said_to_contact",
+       r"\s+(?i:(?:has |had )?referred me (?:to you|your way|in your direction|over to you))"),
     # "I was referred to you by X", "he was referred by X" (a candidate circulated)
     _p("referred_by", "said_to_contact",
        r"(?:(?i:I|he|she|who)|[A-Z]\w+) (?i:(?:was|have been|has been|had been|am being) referred (?:to you )?by)\s+"
@@ -124,19 +136,19 @@ PHRASES: tuple[Phrase, ...] = (
     _p("on_advice_of", "said_to_contact",
        r"(?i:(?:at|on|upon) the (?:suggestion|recommendation|advice|urging) of)\s+" + REF),
     # "X pointed me your way / in your direction / to you"
-    _p("pointed_me", "said_to_contact",
-       REF + r"\s+(?i:(?:has |had )?(?:pointed|sent|directed) me (?:your way|in your direction|to you|toward you|towards you))"),
+    _ref_first("pointed_me", "said_to_contact",
+       r"\s+(?i:(?:has |had )?(?:pointed|sent|directed) me (?:your way|in your direction|to you|toward you|towards you))"),
     # "X thought you'd be a great person to talk to", "X told me you might be able to help"
-    _p("thought_you_could_help", "said_to_contact",
-       REF + r"\s+(?i:(?:thought|thinks|said|told me|mentioned|felt|believes)(?: that)?\s+you(?:'d|’d| would| might| could| may| can)?"
+    _ref_first("thought_you_could_help", "said_to_contact",
+       r"\s+(?i:(?:thought|thinks|said|told me|mentioned|felt|believes)(?: that)?\s+you(?:'d|’d| would| might| could| may| can)?"
        r"\s+(?:be able to |possibly |probably )?(?:help|be (?:a |the )?(?:great|good|right|best|ideal|perfect)?\s*"
        r"(?:person|one|contact|resource)|have (?:a copy|some|the|time|advice|insight)|know))"),
     # "Your name came up when I spoke with X"
     _p("name_came_up", "said_to_contact",
        r"(?i:your name came up (?:when|while|in (?:a|my) conversation)[^.;]{0,40}?(?:with|to))\s+" + REF),
     # "X recently passed UT recruiting onto me" (a role handed over)
-    _p("handed_over", "said_to_contact",
-       REF + r"\s+(?i:(?:recently |has |had )*(?:passed|handed|turned)\s+[^.;]{1,40}?\s+(?:on ?to|over to) me)"),
+    _ref_first("handed_over", "said_to_contact",
+       r"\s+(?i:(?:recently |has |had )*(?:passed|handed|turned)\s+[^.;]{1,40}?\s+(?:on ?to|over to) me)"),
     # Direct intro: "I'd like to introduce you to Jane Roe", "I wanted to introduce you (two)."
     _p("introduce_you_to", "direct_intro",
        r"(?i:introduce you(?: two| both)? to)\s+(?P<pin>" + NAME + r")", writer_is_referrer=True),

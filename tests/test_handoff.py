@@ -1,5 +1,6 @@
 """inbound.handoff: each PHRASES row recognises its phrasing; the near misses are not hand-offs (issue 3)."""
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from inbound.phrases import PHRASES
 from tests.mailfixtures import analyze, fixture, message
@@ -160,3 +161,25 @@ def test_relatives_sent_ahead_and_job_help(body, kind):
            f"Cc: intro@baton.example\nSubject: hello\n\nHi Priya,\n\n{body}\n\nMike\n").encode()
     from inbound.analysis import analyze_bytes
     assert analyze_bytes(raw, assistant="intro@baton.example", domains=["baton.example"])["kind"] == kind
+
+
+# Sentences where the referrer-first rows' verbs, names, pronouns and asides meet in many orders.
+_PIECES = ["John Smith", "Mary", "he", "she", "a friend", "my colleague", "Your Dad", "Tim Belden's office", ",",
+           "who I understand is great,", "(555-1234)", "from the real time desk", "has", "had", "suggested",
+           "recommended", "told me", "said", "asked", "me", "that I", "I", "should", "contact", "call", "you", "e-mail",
+           "gave me your name", "referred me to you", "pointed me your way", "thought you could help",
+           "passed the role on to me", "to", "with", ".", "and", "Bob"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=2, max_size=16), st.text(max_size=30))
+def test_referrer_first_rows_find_what_a_full_search_finds(words, noise):
+    """Referrer-first rows look for their verb first (phrases.Phrase.search); the result must be
+    the match a plain search of the whole pattern gives: same span, same referrer."""
+    sentence = noise + " " + " ".join(words)
+    for row in PHRASES:
+        if row.after_ref is None:
+            continue
+        got, want = row.search(sentence), row.pattern.search(sentence)
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict())), row.name
+

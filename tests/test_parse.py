@@ -40,9 +40,11 @@ def test_outlook_msg_is_a_defect_not_an_exception():
 
 
 def test_missing_message_id_and_absurd_header_block():
-    raw = b"From: a@example.com\nX-Junk: " + b"x" * (MAX_HEADER_BYTES + 10) + b"\n\nbody\n"
-    m = parse_bytes(raw)
+    many = b"".join(b"X-Junk-%d: %s\n" % (i, b"x" * 8000) for i in range(MAX_HEADER_BYTES // 8000 + 2))
+    m = parse_bytes(b"From: a@example.com\n" + many + b"\nbody\n")
     assert m.message_id is None and any("header block" in d for d in m.defects)
+    one = parse_bytes(b"From: a@example.com\nX-Junk: " + b"x" * (MAX_HEADER_BYTES + 10) + b"\n\nbody\n")
+    assert any(d.startswith("header field X-Junk over") for d in one.defects) and one.text.strip() == "body"
 
 
 def test_message_rfc822_is_parsed_as_embedded_and_removed_from_outer_text():
@@ -92,3 +94,25 @@ def test_generated_mime_never_raises(body, charset, cte):
            f"Content-Type: multipart/alternative; boundary=zz\n\n--zz\nContent-Type: text/plain; charset={charset}\n"
            f"Content-Transfer-Encoding: {cte}\n\n{body}\n--zz\nContent-Type: text/html\n\n<p>{body}\n").encode("utf-8", "replace")
     assert isinstance(analyze(raw)["participants"], list)
+
+
+def test_a_huge_header_field_is_cut_with_a_defect_and_the_rest_still_read():
+    """flanker's long-header.eml has a 200 KB Subject of encoded words; both parsers decoded all of it."""
+    subject = " ".join(["=?utf-8?q?caf=C3=A9?="] * 20_000)
+    raw = (f"From: Dana <dana@mail.example>\r\nSubject: {subject}\r\nTo: Owen <owen@mail.example>\r\n"
+           f"Message-ID: <long@mail.example>\r\n\r\nHello Owen.\r\n").encode()
+    m = parse_bytes(raw)
+    assert any(d.startswith("header field Subject over 16 KB") for d in m.defects)
+    assert m.subject.startswith("caf\u00e9caf\u00e9") and len(m.subject) < 16 * 1024
+    assert [p.email for p in m.to] == ["owen@mail.example"] and m.message_id == "<long@mail.example>"
+    assert m.text.strip() == "Hello Owen."
+
+
+def test_fields_outside_the_parsed_set_keep_their_text_and_decode_encoded_words():
+    raw = (b"From: Dana <dana@mail.example>\r\nTo: intro@baton.example\r\nSubject: hi\r\n"
+           b"Thread-Topic: =?utf-8?q?Caf=C3=A9_talk?=\r\nX-Note: plain\r\n\tfolded\r\n"
+           b"X-Raw: caf\xc3\xa9 \xff\r\n\r\nbody\r\n")
+    h = parse_bytes(raw).headers
+    assert h["thread-topic"] == ["Caf\u00e9 talk"]
+    assert h["x-note"] == ["plain folded"]
+    assert h["x-raw"] == ["caf\u00e9 \ufffd"]

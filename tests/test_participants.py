@@ -1,4 +1,6 @@
 """inbound.participants: who is involved, where they were found, and their role (issue 3)."""
+from hypothesis import given, settings, strategies as st
+
 from inbound.addresses import name_from_email, parse_header_addresses, parse_text_addresses
 from inbound.participants import body_mentions
 from tests.mailfixtures import analyze, fixture, message
@@ -52,3 +54,38 @@ def test_text_headers_read_outlook_and_notes_forms():
 
 def test_name_from_email():
     assert name_from_email("john.miller@example.com") == "John Miller" and name_from_email("jm42@example.com") is None
+
+
+# The body-mention rows as they were first written, each a single search that starts with the
+# name. participants.body_mentions finds each anchor first; it must find the same people.
+def _reference_mentions(text: str) -> list:
+    import re
+
+    from inbound.addresses import EMAIL_RE, Person, clean_name, usable_email
+    from inbound.phrases import NAME, NOT_A_NAME
+    rows = (re.compile(r"(?P<name>" + NAME + r")\s*[(<]\s*(?P<email>" + EMAIL_RE.pattern + r")\s*[)>]"),
+            re.compile(r"(?P<name>" + NAME + r")\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|cc'ed)\)"),
+            re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>" + NAME + r")"))
+    out = []
+    for rx in rows:
+        for m in rx.finditer(text[:100_000]):
+            name = clean_name(m.group("name"))
+            while name and name.split()[0].lower().strip(".,") in NOT_A_NAME:
+                name = " ".join(name.split()[1:]) or None
+            email = usable_email(m.groupdict().get("email"))
+            if name or email:
+                out.append(Person(name, email))
+    return out
+
+
+_MENTION_PIECES = ["Laura", "Brooks", "Dr.", "J.", "van", "Jr.", "the", "Please", "meet", " ", "\t", "\n", "(", ")", "<",
+                   ">", "laura@x.example", "b@y.example", "(cc'd)", "(copied)", "(cc)", "looping in", "cc'ing", "Adding",
+                   ",", ".", "O'Neil", "Anne-Marie", "MARY", "\u00c9mile", "x" * 300]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_MENTION_PIECES), min_size=1, max_size=14), st.lists(st.booleans(), min_size=14, max_size=14))
+def test_body_mentions_find_what_the_name_first_rows_find(pieces, spaces):
+    text = "".join(p + (" " if sp else "") for p, sp in zip(pieces, spaces))
+    assert body_mentions(text) == _reference_mentions(text)
+

@@ -101,3 +101,24 @@ def test_missing_fixtures_dir_fails_clearly(monkeypatch, tmp_path):
     monkeypatch.setenv("BATON_FIXTURES_DIR", str(tmp_path / "nowhere"))
     with pytest.raises(pytest.fail.Exception, match="BATON_FIXTURES_DIR"):
         fixtures_dir()
+
+
+def test_referrer_first_rows_agree_with_a_full_search_on_every_fixture_sentence():
+    """Referrer-first rows look for their verb first (phrases.Phrase.search): on every sentence of
+    the labelled sets, that finds exactly what a plain search of the whole pattern finds."""
+    from inbound.analysis import _segments
+    from inbound.parse import parse_bytes
+    from inbound.phrases import PHRASES
+    from inbound.text import sentences
+
+    paths = sorted((fixtures_dir() / "handoffs").glob("*.eml")) + sorted((fixtures_dir() / "enron").rglob("*.eml"))
+    assert len(paths) > 100
+    checked = 0
+    for path in paths:
+        m = parse_bytes(path.read_bytes())
+        for sentence in [m.subject] + [s for seg in _segments(m) for s in sentences(seg.text)]:
+            for row in (r for r in PHRASES if r.after_ref is not None):
+                got, want = row.search(sentence), row.pattern.search(sentence)
+                assert (got and got.span()) == (want and want.span()), (path.name, row.name, sentence)
+                checked += bool(want)
+    assert checked > 50  # the rows do match somewhere in these corpora
