@@ -3,19 +3,43 @@
 A row is due when it waits (`pending` status, available now) or when the worker that took it
 let its lease run out (it died). On PostgreSQL, SKIP LOCKED lets several workers claim side by
 side; SQLite has one writer at a time, so the single UPDATE is atomic there without it.
+
+The two kinds of due row are looked up apart, each in (status, available_at) index order and
+stopping after `limit` rows, then merged: a claim reads about `limit` index entries whatever the
+size of the table or of the backlog. A single `WHERE waiting OR expired` cannot be read in index
+order: PostgreSQL fetched and sorted every due row on each claim (bench/jobs_bench.py, 100,000
+jobs due among 4.75M: 34 ms a claim before, 2.5 ms after).
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, Engine, Row, Table, and_, or_, select, update
+from sqlalchemy import Column, Engine, Row, Select, Table, select, union_all, update
+
+
+def due_ids(table: Table, *, pending: str, active: str, now: datetime, limit: int) -> Select:
+    """The ids `claim` takes: the first `limit` due rows by (available_at, id), locked, skipping locked ones.
+
+    Each branch locks (SKIP LOCKED) its own first `limit` rows; of those at most 2 x `limit`, the
+    first `limit` are taken. The others stay locked only until this transaction commits.
+    """
+    c = table.c
+
+    def first(*where) -> Select:
+        inner = (select(c.id, c.available_at).where(*where).order_by(c.available_at, c.id).limit(limit)
+                 .with_for_update(skip_locked=True).subquery())
+        return select(inner.c.id, inner.c.available_at)
+
+    waiting = first(c.status == pending, c.available_at <= now)
+    expired = first(c.status == active, c.lease_until < now)  # its worker died; rare, and few rows
+    both = union_all(waiting, expired).subquery()
+    return select(both.c.id).order_by(both.c.available_at, both.c.id).limit(limit)
 
 
 def claim(engine: Engine, table: Table, columns: list[Column], *, pending: str, active: str, now: datetime,
           lease: timedelta, limit: int) -> list[Row]:
     c = table.c
-    due = or_(and_(c.status == pending, c.available_at <= now), and_(c.status == active, c.lease_until < now))
-    ids = select(c.id).where(due).order_by(c.available_at, c.id).limit(limit).with_for_update(skip_locked=True)
+    ids = due_ids(table, pending=pending, active=active, now=now, limit=limit)
     stmt = (update(table).where(c.id.in_(ids.scalar_subquery()))
             .values(status=active, attempts=c.attempts + 1, lease_until=now + lease)
             .returning(*columns))
