@@ -76,7 +76,6 @@ async def start_reuse_port(handler, *, host: str, port: int, hostname: str, max_
 
 def run_baton(url: str, port: int, core: int | None, ready, reuse_port: bool, log_path: str) -> None:
     pin({core} if core is not None else None)
-    if os.environ.get('BENCH_SWITCH'): sys.setswitchinterval(float(os.environ['BENCH_SWITCH']))
     # Logging as server.py sets it up (INFO, aiosmtpd's envelope log off), into a file: the
     # per-message "accepted" line is part of what a real listener pays.
     logging.basicConfig(level=logging.INFO, filename=log_path,

@@ -95,8 +95,6 @@ class IntakeWriter:
     def _insert_once(self, msgs: list[Received]) -> list[Stored]:
         if self._conn is None:
             self._conn = self._engine.connect()
-            import os
-            if os.environ.get('NOCKPT') and self._engine.dialect.name == 'sqlite': self._conn.exec_driver_sql('PRAGMA wal_autocheckpoint=0'); self._conn.commit()
         try:
             with self._conn.begin():
                 return messages.insert_many(self._conn, msgs)

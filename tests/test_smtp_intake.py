@@ -289,11 +289,9 @@ async def test_the_writer_replaces_a_connection_the_database_dropped(engine):
     writer = IntakeWriter(engine).start()
     try:
         await writer.store(_received(make_message(message_id="<before@mail.example>")))
+        pid = writer._conn.connection.dbapi_connection.info.backend_pid  # only the writer's, not another run's
         with engine.begin() as conn:
-            killed = conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'")).all()
-        assert killed, "the writer's idle connection was not found"
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar() is True
         stored = await writer.store(_received(make_message(message_id="<after@mail.example>")))
     finally:
         await asyncio.to_thread(writer.stop)
