@@ -19,6 +19,19 @@ HANDOFFS = settings_mod.load().fixtures_dir / "handoffs"
 ASSISTANT = "intro@baton.example"
 
 
+async def wait_until_listening(port: int, *, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            _, w = await asyncio.open_connection("127.0.0.1", port)
+            w.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing listens on {port}") from None
+            await asyncio.sleep(0.02)
+
+
 class Running:
     def __init__(self, s: settings_mod.Settings, web: bool = False) -> None:
         self.settings = s
@@ -28,17 +41,8 @@ class Running:
 
     async def __aenter__(self) -> "Running":
         self.task = asyncio.create_task(service.serve(self.settings, web_on=self.web, stop=self.stop))
-        ports = [self.settings.smtp_port] + ([self.settings.web_port] if self.web else [])
-        for port in ports:
-            for _ in range(250):
-                try:
-                    _, w = await asyncio.open_connection("127.0.0.1", port)
-                    w.close()
-                    break
-                except OSError:
-                    await asyncio.sleep(0.02)
-            else:
-                raise AssertionError(f"nothing listens on {port}")
+        for port in [self.settings.smtp_port] + ([self.settings.web_port] if self.web else []):
+            await wait_until_listening(port)
         return self
 
     @property

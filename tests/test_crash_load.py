@@ -21,6 +21,7 @@ from store import migrate
 from store.db import make_engine
 from store.schema import inbound_messages, intros, outbox
 from tests.conftest import _reset_postgres, free_port
+from tests.service_helpers import wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 2000
@@ -52,13 +53,7 @@ async def test_two_listeners_three_workers_one_killed_lose_and_double_nothing(po
     workers = [spawn("worker") for _ in range(3)]
     try:
         for port in ports:
-            for _ in range(300):
-                try:
-                    _, w = await asyncio.open_connection("127.0.0.1", port)
-                    w.close()
-                    break
-                except OSError:
-                    await asyncio.sleep(0.05)
+            await wait_until_listening(port, seconds=15)
         fixtures = settings_mod.load().fixtures_dir / "handoffs"
         bodies = [to_crlf((fixtures / f"{name}.eml").read_bytes()) for name in HANDOFF_FILES]
         gate = asyncio.Semaphore(40)
