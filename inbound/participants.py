@@ -44,13 +44,19 @@ def body_mentions(text: str) -> list[Person]:
                 prev_end = m.end()
             else:
                 raw_name = m.group("name")
-            name = clean_name(raw_name)
-            while name and name.split()[0].lower().strip(".,") in NOT_A_NAME:
-                name = " ".join(name.split()[1:]) or None
-            email = usable_email(m.groupdict().get("email"))
-            if name or email:
-                out.append(Person(name, email))
+            person = mentioned(raw_name, m.groupdict().get("email"))
+            if person is not None:
+                out.append(person)
     return out
+
+
+def mentioned(raw_name: str, raw_email: str | None) -> Person | None:
+    """The person a body mention names, without a leading "Thanks", "Please" and the like."""
+    name = clean_name(raw_name)
+    while name and name.split()[0].lower().strip(".,") in NOT_A_NAME:
+        name = " ".join(name.split()[1:]) or None
+    email = usable_email(raw_email)
+    return Person(name, email) if name or email else None
 
 
 def collect(m: ParsedMail, segments: list[Segment]) -> list[tuple[Person, str]]:

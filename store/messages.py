@@ -71,11 +71,6 @@ _INSERT = {name: dialect.insert(t).on_conflict_do_nothing(index_elements=["dedup
            for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
-def insert(conn: Connection, msg: Received) -> Stored:
-    """Inserts one received message unless it is already stored; the caller commits."""
-    return insert_many(conn, [msg])[0]
-
-
 def insert_many(conn: Connection, msgs: list[Received]) -> list[Stored]:
     """Inserts a batch in one statement, skipping messages already stored; the caller commits.
 

@@ -61,20 +61,18 @@ def test_name_from_email():
 def _reference_mentions(text: str) -> list:
     import re
 
-    from inbound.addresses import EMAIL_RE, Person, clean_name, usable_email
-    from inbound.phrases import NAME, NOT_A_NAME
+    from inbound.addresses import EMAIL_RE
+    from inbound.participants import mentioned
+    from inbound.phrases import NAME
     rows = (re.compile(r"(?P<name>" + NAME + r")\s*[(<]\s*(?P<email>" + EMAIL_RE.pattern + r")\s*[)>]"),
             re.compile(r"(?P<name>" + NAME + r")\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|cc'ed)\)"),
             re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>" + NAME + r")"))
     out = []
     for rx in rows:
         for m in rx.finditer(text[:100_000]):
-            name = clean_name(m.group("name"))
-            while name and name.split()[0].lower().strip(".,") in NOT_A_NAME:
-                name = " ".join(name.split()[1:]) or None
-            email = usable_email(m.groupdict().get("email"))
-            if name or email:
-                out.append(Person(name, email))
+            person = mentioned(m.group("name"), m.groupdict().get("email"))
+            if person is not None:
+                out.append(person)
     return out
 
 

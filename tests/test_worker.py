@@ -16,9 +16,9 @@ from worker.messages import MessageWorker
 
 def put(engine, n: int) -> list[int]:
     with engine.begin() as conn:
-        return [messages.insert(conn, Received(make_message(message_id=f"<w{i}@mail.example>"), "dana@mail.example",
-                                               ["intro@baton.example"], "127.0.0.1", "x", clock.now())).id
-                for i in range(n)]
+        return [s.id for s in messages.insert_many(conn, [
+            Received(make_message(message_id=f"<w{i}@mail.example>"), "dana@mail.example", ["intro@baton.example"],
+                     "127.0.0.1", "x", clock.now()) for i in range(n)])]
 
 
 def status(engine) -> dict[int, tuple[str, int, str | None]]:
