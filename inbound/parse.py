@@ -7,6 +7,7 @@ and nothing here raises: a message that cannot be read becomes an empty ParsedMa
 from __future__ import annotations
 
 import email
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -70,20 +71,23 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes]:
     return (raw[: m.start()], raw[m.end():]) if m else (raw, b"")
 
 
-def _cap_fields(head: bytes, defects: list[str]) -> bytes:
-    """The header block with each field (folded lines included) cut to MAX_FIELD_BYTES: both
-    parsers decode every encoded word of a field, and a 200 KB Subject took a quarter second."""
-    fields = _FIELD_START.split(head)
-    if all(len(f) <= MAX_FIELD_BYTES for f in fields):
-        return head
-    out = []
-    for f in fields:
-        if len(f) > MAX_FIELD_BYTES:
-            name = f.split(b":", 1)[0][:40].decode("ascii", "replace")
-            defects.append(f"header field {name} over {MAX_FIELD_BYTES // 1024} KB; truncated")
-            f = f[:MAX_FIELD_BYTES].rstrip(b"\r")
-        out.append(f)
-    return b"\n".join(out)
+def _cap_head(head: bytes, defects: list[str]) -> bytes:
+    """The header block with each field (folded lines included) cut to MAX_FIELD_BYTES, then
+    the block to MAX_HEADER_BYTES; `head` itself when nothing is cut. Both parsers decode every
+    encoded word of a field: a 200 KB Subject took a quarter second."""
+    if len(head) > MAX_FIELD_BYTES:
+        fields = _FIELD_START.split(head)
+        if any(len(f) > MAX_FIELD_BYTES for f in fields):
+            for i, f in enumerate(fields):
+                if len(f) > MAX_FIELD_BYTES:
+                    name = f.split(b":", 1)[0][:40].decode("ascii", "replace")
+                    defects.append(f"header field {name} over {MAX_FIELD_BYTES // 1024} KB; truncated")
+                    fields[i] = f[:MAX_FIELD_BYTES].rstrip(b"\r")
+            head = b"\n".join(fields)
+    if len(head) > MAX_HEADER_BYTES:
+        defects.append("header block too large; truncated")
+        head = head[:MAX_HEADER_BYTES].rsplit(b"\n", 1)[0]
+    return head
 
 
 def _looks_like_headers(raw: bytes) -> bool:
@@ -94,14 +98,11 @@ def _looks_like_headers(raw: bytes) -> bool:
 def _headers(msg: Message, defects: list[str]) -> dict[str, list[str]]:
     headers: dict[str, list[str]] = {}
     try:
-        items = msg.raw_items()
-        names = {name.lower() for name in msg.keys()[:MAX_HEADERS]}
+        items = list(itertools.islice(msg.raw_items(), MAX_HEADERS))
     except Exception:
         return headers
     for name, raw_value in items:
         key = name.lower()
-        if key not in names:
-            continue
         values = headers.setdefault(key, [])
         if len(values) >= 20:
             continue
@@ -217,15 +218,9 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
         defects.append("no header block")
         return _body_only(raw, defects)
     head, body = _split_head(raw)
-    if len(head) > MAX_FIELD_BYTES:
-        capped = _cap_fields(head, defects)
-        if capped is not head:
-            head = capped
-            raw = head + b"\n\n" + body
-    if len(head) > MAX_HEADER_BYTES:
-        defects.append("header block too large; truncated")
-        head = head[:MAX_HEADER_BYTES].rsplit(b"\n", 1)[0]
-        raw = head + b"\n\n" + body
+    capped = _cap_head(head, defects)
+    if capped is not head:
+        raw = capped + b"\n\n" + body
     msg = email.message_from_bytes(raw, policy=policy.default)
     for d in (msg.defects or [])[:20]:
         defects.append(type(d).__name__)
