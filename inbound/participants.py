@@ -27,7 +27,7 @@ BODY_MENTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>" + NAME + r")"), "after"),
 )
 _NAME_BEFORE = re.compile(r"(?P<name>" + NAME + r")\Z")
-_NAME_REACH = 200  # characters before an anchor that a name may take
+_NAME_REACH = 256  # characters before an anchor: more than NAME can span (its words are bounded)
 
 
 def body_mentions(text: str) -> list[Person]:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 # A person's name as written in mail: one to four capitalised words, optional title and suffix.
 _UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
-_WORD = _UP + r"(?:\.|[\w'’\-]*)"  # "John", or an initial "J."
+# "John", or an initial "J.". A word is at most 41 characters: a capital inside a long token (a
+# link, a hash) starts no name, and a name has a length that a search can bound (participants).
+_WORD = _UP + r"(?:\.|[\w'’\-]{0,40})"
 NAME = (r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ \t]+)?" + _WORD +
         r"(?:[ \t]+(?:" + _WORD + r"|van|von|de|da|del|di|du|le|la|bin|al)){0,3}(?:[ \t]+(?:Jr\.?|Sr\.?|II|III|IV))?")
 # Words that start a sentence or a date, not a person.
