@@ -52,6 +52,26 @@ def command(m: ParsedMail) -> str | None:
 
 
 _BLANK = re.compile(r"\[\[[^\[\]\n]+\]\]")
+_QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>)+ ?", re.M)
+_SPACE = re.compile(r"\s+")
+MAX_REPLY_CHARS = 200_000  # more than any draft quoted back; the rest is not read
+MAX_STARTS = 20  # places where the template's first words are tried
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """`text` with every whitespace run made one space, and each kept character's index in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in _SPACE.finditer(text):
+        out.append(text[pos:m.start()])
+        where.extend(range(pos, m.start()))
+        out.append(" ")
+        where.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(out), where
 
 
 def filled_blanks(template: str, reply_text: str) -> list[str] | None:
@@ -59,20 +79,59 @@ def filled_blanks(template: str, reply_text: str) -> list[str] | None:
 
     The template's own words must all be there, in order (whitespace and quote markers may
     differ: clients re-wrap and prefix "> "); None when they are not, or a blank was left.
+    Each literal piece is found with str.find, left to right, from at most MAX_STARTS places:
+    linear in the reply's length. (A regular expression with one lazy group per blank
+    backtracked for minutes on a crafted 1 KB reply, holding the GIL: issue 18, finding 1.)
     """
-    unquoted = "\n".join(re.sub(r"^(?:\s*>)+ ?", "", line) for line in reply_text.splitlines())
-    parts = _BLANK.split(template.strip())
-    if len(parts) < 2:
+    pieces = [" ".join(p.split()) for p in _BLANK.split(template.strip())]
+    if len(pieces) < 2:
         return []
-    literal = [r"\s+".join(re.escape(w) for w in p.split()) for p in parts]
-    groups = [r"\s*(.+?)\s*"] * (len(parts) - 1)
-    if not literal[-1]:  # a blank at the very end runs to the end of its line, not one character
-        groups[-1] = r"\s*([^\n]+?)[ \t]*(?:\n|$)"
-    pattern = literal[0] + "".join(g + lit for g, lit in zip(groups, literal[1:]))
-    m = re.search(pattern, unquoted, re.S)
-    if not m:
-        return None
-    values = [" ".join(v.split()) for v in m.groups()]
-    if any(not v or _BLANK.search(v) for v in values):
-        return None
+    if any(not p for p in pieces[1:-1]):
+        return None  # two blanks side by side: nothing tells where one answer ends
+    original = _QUOTE_PREFIX.sub("", reply_text[:MAX_REPLY_CHARS])
+    text, where = _squeezed(original)
+    first, rest = pieces[0], pieces[1:]
+    start = 0
+    for _ in range(MAX_STARTS):
+        at = text.find(first, start) if first else 0
+        if at < 0:
+            return None
+        values = _fill_from(text, where, original, at + len(first), rest)
+        if values is not None:
+            return values
+        if not first:
+            return None
+        start = at + 1
+    return None
+
+
+def _next_literal(text: str, literal: str, start: int) -> int:
+    """Where `literal` next starts at or after `start` (at least one character of answer
+    before it), not inside a word: "on" after a blank is not the end of "Simon"."""
+    while True:
+        at = text.find(literal, start)
+        if at < 0 or not (literal[0].isalnum() and text[at - 1].isalnum()):
+            return at
+        start = at + 1
+
+
+def _fill_from(text: str, where: list[int], original: str, pos: int, rest: list[str]) -> list[str] | None:
+    values: list[str] = []
+    for i, literal in enumerate(rest):
+        if not literal:  # the template ends with a blank: it runs to the end of its line
+            begin = where[pos] if pos < len(where) else len(original)
+            while begin < len(original) and original[begin].isspace():
+                begin += 1
+            line_end = original.find("\n", begin)
+            value = original[begin:line_end if line_end >= 0 else len(original)]
+        else:
+            at = _next_literal(text, literal, pos + 1)
+            if at < 0:
+                return None
+            value = text[pos:at]
+            pos = at + len(literal)
+        value = " ".join(value.split())
+        if not value or _BLANK.search(value):
+            return None
+        values.append(value)
     return values

@@ -149,3 +149,51 @@ async def test_a_party_replies_yes_and_a_stranger_using_the_same_key_does_nothin
 def test_a_blank_at_the_very_end_takes_the_whole_line():
     """Regression: the sign-off blank once captured one character ("D" for "Diane Wu")."""
     assert filled_blanks("Thanks,\n[[your name]]", "> Thanks,\n> Diane Wu\n> \n> ---\n") == ["Diane Wu"]
+
+
+# Issue 18, finding 1: one crafted "send" reply froze the whole process (one lazy regex group per
+# blank backtracked for minutes while holding the GIL). The literals are now found in order.
+def _crafted(blanks: int, repeats: int) -> tuple[str, str]:
+    template = "Hi Carla,\n" + " ".join(f"word{i} [[blank {i}]]" for i in range(blanks)) + " end."
+    reply = "Hi Carla,\n" + " ".join(f"word{i} x" for i in range(blanks - 1)) + f" word{blanks - 1} "
+    return template, reply + "word1 " * repeats
+
+
+@pytest.mark.parametrize("repeats", [150, 1_500, 15_000])
+def test_finding_1_crafted_send_reply_cannot_freeze_the_process(repeats):
+    import time
+    template, reply = _crafted(8, repeats)
+    started = time.perf_counter()
+    assert filled_blanks(template, reply) is None  # "end." never comes
+    # The old pattern took 3 s at 150 repeats and grew exponentially; a linear scan of 90 KB
+    # takes milliseconds. The bound is generous so a loaded machine cannot fail it.
+    assert time.perf_counter() - started < 1.0
+
+
+def test_blanks_are_not_found_inside_a_word():
+    assert filled_blanks("Please meet [[who]] on Monday", "> Please meet Felix Simon on Monday") == ["Felix Simon"]
+
+
+def test_adjacent_blanks_cannot_be_told_apart():
+    assert filled_blanks("Meet [[first]] [[last]] soon", "Meet Felix Adams soon") is None
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_WORD = st.text(alphabet="abcdefghij", min_size=1, max_size=6)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(literals=st.lists(st.lists(_WORD, min_size=1, max_size=4), min_size=2, max_size=6),
+       values=st.lists(st.lists(st.text(alphabet="KLMNOP", min_size=1, max_size=5), min_size=1, max_size=3),
+                       min_size=5, max_size=5),
+       quoted=st.booleans(), width=st.integers(min_value=8, max_value=40))
+def test_filled_blanks_recovers_what_was_typed_however_the_client_wraps_it(literals, values, quoted, width):
+    import textwrap
+    pieces = [" ".join(words) for words in literals]
+    typed = [" ".join(v) for v in values[:len(pieces) - 1]]
+    template = " [[x]] ".join(pieces)
+    filled = pieces[0] + "".join(f" {v} {p}" for v, p in zip(typed, pieces[1:]))
+    lines = textwrap.wrap(filled, width, break_long_words=False)
+    reply = "\n".join(("> " if quoted else "") + line for line in lines)
+    assert filled_blanks(template, reply) == typed
