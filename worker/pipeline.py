@@ -32,6 +32,22 @@ log = logging.getLogger("baton.pipeline")
 
 
 HEADER_SOURCES = frozenset({"from", "to", "cc", "reply_to"})
+# Reply-To is not among them for a draft: a sender may put anyone there.
+_ANSWERABLE = ("from_", "to", "cc")
+
+
+def draft_recipient(analysis: dict, parsed, sender: str | None) -> str | None:
+    """Whom a draft (or a "what Baton does" note) goes to: the analysis's reply_to when it is
+    the sender or stands in the message's own From/To/Cc fields, otherwise the sender. A
+    forwarded block is body text, so a referrer found only there is reached through the sender,
+    who gets the draft with a note to pass on (issue 18, finding 2)."""
+    wanted = (analysis.get("reply_to") or "").lower()
+    if not wanted:
+        return None
+    in_headers = {p.email.lower() for name in _ANSWERABLE for p in getattr(parsed, name) if p.email}
+    if wanted in in_headers:
+        return analysis["reply_to"]
+    return sender.lower() if sender else None
 
 
 @dataclass(frozen=True)
@@ -63,15 +79,19 @@ class Pipeline:
         sender = next((p.email for p in parsed.from_ if p.email), None)
         trusted, why, auth = (True, "", None) if analysis.get("auto_generated") else self.senders(raw, msg, sender)
         owner = self._key_owner(parsed, msg.rcpt_tos)
-        outcome = decide(analysis, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
-        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(analysis["reply_to"]):
+        # Whom a draft or note may go to: the analysis names whom it would answer (the referrer
+        # when known), but Baton writes only to the sender or an address in the message's own
+        # header fields, never to one seen only in its body or a forwarded block.
+        answer = {**analysis, "reply_to": draft_recipient(analysis, parsed, sender)}
+        outcome = decide(answer, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
+        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer["reply_to"]):
             outcome = Outcome.RATE_LIMITED
         draft = None
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
             # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
             use_llm = self.llm is not None and outcome is Outcome.HANDOFF
             text = handoff_text(parsed) if use_llm else ""
-            draft, _ = improve(analysis, text, self.llm)
+            draft, _ = improve(answer, text, self.llm)
         queued = False
         with self.engine.begin() as conn:
             if outcome is Outcome.REPLY:
@@ -81,8 +101,9 @@ class Pipeline:
                 queued = True
             action = _ACTIONS.get(outcome)
             if action is not None:
-                queued = action(self, conn, msg, analysis, draft, references_of(raw))
-            record = {**analysis, "outcome": outcome.value, "sender_check": why or None, "auth": auth}
+                queued = action(self, conn, msg, answer, draft, references_of(raw))
+            record = {**analysis, "outcome": outcome.value, "sender_check": why or None, "auth": auth,
+                      "answered": answer["reply_to"] if queued and action is not None else None}
             messages.finish(conn, msg.id, now=clock.now(), analysis=record)
         metrics.PROCESSED.labels(outcome.value).inc()
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
@@ -106,12 +127,16 @@ class Pipeline:
     def _start_intro(self, conn: Connection, msg: Claimed, analysis: dict, draft, refs: list[str]) -> bool:
         if not isinstance(draft, IntroDraft):
             return False
-        referrer_email = analysis["reply_to"] if draft.reader == "referrer" else draft.referrer.email
         people = [p for p in analysis.get("participants", []) if p.get("email") and p.get("role") != "assistant"]
         addresses = sorted({p["email"] for p in people})
         # Only these may be written to without the referrer confirming them on the review page:
         # never an address seen only in a body mention, quoted history or the LLM's output.
         in_headers = sorted({p["email"].lower() for p in people if p.get("source") in HEADER_SOURCES})
+        # The referrer's address counts only when it is the one answered or stands in the headers:
+        # a "send" by reply must come from someone who was in the conversation.
+        named = (draft.referrer.email or "").lower()
+        referrer_email = analysis["reply_to"] if draft.reader == "referrer" else (
+            draft.referrer.email if named and named in in_headers else None)
         started = flow.start(conn, message_id=msg.id, draft=draft, referrer_email=referrer_email,
                              addresses=addresses, header_addresses=in_headers, now=clock.now(), ctx=self.ctx)
         if started is None:  # this message already started its intro
