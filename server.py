@@ -110,7 +110,7 @@ def purge() -> None:
     from datetime import timedelta
 
     from store import messages as m
-    from store.clock import clock
+    from clock import clock
     from store.db import make_engine
 
     s = _settings()
@@ -177,7 +177,7 @@ def intros_show(intro_id: int) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def analyze(files: tuple[Path, ...]) -> None:
     """Print the Analysis of each FILE as one JSON line (no database needed)."""
-    from inbound.analysis import analyze_file
+    from inbound.analysis.analyze import analyze_file
 
     s = _settings()
     for path in files:

@@ -13,7 +13,7 @@ from datetime import timedelta
 import uvicorn
 
 from composer.optin_mail import Sender
-from inbound import smtp
+from inbound.smtp import listener as smtp
 from intros import flow
 from intros.schedule import Delays
 from outbound.delivery import OutboxWorker
@@ -21,14 +21,14 @@ from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer
 from outbound.transport import from_url
 from settings import Settings, secret_key
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 from store.messages import purge
 from store.intake import IntakeWriter
 from web.app import create_app
 from worker import loop as worker_loop
-from worker.jobs import JobWorker
-from worker.messages import MessageWorker
+from worker.job_runner import JobWorker
+from worker.message_runner import MessageWorker
 from worker.pipeline import Pipeline
 
 log = logging.getLogger("baton")

@@ -25,7 +25,7 @@ def corpora() -> dict[str, list[tuple[str, bytes]]]:
 
 
 def run(args) -> dict:
-    from inbound.analysis import analyze_bytes
+    from inbound.analysis.analyze import analyze_bytes
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("mailparser").setLevel(logging.ERROR)  # as server.py sets it

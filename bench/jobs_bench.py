@@ -235,7 +235,7 @@ def summarize_plan(doc: dict) -> dict:
 def claims(engine, seeder: Seeder, count: int) -> dict:
     """`count` claims as the worker makes them, each timed; between them the worker's part, untimed."""
     from store import jobs
-    from store.clock import clock
+    from clock import clock
 
     times, rows = [], []
     gc.collect()
@@ -268,7 +268,7 @@ def other_sessions() -> int:
 
 def run(args) -> dict:
     from bench.smtp_bench import postgres_available, prepare_db
-    from store.clock import clock
+    from clock import clock
     from store.db import make_engine
 
     sizes = QUICK_SIZES if args.quick else SIZES

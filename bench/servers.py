@@ -62,7 +62,7 @@ def run_sink(port: int, core: int | None, ready) -> None:
 
 async def start_reuse_port(handler, *, host: str, port: int, hostname: str, max_bytes: int, timeout: int):
     """inbound.smtp.start, plus SO_REUSEPORT: the kernel spreads connections over the processes."""
-    from inbound import smtp
+    from inbound.smtp import listener as smtp
 
     loop = asyncio.get_running_loop()
 
@@ -81,7 +81,7 @@ def run_baton(url: str, port: int, core: int | None, ready, reuse_port: bool, lo
     logging.basicConfig(level=logging.INFO, filename=log_path,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)
-    from inbound import smtp
+    from inbound.smtp import listener as smtp
     from store.db import make_engine
     from store.intake import IntakeWriter
 

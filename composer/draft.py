@@ -13,7 +13,7 @@ from typing import Literal, Mapping
 from composer import wording
 from composer.mirror import MIRRORS, ORDER
 from composer.people import Person, cast_from
-from composer.text import blanks, clean
+from composer.cleaning import blanks, clean
 
 Role = Literal["referrer", "pin", "contact", "other"]
 KINDS = ("said_to_contact", "direct_intro", "intro_request")

@@ -20,7 +20,7 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field
 
 from composer.draft import AboutNote, Facts, IntroDraft, build_draft
-from composer.text import BLANK, EMAIL, URL, clean, clean_email, words
+from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email, words
 from composer.wording import BLURB_MAX_WORDS, Blurb
 
 log = logging.getLogger("baton.composer.llm")

@@ -7,7 +7,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from composer.render import build_message, environment
-from composer.text import clean, first_name
+from composer.cleaning import clean, first_name
 
 DECISION_WORDS = {"no": "no", "not_now": "not now"}
 

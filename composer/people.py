@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from composer.text import clean, clean_email, first_name, is_description
+from composer.cleaning import clean, clean_email, first_name, is_description
 
 Role = Literal["referrer", "pin", "contact", "other"]
 ROLES: tuple[Role, ...] = ("referrer", "pin", "contact")

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from composer.draft import AboutNote, IntroDraft
 from composer.people import cast_from
-from composer.text import BLANK, clean, clean_email
+from composer.cleaning import BLANK, clean, clean_email
 
 # Marks Baton's own mail so the analysis never answers it (a loop breaker beside RFC 3834).
 LOOP_HEADER = "X-Baton-Loop"

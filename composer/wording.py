@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from composer.people import Cast
-from composer.text import blanks, words
+from composer.cleaning import blanks, words
 
 if TYPE_CHECKING:
     from composer.draft import Facts

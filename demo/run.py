@@ -24,7 +24,7 @@ import settings as settings_mod
 from outbound.sendfile import to_crlf
 from store import intros as store_intros
 from store import migrate
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 
 HERE = Path(__file__).resolve().parent

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select, update
 from composer import optin_mail
 from composer.draft import IntroDraft
 from composer.followup_mail import note
-from composer.text import BLANK
+from composer.cleaning import BLANK
 from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
 from intros import schedule, states, tokens
 from intros.schedule import Delays

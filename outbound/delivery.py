@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 import metrics
 from outbound.transport import DeliveryError, Transport
 from store import outbox
-from store.clock import clock
+from clock import clock
 
 log = logging.getLogger("baton.outbound")
 _ADDRESS = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")

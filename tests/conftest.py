@@ -11,7 +11,7 @@ import settings as settings_mod
 from sqlalchemy import Engine, text
 
 from store import migrate
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 from store.schema import metadata
 
@@ -115,7 +115,7 @@ async def listener(engine):
     """Baton's SMTP listener alone, on a free port, storing into `engine` (200 KB limit)."""
     import asyncio
 
-    from inbound import smtp
+    from inbound.smtp import listener as smtp
     from store.intake import IntakeWriter
     writer = IntakeWriter(engine).start()
     policy = smtp.Policy("intro", frozenset({"baton.example"}), max_recipients=5)

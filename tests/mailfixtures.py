@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inbound.analysis import analyze_bytes
+from inbound.analysis.analyze import analyze_bytes
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
 ASSISTANT = "intro@baton.example"

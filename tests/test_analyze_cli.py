@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inbound.analysis import analyze_file
+from inbound.analysis.analyze import analyze_file
 from tests.mailfixtures import MAIL
 
 ROOT = Path(__file__).resolve().parent.parent

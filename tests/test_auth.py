@@ -15,9 +15,9 @@ import dns.rrset
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from inbound.auth import (AuthResult, DkimResult, authenticate, organizational_domain, relaxed_aligned,
+from inbound.auth.verify import (AuthResult, DkimResult, authenticate, organizational_domain, relaxed_aligned,
                           sender_allowed, strip_untrusted)
-from inbound.dns import DNSTempError, DnsPythonResolver
+from inbound.auth.dns import DNSTempError, DnsPythonResolver
 
 TIMEOUT = DNSTempError  # a value in FakeDNS that stands for "the lookup timed out / SERVFAIL"
 

@@ -1,7 +1,7 @@
-"""inbound.autoreply: one test per RULES row, and X-Auto-Response-Suppress alone is a person (issue 3)."""
+"""inbound.analysis.autoreply: one test per RULES row, and X-Auto-Response-Suppress alone is a person (issue 3)."""
 import pytest
 
-from inbound.autoreply import RULES
+from inbound.analysis.autoreply import RULES
 from tests.mailfixtures import analyze, fixture, message
 
 ROW_EXAMPLES = {
@@ -58,6 +58,6 @@ def test_batons_own_mail_is_auto_generated():
 
 def test_baton_loop_header_is_the_one_the_composer_writes():
     from composer.render import LOOP_HEADER as written
-    from inbound.autoreply import LOOP_HEADER as recognised
+    from inbound.analysis.autoreply import LOOP_HEADER as recognised
     assert written == recognised
 

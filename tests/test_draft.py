@@ -12,7 +12,7 @@ import pytest
 
 from composer.draft import AboutNote, Facts, IntroDraft, allowed_facts, build_draft
 from composer.mirror import MIRRORS, ORDER
-from composer.text import blanks, words
+from composer.cleaning import blanks, words
 
 
 def person(name, email):

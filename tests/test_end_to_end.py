@@ -11,7 +11,7 @@ from pathlib import Path
 
 from outbound.sendfile import to_crlf
 from store import outbox
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 from tests.service_helpers import ASSISTANT, HANDOFFS, Running, maildir, wait_for
 from tests.test_outbound import Relay, start_relay

@@ -1,7 +1,7 @@
-"""inbound.forwards: one test per MARKERS row; forwarded people get forwarded_* sources (issue 3, Forwards)."""
+"""inbound.analysis.forwards: one test per MARKERS row; forwarded people get forwarded_* sources (issue 3, Forwards)."""
 import pytest
 
-from inbound.forwards import MARKERS, split
+from inbound.analysis.forwards import MARKERS, split
 from tests.mailfixtures import fixture
 
 ROW_EXAMPLES = {

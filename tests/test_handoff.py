@@ -1,8 +1,8 @@
-"""inbound.handoff: each PHRASES row recognises its phrasing; the near misses are not hand-offs (issue 3)."""
+"""inbound.analysis.handoff: each PHRASES row recognises its phrasing; the near misses are not hand-offs (issue 3)."""
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from inbound.phrases import PHRASES
+from inbound.analysis.phrases import PHRASES
 from tests.mailfixtures import analyze, fixture, message
 
 # One sentence per PHRASES row, written as the PIN (Ahmed) to the contact (Owen) or as a referrer.
@@ -159,7 +159,7 @@ def test_resume_attachment_clears_no_resume():
 def test_relatives_sent_ahead_and_job_help(body, kind):
     raw = (f"From: Mike Chen <mike@chen.example>\nTo: Priya Shah <priya@shah.example>\n"
            f"Cc: intro@baton.example\nSubject: hello\n\nHi Priya,\n\n{body}\n\nMike\n").encode()
-    from inbound.analysis import analyze_bytes
+    from inbound.analysis.analyze import analyze_bytes
     assert analyze_bytes(raw, assistant="intro@baton.example", domains=["baton.example"])["kind"] == kind
 
 

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from composer.draft import IntroDraft, build_draft
 from composer.render import LOOP_HEADER, render_reply
-from inbound.analysis import analyze_bytes
-from inbound.thread_ids import references_of
+from inbound.analysis.analyze import analyze_bytes
+from inbound.analysis.thread import references_of
 
 ASSISTANT = "intro@baton.example"
 DOMAINS = ["baton.example"]

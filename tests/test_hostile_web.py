@@ -12,12 +12,12 @@ from starlette.testclient import TestClient
 import settings as settings_mod
 from composer.draft import build_draft
 from composer.optin_mail import Party, Sender
-from inbound.analysis import analyze_bytes
+from inbound.analysis.analyze import analyze_bytes
 from intros import flow, tokens
 from intros.states import TRANSITIONS
 from outbound.mailer import Mailer
 from store import migrate
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 from store.schema import intros
 from web.app import create_app

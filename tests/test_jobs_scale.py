@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 from store.schema import intro_parties, intros, jobs, outbox
 

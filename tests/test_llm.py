@@ -16,7 +16,7 @@ import pytest
 
 from composer.draft import IntroDraft, build_draft
 from composer.llm import LLMConfig, config_from, improve
-from composer.text import blanks, words
+from composer.cleaning import blanks, words
 
 # "Felix -> Carla", as in the handoffs fixture intro-request-complete, with some gaps.
 ANALYSIS: dict = {

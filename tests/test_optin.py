@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import select
 
 from store import outbox
-from store.clock import clock
+from clock import clock
 from store.db import make_engine
 from store.schema import intro_events, intro_parties, intros
 from tests.service_helpers import HANDOFFS, maildir, wait_for

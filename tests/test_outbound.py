@@ -10,7 +10,7 @@ from aiosmtpd.smtp import SMTP
 from outbound.delivery import OutboxWorker
 from outbound.transport import MaildirTransport, SMTPTransport, from_url
 from store import outbox
-from store.clock import clock
+from clock import clock
 
 
 class Relay:

@@ -1,8 +1,8 @@
-"""inbound.parse: never raises, charsets fall back, hostile input is capped (issue 3, Parsing)."""
+"""inbound.analysis.parse: never raises, charsets fall back, hostile input is capped (issue 3, Parsing)."""
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from inbound.charset import decode
-from inbound.parse import MAX_HEADER_BYTES, parse_bytes
+from inbound.analysis.charset import decode
+from inbound.analysis.parse import MAX_HEADER_BYTES, parse_bytes
 from tests.mailfixtures import MAIL, analyze
 
 

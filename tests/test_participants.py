@@ -1,8 +1,8 @@
-"""inbound.participants: who is involved, where they were found, and their role (issue 3)."""
+"""inbound.analysis.participants: who is involved, where they were found, and their role (issue 3)."""
 from hypothesis import given, settings, strategies as st
 
-from inbound.addresses import name_from_email, parse_header_addresses, parse_text_addresses
-from inbound.participants import body_mentions
+from inbound.analysis.addresses import name_from_email, parse_header_addresses, parse_text_addresses
+from inbound.analysis.participants import body_mentions
 from tests.mailfixtures import analyze, fixture, message
 
 
@@ -61,9 +61,9 @@ def test_name_from_email():
 def _reference_mentions(text: str) -> list:
     import re
 
-    from inbound.addresses import EMAIL_RE
-    from inbound.participants import mentioned
-    from inbound.phrases import NAME
+    from inbound.analysis.addresses import EMAIL_RE
+    from inbound.analysis.participants import mentioned
+    from inbound.analysis.phrases import NAME
     rows = (re.compile(r"(?P<name>" + NAME + r")\s*[(<]\s*(?P<email>" + EMAIL_RE.pattern + r")\s*[)>]"),
             re.compile(r"(?P<name>" + NAME + r")\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|cc'ed)\)"),
             re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>" + NAME + r")"))

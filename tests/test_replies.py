@@ -6,8 +6,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from inbound.parse import parse_bytes
-from inbound.replies import command, filled_blanks, keys
+from inbound.analysis.parse import parse_bytes
+from inbound.analysis.replies import command, filled_blanks, keys
 from store.schema import intro_events
 from tests.service_helpers import Running, wait_for
 from tests.test_optin import approve, db, decisions, mail_to, review_link, state

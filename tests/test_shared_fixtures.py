@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import settings
-from inbound.analysis import analyze_file
+from inbound.analysis.analyze import analyze_file
 
 ROOT = Path(__file__).resolve().parent.parent
 KW = {"assistant": "intro@baton.example", "domains": ["baton.example"]}
@@ -106,10 +106,10 @@ def test_missing_fixtures_dir_fails_clearly(monkeypatch, tmp_path):
 def test_referrer_first_rows_agree_with_a_full_search_on_every_fixture_sentence():
     """Referrer-first rows look for their verb first (phrases.Phrase.search): on every sentence of
     the labelled sets, that finds exactly what a plain search of the whole pattern finds."""
-    from inbound.analysis import _segments
-    from inbound.parse import parse_bytes
-    from inbound.phrases import PHRASES
-    from inbound.text import sentences
+    from inbound.analysis.analyze import _segments
+    from inbound.analysis.parse import parse_bytes
+    from inbound.analysis.phrases import PHRASES
+    from inbound.analysis.sentences import sentences
 
     paths = sorted((fixtures_dir() / "handoffs").glob("*.eml")) + sorted((fixtures_dir() / "enron").rglob("*.eml"))
     assert len(paths) > 100

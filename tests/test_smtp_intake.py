@@ -8,7 +8,7 @@ import aiosmtplib
 import pytest
 from sqlalchemy import func, select, text
 
-from inbound import smtp
+from inbound.smtp import listener as smtp
 from store.intake import IntakeWriter
 from store.schema import inbound_messages as t
 from tests.smtp_helpers import RawSMTP, make_message
@@ -300,7 +300,7 @@ async def test_the_writer_replaces_a_connection_the_database_dropped(engine):
 
 
 def _received(raw: bytes):
-    from store.clock import clock
+    from clock import clock
     from store.messages import Received
     return Received(raw=raw, mail_from="dana@mail.example", rcpt_tos=[ASSISTANT], peer="192.0.2.1",
                     helo="client.mail.example", received_at=clock.now())

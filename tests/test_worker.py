@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from store import messages
-from store.clock import clock
+from clock import clock
 from store.messages import Received
 from store.schema import inbound_messages as t
 from tests.smtp_helpers import make_message
-from worker.messages import MessageWorker
+from worker.message_runner import MessageWorker
 
 
 def put(engine, n: int) -> list[int]:

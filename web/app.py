@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 import metrics
 from intros import flow
-from store.clock import clock
+from clock import clock
 from store.messages import queue_health
 from web.pages import Pages
 

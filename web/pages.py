@@ -18,10 +18,10 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from composer.optin_mail import Party
-from composer.text import BLANK, clean, clean_email, first_name
+from composer.cleaning import BLANK, clean, clean_email, first_name
 from intros import flow, tokens
 from intros.states import IllegalTransition
-from store.clock import clock
+from clock import clock
 
 log = logging.getLogger("baton.web")
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent.parent / "templates" / "web"),

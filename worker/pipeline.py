@@ -18,12 +18,12 @@ import metrics
 from composer.draft import AboutNote, IntroDraft
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
-from inbound import replies
-from inbound.analysis import handoff_text, parse_and_analyze
-from inbound.thread_ids import references_of
+from inbound.analysis import replies
+from inbound.analysis.analyze import handoff_text, parse_and_analyze
+from inbound.analysis.thread import references_of
 from intros import flow
 from store import messages, outbox
-from store.clock import clock
+from clock import clock
 from store.messages import Claimed
 from worker.outcomes import Outcome, decide
 from worker.senders import SenderCheck

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inbound.auth import authenticate, sender_allowed
-from inbound.dns import DnsPythonResolver, Resolver
+from inbound.auth.verify import authenticate, sender_allowed
+from inbound.auth.dns import DnsPythonResolver, Resolver
 from store.messages import Claimed
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from inbound.addresses import Person, parse_text_addresses
+from inbound.analysis.addresses import Person, parse_text_addresses
 
 MAX_SEGMENTS = 30
 MAX_LINES = 20_000

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from inbound.handoff import Handoff
-from inbound.parse import Attachment
-from inbound.text import sentences
+from inbound.analysis.handoff import Handoff
+from inbound.analysis.parse import Attachment
+from inbound.analysis.sentences import sentences
 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from inbound.forwards import split
-from inbound.parse import ParsedMail
+from inbound.analysis.forwards import split
+from inbound.analysis.parse import ParsedMail
 
 _KEY = r"[A-Za-z0-9_-]{1,64}"
 

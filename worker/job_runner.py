@@ -9,9 +9,9 @@ from typing import Callable
 from sqlalchemy import Engine
 
 from intros import flow
-from intros import jobs as handlers
+from intros import due as handlers
 from store import jobs
-from store.clock import clock
+from clock import clock
 
 log = logging.getLogger("baton.jobs")
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from inbound import autoreply, flags as flags_mod, forwards, handoff, participants
-from inbound.addresses import Person
-from inbound.parse import ParsedMail, parse_bytes
+from inbound.analysis import autoreply, flags as flags_mod, forwards, handoff, participants
+from inbound.analysis.addresses import Person
+from inbound.analysis.parse import ParsedMail, parse_bytes
 
 log = logging.getLogger("baton.inbound.analysis")
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from inbound.addresses import EMAIL_RE, Person, clean_name, usable_email
-from inbound.forwards import Segment
-from inbound.parse import ParsedMail
-from inbound.phrases import NAME, NOT_A_NAME
-from inbound.text import name_matches
+from inbound.analysis.addresses import EMAIL_RE, Person, clean_name, usable_email
+from inbound.analysis.forwards import Segment
+from inbound.analysis.parse import ParsedMail
+from inbound.analysis.phrases import NAME, NOT_A_NAME
+from inbound.analysis.sentences import name_matches
 
 # People the body names, with a comment on the writing habit each row reads. A row is an anchor,
 # cheap to find, and the side of it where the name stands. The name pattern runs only next to an

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 import metrics
 from store import messages
-from store.clock import clock
+from clock import clock
 from store.messages import Claimed
 
 log = logging.getLogger("baton.worker")

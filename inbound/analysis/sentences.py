@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from inbound.addresses import Person
+from inbound.analysis.addresses import Person
 
 MAX_SENTENCES = 400
 

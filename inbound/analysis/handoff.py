@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from inbound.addresses import Person
-from inbound.forwards import Segment
-from inbound.addresses import name_from_email
-from inbound.phrases import NAME, NOT_A_NAME, ORG_WORDS, PHRASES, SUBJECT_HINTS, VAGUE, Phrase
-from inbound.text import find_person, name_matches, sentences
+from inbound.analysis.addresses import Person
+from inbound.analysis.forwards import Segment
+from inbound.analysis.addresses import name_from_email
+from inbound.analysis.phrases import NAME, NOT_A_NAME, ORG_WORDS, PHRASES, SUBJECT_HINTS, VAGUE, Phrase
+from inbound.analysis.sentences import find_person, name_matches, sentences
 
 _VAGUE_RE = re.compile(VAGUE + r"$")
 _NAME_RE = re.compile(NAME)

@@ -19,7 +19,7 @@ from email.errors import HeaderParseError
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 import metrics
-from store.clock import clock
+from clock import clock
 from store.messages import Received, Stored
 
 log = logging.getLogger("baton.smtp")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from inbound.parse import ParsedMail
+from inbound.analysis.parse import ParsedMail
 
 # The header every message Baton writes carries (composer/render.py sets it; inbound must not
 # import composer, so the name is repeated here and a test checks the two agree).

@@ -1,6 +1,6 @@
 """The DNS lookups that sender authentication needs, behind one small interface.
 
-`inbound.auth` asks a `Resolver`; production uses `DnsPythonResolver`, tests a dict. An answer
+`inbound.auth.verify` asks a `Resolver`; production uses `DnsPythonResolver`, tests a dict. An answer
 is a list (empty when the name or the record type does not exist). Anything that is not an
 answer (timeout, SERVFAIL, no reachable server) raises `DNSTempError`, which callers map to
 `temperror`: a lookup that did not happen must never count as a pass (RFC 7208 2.6.6,
@@ -14,7 +14,7 @@ import dns.exception
 import dns.name
 import dns.resolver
 
-DEFAULT_TIMEOUT = 3.0  # seconds per lookup, retries included; inbound.auth caps a whole SPF check
+DEFAULT_TIMEOUT = 3.0  # seconds per lookup, retries included; inbound.auth.verify caps a whole SPF check
 
 
 class DNSTempError(Exception):

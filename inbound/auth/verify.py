@@ -4,7 +4,7 @@
 - behind an MTA that verifies (`trusted_authserv_id` set): read only the Authentication-Results
   fields that MTA added (RFC 8601) and ignore every other one, since a sender can write any;
 - otherwise in-process: every DKIM signature (dkimpy), SPF for the peer and MAIL FROM (pyspf),
-  all DNS through `inbound.dns.Resolver`, then relaxed DMARC alignment with the From domain.
+  all DNS through `inbound.auth.dns.Resolver`, then relaxed DMARC alignment with the From domain.
 
 "Aligned" follows RFC 7489 3.1 in relaxed mode: an SPF pass for the MAIL FROM domain, or a DKIM
 pass for d=, whose organisational domain equals the From domain's. The domain's published DMARC
@@ -27,7 +27,7 @@ import dkim.util
 import spf
 from publicsuffixlist import PublicSuffixList
 
-from inbound.dns import DNSTempError, Resolver
+from inbound.auth.dns import DNSTempError, Resolver
 
 log = logging.getLogger("baton.inbound.auth")
 

@@ -16,9 +16,9 @@ from email.message import Message
 
 import mailparser
 
-from inbound.addresses import Person, parse_header_addresses
-from inbound.charset import decode
-from inbound.htmltext import html_to_text
+from inbound.analysis.addresses import Person, parse_header_addresses
+from inbound.analysis.charset import decode
+from inbound.analysis.htmltext import html_to_text
 
 log = logging.getLogger("baton.inbound.parse")
 

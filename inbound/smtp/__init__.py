@@ -1,0 +1,1 @@
+"""SMTP: listening and durable intake."""
