@@ -15,7 +15,7 @@ import uvicorn
 from composer.optin_mail import Sender
 from inbound.smtp import listener as smtp
 from intros import flow
-from intros.schedule import Delays
+from intros.lifecycle import Delays
 from outbound.delivery import OutboxWorker
 from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer

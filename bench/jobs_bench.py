@@ -34,7 +34,7 @@ LEASE = timedelta(seconds=300)  # worker/jobs.py's default lease
 WARMUP = 5
 DAYS = 365  # intros created evenly over the past year
 
-# The jobs an intro gets over its life (intros/flow.py, intros/schedule.py): kind, step, days after the intro
+# The jobs an intro gets over its life (intros/lifecycle.py): kind, step, days after the intro
 # was created that it falls due, per mille done (the rest cancelled, 0.5 % failed), and which intros get it
 # (intro id % 20 >= min_mod: 85 % are approved and get the reminders and the expiry, 60 % connect).
 _KINDS = """(VALUES (1, 'review_reminder', '-', 2, 300, 0), (2, 'party_reminder', 'contact', 4, 500, 3),
@@ -54,7 +54,7 @@ SELECT i, md5('intro' || i), i, 'intro_request',
 FROM (SELECT i, {_CREATED} AS c FROM generate_series(1, :n) AS i) s
 """
 
-# dedup_key as intros/schedule.py computes it: sha256 of "intro_id NUL kind NUL step".
+# dedup_key as store/jobs.py computes it: sha256 of "intro_id NUL kind NUL step".
 # Due now: the review reminder of every dstride-th intro (`due` of them), due within the last 30 minutes.
 # Running: the review reminder of every rstride-th intro (offset 1), lease expired (even) or live (odd).
 # Everything else follows from the intro's age: due in the future -> pending, else done/cancelled/failed.
@@ -246,7 +246,7 @@ def claims(engine, seeder: Seeder, count: int) -> dict:
         rows.append(len(got))
         with engine.begin() as conn:
             for job in got:
-                jobs.finish(conn, job["id"])
+                jobs.finish(conn, job.id)
         seeder.add_due(len(got), at=clock.now())
     ms = [1000 * x for x in times]
     return {"claims": count, "median_ms": median(ms), "p99_ms": percentile(ms, 99), "max_ms": max(ms),

@@ -14,9 +14,10 @@ from composer import wording
 from composer.mirror import MIRRORS, ORDER
 from composer.people import Person, cast_from
 from composer.cleaning import blanks, clean
+from model import Analysis, Kind
 
 Role = Literal["referrer", "pin", "contact", "other"]
-KINDS = ("said_to_contact", "direct_intro", "intro_request")
+KINDS = (Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST)
 EVIDENCE_LIMIT = 200
 
 
@@ -107,14 +108,14 @@ class AboutNote:
     greeting: str | None
 
 
-def build_draft(analysis: dict, facts: Facts | None = None) -> IntroDraft | AboutNote | None:
+def build_draft(analysis: Analysis, facts: Facts | None = None) -> IntroDraft | AboutNote | None:
     """The reply's content for this Analysis; None when Baton must not answer at all."""
-    if analysis.get("auto_generated") or not analysis.get("reply_to"):
+    if analysis.auto_generated or not analysis.reply_to:
         return None  # never answer a machine, and never guess a recipient
     cast = cast_from(analysis)
-    subject = clean(analysis.get("subject"), 300) or ""
-    message_id = analysis.get("message_id")
-    kind = analysis.get("kind")
+    subject = clean(analysis.subject, 300) or ""
+    message_id = analysis.message_id
+    kind = analysis.kind
     if kind not in KINDS:
         return AboutNote(message_id=message_id, subject=subject, greeting=cast.reader_person.first)
 
@@ -152,15 +153,15 @@ def allowed_facts(facts: Facts, codes: set[str] | frozenset[str]) -> Facts:
     return replace(facts, **kept)
 
 
-def _flag_codes(analysis: dict) -> set[str]:
-    return {f.get("code") for f in analysis.get("flags") or [] if isinstance(f, dict)} & set(MIRRORS)
+def _flag_codes(analysis: Analysis) -> set[str]:
+    return {f.code.value for f in analysis.flags} & set(MIRRORS)
 
 
-def _missing(analysis: dict, kind: str, reader: str, v: Mapping[str, str]) -> tuple[Missing, ...]:
+def _missing(analysis: Analysis, kind: str, reader: str, v: Mapping[str, str]) -> tuple[Missing, ...]:
     evidence: dict[str, str | None] = {}
-    for f in analysis.get("flags") or []:
-        if isinstance(f, dict) and f.get("code") in MIRRORS:
-            evidence.setdefault(f["code"], clean(f.get("evidence"), EVIDENCE_LIMIT))
+    for f in analysis.flags:
+        if f.code.value in MIRRORS:
+            evidence.setdefault(f.code.value, clean(f.evidence, EVIDENCE_LIMIT))
     out = []
     for code in ORDER:
         if code not in evidence:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from composer.draft import AboutNote, Facts, IntroDraft, build_draft
 from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email, words
 from composer.wording import BLURB_MAX_WORDS, Blurb
+from model import Analysis, Flag, Person, Role
 
 log = logging.getLogger("baton.composer.llm")
 
@@ -107,13 +108,13 @@ line, the easy way to say no, and the signature; add no facts, names, email addr
 that are not in the draft."""
 
 
-def improve(analysis: dict, new_text: str,
+def improve(analysis: Analysis, new_text: str,
             config: LLMConfig | None) -> tuple[IntroDraft | AboutNote | None, bool]:
     """The draft for `analysis`, improved by the LLM when configured; (draft, used_llm)."""
     draft = build_draft(analysis)
     if config is None or not isinstance(draft, IntroDraft):
         return draft, False
-    msg_id = clean(analysis.get("message_id"), 120) or "-"
+    msg_id = clean(analysis.message_id, 120) or "-"
     try:
         client = openai.OpenAI(api_key=config.api_key, base_url=config.base_url,
                                timeout=config.timeout, max_retries=config.max_retries)
@@ -151,32 +152,27 @@ def improve(analysis: dict, new_text: str,
     return draft, used
 
 
-def merge(analysis: dict, x: Extraction, new_text: str) -> tuple[dict, Facts]:
+def merge(analysis: Analysis, x: Extraction, new_text: str) -> tuple[Analysis, Facts]:
     """The Analysis with names (and only already-known addresses) filled in, plus the facts."""
     known = known_addresses(analysis)
-    flags = {f.get("code") for f in analysis.get("flags") or [] if isinstance(f, dict)}
-    merged = dict(analysis)
-    taken = {(analysis.get(r) or {}).get("email", "").lower() for r in ROLES
-             if isinstance(analysis.get(r), dict) and analysis[r].get("email")}
+    taken = {p.email.lower() for r in ROLES if (p := analysis.person(Role(r))) and p.email}
+    people: dict[str, Person | None] = {}
     for role in ROLES:
-        person = dict(analysis.get(role) or {"name": None, "email": None})
+        person = analysis.person(Role(role)) or Person()
         name = _name(getattr(x, f"{role}_name"))
-        if name and not clean(person.get("name")) and not (role == "referrer"
-                                                           and "unknown_referrer" in flags):
-            person["name"] = name
+        if name and not clean(person.name) and not (role == "referrer" and analysis.has(Flag.UNKNOWN_REFERRER)):
+            person = replace(person, name=name)
         email = clean_email(getattr(x, f"{role}_email"))
         # Never a new address, and never one already playing another role.
-        if email and not person.get("email") and email.lower() in known \
-                and email.lower() not in taken:
-            person["email"] = email
+        if email and not person.email and email.lower() in known and email.lower() not in taken:
+            person = replace(person, email=email)
             taken.add(email.lower())
-        if person.get("name") or person.get("email"):
-            merged[role] = person
+        people[role] = person if person.known else analysis.person(Role(role))
     facts = {f: _fact(getattr(x, f), known) for f in FACT_FIELDS if f != "resume_url"}
     url = (x.resume_url or "").strip()
     # A link is kept only when the message itself contains it, character for character.
     facts["resume_url"] = url if url and URL.fullmatch(url) and url in new_text else None
-    return merged, Facts(**facts)
+    return replace(analysis, **people), Facts(**facts)
 
 
 def checked_blurb(body: str, rules: Blurb) -> str | None:
@@ -195,11 +191,11 @@ def checked_blurb(body: str, rules: Blurb) -> str | None:
     return body
 
 
-def known_addresses(analysis: dict) -> set[str]:
+def known_addresses(analysis: Analysis) -> set[str]:
     """Every address the analysis found in the message, lower-cased."""
-    found = {analysis.get("reply_to")}
-    found |= {p.get("email") for p in analysis.get("participants") or [] if isinstance(p, dict)}
-    found |= {analysis[r].get("email") for r in ROLES if isinstance(analysis.get(r), dict)}
+    found = {analysis.reply_to}
+    found |= {p.email for p in analysis.participants}
+    found |= {p.email for r in ROLES if (p := analysis.person(Role(r)))}
     return {e.lower() for e in found if isinstance(e, str) and clean_email(e)}
 
 
@@ -230,10 +226,9 @@ def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name:
     raise AssertionError("unreachable")
 
 
-def _extraction_input(analysis: dict, new_text: str) -> str:
-    people = {r: {"name": (analysis.get(r) or {}).get("name"),
-                  "email": (analysis.get(r) or {}).get("email")} for r in ROLES}
-    return json.dumps({"known_people": people, "subject": analysis.get("subject"),
+def _extraction_input(analysis: Analysis, new_text: str) -> str:
+    people = {r: (p.to_json() if (p := analysis.person(Role(r))) else {"name": None, "email": None}) for r in ROLES}
+    return json.dumps({"known_people": people, "subject": analysis.subject,
                        "email": new_text[:MAX_INPUT_CHARS]}, ensure_ascii=False)
 
 

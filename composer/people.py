@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from composer.cleaning import clean, clean_email, first_name, is_description
+from model import Analysis, Flag
+from model import Role as ModelRole
 
 Role = Literal["referrer", "pin", "contact", "other"]
 ROLES: tuple[Role, ...] = ("referrer", "pin", "contact")
@@ -73,13 +75,12 @@ def _describe(role: str, kind: str, reader: str) -> str:
     return "the person you're asking" if reader == "referrer" else "the contact"
 
 
-def cast_from(analysis: dict) -> Cast:
-    flags = {f.get("code") for f in analysis.get("flags") or [] if isinstance(f, dict)}
+def cast_from(analysis: Analysis) -> Cast:
     people = {role: _person(analysis, role) for role in ROLES}
-    if "unknown_referrer" in flags:
+    if analysis.has(Flag.UNKNOWN_REFERRER):
         # "So and so" is not a name: keep the address if any, never greet a placeholder.
         people["referrer"] = Person(email=people["referrer"].email)
-    reply_to = clean_email(analysis.get("reply_to")) or ""
+    reply_to = clean_email(analysis.reply_to) or ""
     reader: Role = "other"
     for role in ("referrer", "contact", "pin"):
         email = people[role].email
@@ -89,16 +90,16 @@ def cast_from(analysis: dict) -> Cast:
     return Cast(reply_to=reply_to, reader=reader, **people)
 
 
-def _person(analysis: dict, role: str) -> Person:
-    raw = analysis.get(role) or {}
-    name = clean(raw.get("name"), NAME_LIMIT) if isinstance(raw, dict) else None
-    email = clean_email(raw.get("email")) if isinstance(raw, dict) else None
+def _person(analysis: Analysis, role: str) -> Person:
+    raw = analysis.person(ModelRole(role))
+    name = clean(raw.name, NAME_LIMIT) if raw else None
+    email = clean_email(raw.email) if raw else None
     if not name:  # the contract's participants may carry the display name the role lacks
-        for p in analysis.get("participants") or []:
-            if not isinstance(p, dict) or p.get("role") != role:
+        for p in analysis.participants:
+            if p.role.value != role:
                 continue
-            if email is None or (p.get("email") or "").lower() == email.lower():
-                name = clean(p.get("name"), NAME_LIMIT)
+            if email is None or (p.email or "").lower() == email.lower():
+                name = clean(p.name, NAME_LIMIT)
                 if name:
                     break
     if name and "@" in name:

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from composer.draft import AboutNote, IntroDraft
 from composer.people import cast_from
 from composer.cleaning import BLANK, clean, clean_email
+from model import Analysis
 
 # Marks Baton's own mail so the analysis never answers it (a loop breaker beside RFC 3834).
 LOOP_HEADER = "X-Baton-Loop"
@@ -42,7 +43,7 @@ def _random_token() -> str:
     return secrets.token_hex(8)
 
 
-def render_reply(draft: IntroDraft, *, analysis: dict, references: list[str], key: str,
+def render_reply(draft: IntroDraft, *, analysis: Analysis, references: list[str], key: str,
                  assistant: str, assistant_name: str, review_url: str | None,
                  now: datetime | None = None,
                  make_token: Callable[[], str] = _random_token) -> EmailMessage:
@@ -54,7 +55,7 @@ def render_reply(draft: IntroDraft, *, analysis: dict, references: list[str], ke
                     make_token=make_token)
 
 
-def render_about(note: AboutNote, *, analysis: dict, references: list[str], key: str,
+def render_about(note: AboutNote, *, analysis: Analysis, references: list[str], key: str,
                  assistant: str, assistant_name: str, now: datetime | None = None,
                  make_token: Callable[[], str] = _random_token) -> EmailMessage:
     """The short "what Baton does" reply for mail that is not a hand-off."""
@@ -90,12 +91,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _message(name: str, ctx: dict, *, analysis: dict, references: list[str], key: str,
+def _message(name: str, ctx: dict, *, analysis: Analysis, references: list[str], key: str,
              assistant: str, assistant_name: str, now: datetime | None,
              make_token: Callable[[], str]) -> EmailMessage:
     if not KEY.fullmatch(key):
         raise ValueError("key must be 1-64 letters, digits, '-' or '_'")
-    to = clean_email(analysis.get("reply_to"))
+    to = clean_email(analysis.reply_to)
     sender = clean_email(assistant)
     if not to or not sender:
         raise ValueError("no valid reply_to or assistant address")
@@ -103,12 +104,12 @@ def _message(name: str, ctx: dict, *, analysis: dict, references: list[str], key
     if not KEY.fullmatch(token):
         raise ValueError("token must be letters, digits, '-' or '_'")
     env = environment()
-    ctx = {**ctx, "subject": clean(analysis.get("subject"), 250) or ""}
+    ctx = {**ctx, "subject": clean(analysis.subject, 250) or ""}
     return build_message(
         text=env.get_template(f"{name}.txt").render(ctx), html=env.get_template(f"{name}.html").render(ctx),
-        to=[(cast_from(analysis).reader_person.name, to)], subject=reply_subject(analysis.get("subject")),
+        to=[(cast_from(analysis).reader_person.name, to)], subject=reply_subject(analysis.subject),
         key=key, token=token, assistant=sender, assistant_name=assistant_name, now=now,
-        parent=_msg_id(analysis.get("message_id")), references=references, auto_submitted="auto-replied")
+        parent=_msg_id(analysis.message_id), references=references, auto_submitted="auto-replied")
 
 
 def build_message(*, text: str, html: str, to: list[tuple[str | None, str]], subject: str, key: str, token: str,

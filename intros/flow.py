@@ -1,4 +1,5 @@
-"""What each step of an intro does: start, approve (send the opt-in requests), decide, cancel.
+"""Carries out each step of an intro: start, approve (send the opt-in requests), decide, cancel,
+reply, due jobs. The rules are intros/lifecycle.py; the statements are store/.
 
 Each function runs inside the caller's transaction and queues its mail there too (a
 transactional outbox), so a decision and the mail it causes are committed together or not at all.
@@ -7,25 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
+from email.message import EmailMessage
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection
 
 from composer import optin_mail
+from composer.cleaning import BLANK
 from composer.draft import IntroDraft
 from composer.followup_mail import note
-from composer.cleaning import BLANK
 from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
-from intros import schedule, states, tokens
-from intros.schedule import Delays
+from intros import lifecycle, states
+from intros.lifecycle import Delays, Mail, Plan
+from model import (Actor, Command, Decision, DueJob, FollowupAnswer, Intro, JobKind, KeyOwner, Kind, LinkPurpose,
+                   MailPurpose, Role, State, link_url, optin_for)
 from outbound.mailer import Mailer
-from store import intros as intro_store
-from store import outbox
-from store.schema import intro_parties, intros
-
-DECISIONS = ("yes", "not_now", "no")
+from store import intros as store
+from store import jobs, outbox, tokens
 
 
 @dataclass(frozen=True)
@@ -60,179 +61,144 @@ class Approval:
     hide_contact_until_yes: bool
 
 
+def issue_link(conn: Connection, intro_id: int, purpose: LinkPurpose, role: Role, *, now: datetime,
+               ctx: Context) -> str:
+    """A fresh link for `role`, as its full URL."""
+    token = tokens.issue(conn, intro_id, purpose=purpose, role=role, now=now, ttl=ctx.token_ttl)
+    return link_url(ctx.public_url, purpose, token)
+
+
 def start(conn: Connection, *, message_id: int, draft: IntroDraft, referrer_email: str | None,
           addresses: list[str], now: datetime, ctx: Context, header_addresses: list[str] = ()) -> Started | None:
     """A new intro in `draft`; a review link when the reader is the referrer who can send it."""
     key = secrets.token_hex(10)
+    kind, reader = Kind(draft.kind), Role(draft.reader)
     stored = {**dataclasses.asdict(draft), "addresses": addresses, "header_addresses": list(header_addresses)}
-    intro_id = intro_store.create(conn, key=key, message_id=message_id, kind=draft.kind,
-                                  referrer_email=referrer_email, pin_email=draft.pin.email,
-                                  contact_email=draft.contact.email, draft=stored, now=now)
+    intro_id = store.create(conn, key=key, message_id=message_id, kind=kind, referrer_email=referrer_email,
+                            pin_email=draft.pin.email, contact_email=draft.contact.email, draft=stored, now=now)
     if intro_id is None:
         return None
-    states.record(conn, intro_id, actor="baton", now=now, why=f"hand-off recognised ({draft.kind})",
-                  to_state="draft")
+    plan = lifecycle.on_start(kind, reader)
+    store.record(conn, intro_id, actor=plan.actor, now=now, why=plan.note or "", to_state=State.DRAFT)
+    _schedule(conn, intro_id, plan, now=now, ctx=ctx)
     review_url = None
-    if any(c.word == "send" for c in draft.commands):
-        token = tokens.issue(conn, intro_id, purpose="review", role="referrer", now=now, ttl=ctx.token_ttl)
-        review_url = f"{ctx.public_url}/r/{token}"
-        schedule.add(conn, intro_id, "review_reminder", due=now + ctx.delays.review_reminder, now=now)
+    if lifecycle.needs_review(kind, reader):
+        review_url = issue_link(conn, intro_id, LinkPurpose.REVIEW, Role.REFERRER, now=now, ctx=ctx)
     return Started(intro_id, key, review_url)
 
 
-def load(conn: Connection, intro_id: int) -> dict:
-    row = dict(conn.execute(select(intros).where(intros.c.id == intro_id)).mappings().one())
-    row["parties"] = {p["role"]: dict(p) for p in
-                      conn.execute(select(intro_parties).where(intro_parties.c.intro_id == intro_id)).mappings()}
-    return row
+def load(conn: Connection, intro_id: int) -> Intro:
+    return store.load(conn, intro_id)
 
 
-def mail_view(intro: dict) -> IntroMail:
+def mail_view(intro: Intro) -> IntroMail:
     """The intro as its mail sees it: the approved people and words, or the draft's before approval."""
-    d, parties = intro["draft"], intro["parties"]
+    d = intro.draft
 
-    def person(role: str) -> Party:
-        p = parties.get(role) or d.get(role) or {}
+    def person(role: Role) -> Party:
+        party = intro.party(role)
+        if party is not None:
+            return Party(party.name, party.email)
+        p = d.get(role.value) or {}
         return Party(p.get("name"), p.get("email") or "")
 
     approved = d.get("approved") or {}
-    pin_answers = (parties.get("pin") or {}).get("answers") or {}
+    pin = intro.party(Role.PIN)
+    pin_answers = pin.answers if pin else {}
     prep = tuple(PrepAnswer(p["label"], p["question"], pin_answers.get(p["label"], "")) for p in d.get("prep", []))
     return IntroMail(
-        referrer=Party(approved.get("referrer_name") or d["referrer"].get("name"), intro["referrer_email"] or ""),
-        contact=person("contact"), pin=person("pin"),
+        referrer=Party(approved.get("referrer_name") or d["referrer"].get("name"), intro.referrer_email or ""),
+        contact=person(Role.CONTACT), pin=person(Role.PIN),
         blurb_subject=approved.get("blurb_subject", ""), blurb_body=approved.get("blurb_body", ""),
-        prep=prep, hide_contact_until_yes=bool(intro["hide_contact_until_yes"]))
+        prep=prep, hide_contact_until_yes=intro.hide_contact_until_yes)
 
 
 def check_limits(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
     """Raises LimitReached when asking this contact now would be one request too many."""
     since = now - timedelta(days=30)
-    asked = conn.execute(select(func.count()).select_from(intro_parties).join(intros).where(
-        intro_parties.c.role == "contact", func.lower(intro_parties.c.email) == a.contact.email.lower(),
-        intros.c.updated_at >= since, intros.c.id != intro_id)).scalar_one()
-    if asked >= ctx.contact_requests_per_30_days:
-        raise LimitReached(f"{a.contact.name or a.contact.email} has been asked {asked} times in the last 30 days; "
-                           "Baton won't ask again yet. Try again in a few weeks.")
-    contact_intros = select(intro_parties.c.intro_id).where(
-        intro_parties.c.role == "contact", func.lower(intro_parties.c.email) == a.contact.email.lower())
-    same_pair = conn.execute(select(func.count()).select_from(intro_parties).join(intros).where(
-        intro_parties.c.role == "pin", func.lower(intro_parties.c.email) == a.pin.email.lower(),
-        intro_parties.c.intro_id.in_(contact_intros), intros.c.updated_at >= since,
-        intros.c.id != intro_id)).scalar_one()
-    if same_pair:
-        raise LimitReached(f"{a.contact.name or a.contact.email} was already asked about "
-                           f"{a.pin.name or a.pin.email} this month, by someone else. Baton won't ask twice; "
-                           "you could ask them directly how it went.")
+    problem = lifecycle.limit_problem(
+        contact=a.contact.name or a.contact.email, pin=a.pin.name or a.pin.email,
+        times_asked=store.times_asked(conn, a.contact.email, since=since, other_than=intro_id),
+        pair_asked=store.pair_asked(conn, a.contact.email, a.pin.email, since=since, other_than=intro_id),
+        limit=ctx.contact_requests_per_30_days)
+    if problem:
+        raise LimitReached(problem)
 
 
 def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
     """draft -> requested: the contact gets the request, the PIN the questions. Nothing earlier."""
     check_limits(conn, intro_id, a, now=now, ctx=ctx)
-    states.transition(conn, intro_id, "requested", actor="referrer", now=now)
-    schedule.cancel(conn, intro_id, "review_reminder")
-    for role in ("contact", "pin"):
-        schedule.add(conn, intro_id, "party_reminder", step=role, due=now + ctx.delays.party_reminder, now=now)
-    schedule.add(conn, intro_id, "expire", due=now + ctx.delays.expire, now=now)
-    intro = load(conn, intro_id)
-    draft = {**intro["draft"], "approved": {"referrer_name": a.referrer_name, "blurb_subject": a.blurb_subject,
-                                            "blurb_body": a.blurb_body}}
-    conn.execute(update(intros).where(intros.c.id == intro_id).values(
-        draft=draft, contact_email=a.contact.email, pin_email=a.pin.email,
-        hide_contact_until_yes=a.hide_contact_until_yes, updated_at=now))
-    for role, party in (("contact", a.contact), ("pin", a.pin)):
-        conn.execute(intro_parties.insert().values(intro_id=intro_id, role=role, name=party.name, email=party.email,
-                                                   reply_key=secrets.token_hex(10), decision="pending"))
-    intro = load(conn, intro_id)
-    view = mail_view(intro)
-    for role, render in (("contact", optin_mail.optin_contact), ("pin", optin_mail.optin_pin)):
-        party = intro["parties"][role]
-        link = f"{ctx.public_url}/o/{tokens.issue(conn, intro_id, purpose='optin', role=role, now=now, ttl=ctx.token_ttl)}"
-        mail = render(view, link=link, key=party["reply_key"], token=secrets.token_hex(8), sender=ctx.sender, now=now)
-        ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose=f"optin_{role}", recipient=party["email"],
-                         mail=mail, now=now, intro_id=intro_id)
+    plan = lifecycle.on_approve()
+    _move(conn, intro_id, plan, now=now)
+    intro = store.load(conn, intro_id)
+    draft = {**intro.draft, "approved": {"referrer_name": a.referrer_name, "blurb_subject": a.blurb_subject,
+                                         "blurb_body": a.blurb_body}}
+    store.save_approval(conn, intro_id, draft=draft, contact=(a.contact.name, a.contact.email),
+                        pin=(a.pin.name, a.pin.email), hide_contact_until_yes=a.hide_contact_until_yes, now=now)
+    _rest(conn, intro_id, plan, now=now, ctx=ctx)
 
 
-def cancel(conn: Connection, intro_id: int, *, now: datetime) -> None:
-    states.transition(conn, intro_id, "cancelled", actor="referrer", now=now)
-    cancel_jobs(conn, intro_id)
+def cancel(conn: Connection, intro_id: int, *, now: datetime, ctx: Context | None = None) -> None:
+    carry_out(conn, intro_id, lifecycle.on_cancel(), now=now, ctx=ctx)
 
 
-def cancel_jobs(conn: Connection, intro_id: int) -> None:
-    schedule.cancel(conn, intro_id)
-
-
-def decide(conn: Connection, intro_id: int, role: str, decision: str, *, note: str | None, answers: dict | None,
-           now: datetime, ctx: Context) -> str:
+def decide(conn: Connection, intro_id: int, role: Role, decision: Decision, *, note: str | None,
+           answers: dict | None, now: datetime, ctx: Context) -> Decision:
     """Records a party's decision; the first final decision wins. Returns the decision in force."""
-    if decision not in DECISIONS or role not in ("contact", "pin"):
+    if decision is Decision.PENDING or role not in (Role.CONTACT, Role.PIN):
         raise ValueError("unknown decision or role")
-    party = conn.execute(select(intro_parties).where(intro_parties.c.intro_id == intro_id,
-                                                     intro_parties.c.role == role)).mappings().one()
-    if party["decision"] != "pending":
-        return party["decision"]
-    done = conn.execute(update(intro_parties).where(intro_parties.c.id == party["id"],
-                                                    intro_parties.c.decision == "pending")
-                        .values(decision=decision, note=note, answers=answers, decided_at=now)).rowcount
-    if done != 1:  # a concurrent request decided first
-        return conn.execute(select(intro_parties.c.decision).where(intro_parties.c.id == party["id"])).scalar()
-    states.record(conn, intro_id, actor=role, now=now, why=f"{role} answered {decision}")
-    schedule.cancel(conn, intro_id, "party_reminder", step=role)  # an answer makes the reminder pointless
-    if decision == "no":
-        outbox.suppress(conn, party["email"], reason="declined", now=now)
-    intro = load(conn, intro_id)
-    if intro["state"] != "requested":
-        return decision
-    view = mail_view(intro)
-    if decision != "yes":
-        states.transition(conn, intro_id, "declined", actor=role, now=now)
-        cancel_jobs(conn, intro_id)
-        mail = optin_mail.declined(view, who=role, decision=decision, note=note, key=intro["key"],
-                                   token=secrets.token_hex(8), sender=ctx.sender, now=now)
-        ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose="declined", recipient=view.referrer.email,
-                         mail=mail, now=now, intro_id=intro_id)
-    elif all(p["decision"] == "yes" for p in intro["parties"].values()):
-        states.transition(conn, intro_id, "connected", actor=role, now=now)
-        cancel_jobs(conn, intro_id)
-        schedule.add(conn, intro_id, "nudge_pin", due=now + ctx.delays.nudge_pin, now=now)
-        schedule.add(conn, intro_id, "followup", due=now + ctx.delays.followup, now=now)
-        mail = optin_mail.introduction(view, why=_why(view), key=intro["key"], token=secrets.token_hex(8),
-                                       sender=ctx.sender, now=now)
-        for person in (view.contact, view.pin, view.referrer):
-            if person.email:
-                ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose="introduction", recipient=person.email,
-                                 mail=mail, now=now, intro_id=intro_id)
+    party = store.load(conn, intro_id).party(role)
+    if party is None:
+        raise ValueError("no such party")
+    if party.decision is not Decision.PENDING:
+        return party.decision
+    if not store.decide(conn, party.id, decision, note=note, answers=answers, now=now):
+        return store.decision_of(conn, party.id)  # a concurrent request decided first
+    intro = store.load(conn, intro_id)
+    carry_out(conn, intro_id, lifecycle.on_decision(intro, role, decision), now=now, ctx=ctx,
+              extra={"note": note or ""})
     return decision
 
 
-def _why(view: IntroMail) -> str:
-    """The approved request without its greeting and sign-off: why these two should talk."""
-    paras = [p.strip() for p in view.blurb_body.split("\n\n") if p.strip()]
-    # greeting / ask / details / the easy no / sign-off: keep the details. The ask was a
-    # question to the contact ("Would you be open to...?"), answered by now.
-    middle = paras[1:-2] if len(paras) >= 4 else paras
-    return "\n\n".join(p for p in middle if not p.endswith("?")) or "\n\n".join(middle)
+def record_outcome(conn: Connection, intro_id: int, role: Role, answer: FollowupAnswer, *, now: datetime,
+                   ctx: Context) -> FollowupAnswer:
+    """A party's answer to "did you connect?"; the first answer per party wins."""
+    if role not in (Role.CONTACT, Role.PIN):
+        raise ValueError("unknown role")
+    if not store.answer_followup(conn, intro_id, role, answer):
+        return store.followup_of(conn, intro_id, role) or answer
+    intro = store.load(conn, intro_id)
+    carry_out(conn, intro_id, lifecycle.on_followup_answer(intro, role, answer), now=now, ctx=ctx)
+    return answer
 
 
-@dataclass(frozen=True)
-class KeyOwner:
-    intro_id: int
-    role: str  # referrer | contact | pin
-    email: str | None  # the person the key was sent to
+def run_job(conn: Connection, job: DueJob, *, now: datetime, ctx: Context) -> str:
+    """Runs one due job; returns what it did (for the log and the tests)."""
+    intro = store.load(conn, job.intro_id)
+    sent = 0
+    recipient = _reminded(intro, job)
+    if recipient:
+        sent = outbox.sent_for(conn, intro.id, recipient, tuple(p.value for p in MailPurpose if p.is_reminder))
+    return carry_out(conn, intro.id, lifecycle.on_job(intro, job.kind, job.step, reminders_sent=sent), now=now, ctx=ctx)
+
+
+def _reminded(intro: Intro, job: DueJob) -> str | None:
+    """The address a reminder job would write to (its cap counts what they already had)."""
+    if job.kind is JobKind.REVIEW_REMINDER:
+        return intro.referrer_email
+    if job.kind is JobKind.PARTY_REMINDER:
+        party = next((p for p in intro.parties.values() if p.role.value == job.step), None)
+        return party.email if party else None
+    return None
 
 
 def key_owner(conn: Connection, key: str) -> KeyOwner | None:
-    row = conn.execute(select(intros.c.id, intros.c.referrer_email).where(intros.c.key == key)).first()
-    if row:
-        return KeyOwner(row.id, "referrer", row.referrer_email)
-    row = conn.execute(select(intro_parties.c.intro_id, intro_parties.c.role, intro_parties.c.email)
-                       .where(intro_parties.c.reply_key == key)).first()
-    return KeyOwner(row.intro_id, row.role, row.email) if row else None
+    return store.key_owner(conn, key)
 
 
-def approval_from_draft(intro: dict, filled: list[str] | None) -> Approval | str:
+def approval_from_draft(intro: Intro, filled: list[str] | None) -> Approval | str:
     """The draft with the blanks the referrer filled by reply; or why it cannot go yet."""
-    d = intro["draft"]
+    d = intro.draft
     blurb = dict(d.get("blurb") or {})
     blanks = BLANK.findall(blurb.get("body", ""))
     if BLANK.search(blurb.get("subject", "")):
@@ -253,69 +219,140 @@ def approval_from_draft(intro: dict, filled: list[str] | None) -> Approval | str
                     hide_contact_until_yes=False)
 
 
-def apply_reply(conn: Connection, owner: KeyOwner, sender: str | None, word: str | None, *, now: datetime,
+def apply_reply(conn: Connection, owner: KeyOwner, sender: str | None, command: Command | None, *, now: datetime,
                 ctx: Context, fill: Callable[[str], list[str] | None] = lambda template: None) -> str:
     """Acts on a one-word reply from the person the key was sent to; returns what happened."""
-    if not sender or not owner.email or sender.lower() != owner.email.lower():
-        states.record(conn, owner.intro_id, actor="baton", now=now,
-                      why=f"ignored a reply to the {owner.role}'s address from someone else")
-        return "ignored: not the person the key was sent to"
-    if word is None:
-        states.record(conn, owner.intro_id, actor=owner.role, now=now, why="replied without a command")
+    problem = lifecycle.reply_problem(owner.email, sender)
+    if problem:
+        store.record(conn, owner.intro_id, actor=Actor.BATON, now=now,
+                     why=f"ignored a reply to the {owner.role.value}'s address from someone else")
+        return problem
+    actor = Actor(owner.role.value)
+    if command is None:
+        store.record(conn, owner.intro_id, actor=actor, now=now, why="replied without a command")
         return "no command"
-    intro = load(conn, owner.intro_id)
+    intro = store.load(conn, owner.intro_id)
     try:
-        if owner.role == "referrer" and word == "send" and intro["state"] == "draft":
-            approval = approval_from_draft(intro, fill((intro["draft"].get("blurb") or {}).get("body", "")))
+        if owner.role is Role.REFERRER and command is Command.SEND and intro.state is State.DRAFT:
+            approval = approval_from_draft(intro, fill((intro.draft.get("blurb") or {}).get("body", "")))
             if isinstance(approval, str):
-                states.record(conn, owner.intro_id, actor="referrer", now=now, why=f"'send' by reply refused: {approval}")
+                store.record(conn, owner.intro_id, actor=actor, now=now, why=f"'send' by reply refused: {approval}")
                 return f"refused: {approval}"
             try:
                 approve(conn, owner.intro_id, approval, now=now, ctx=ctx)
             except LimitReached as e:
-                states.record(conn, owner.intro_id, actor="referrer", now=now, why=f"'send' by reply refused: {e}")
+                store.record(conn, owner.intro_id, actor=actor, now=now, why=f"'send' by reply refused: {e}")
                 return "refused: limit"
             return "approved"
-        if owner.role == "referrer" and word == "cancel":
-            cancel(conn, owner.intro_id, now=now)
+        if owner.role is Role.REFERRER and command is Command.CANCEL:
+            cancel(conn, owner.intro_id, now=now, ctx=ctx)
             return "cancelled"
-        if owner.role in ("contact", "pin") and word in DECISIONS:
-            return decide(conn, owner.intro_id, owner.role, word, note=None, answers=None, now=now, ctx=ctx)
+        decision = lifecycle.decision_for(command)
+        if owner.role in (Role.CONTACT, Role.PIN) and decision is not None:
+            return decide(conn, owner.intro_id, owner.role, decision, note=None, answers=None, now=now, ctx=ctx).value
     except states.IllegalTransition:
         pass
-    states.record(conn, owner.intro_id, actor=owner.role, now=now, why=f"reply '{word}' does not apply now")
+    store.record(conn, owner.intro_id, actor=actor, now=now, why=f"reply '{command.value}' does not apply now")
     return "does not apply"
 
 
-OUTCOMES = ("met", "not_yet", "no_luck")
+# --- carrying out a plan ------------------------------------------------------------------------
+
+def carry_out(conn: Connection, intro_id: int, plan: Plan, *, now: datetime, ctx: Context | None,
+              extra: dict[str, str] | None = None) -> str:
+    """Writes the plan in the caller's transaction: timeline note, move, jobs, suppressions, mail."""
+    if plan.note:
+        store.record(conn, intro_id, actor=plan.actor, now=now, why=plan.note)
+    _move(conn, intro_id, plan, now=now)
+    _rest(conn, intro_id, plan, now=now, ctx=ctx, extra=extra)
+    return plan.result
 
 
-def record_outcome(conn: Connection, intro_id: int, role: str, outcome: str, *, now: datetime, ctx: Context) -> str:
-    """A party's answer to "did you connect?"; the first answer per party wins."""
-    if outcome not in OUTCOMES or role not in ("contact", "pin"):
-        raise ValueError("unknown outcome or role")
-    done = conn.execute(update(intro_parties).where(intro_parties.c.intro_id == intro_id, intro_parties.c.role == role,
-                                                    intro_parties.c.outcome.is_(None)).values(outcome=outcome)).rowcount
-    if done != 1:
-        return conn.execute(select(intro_parties.c.outcome).where(intro_parties.c.intro_id == intro_id,
-                                                                  intro_parties.c.role == role)).scalar()
-    states.record(conn, intro_id, actor=role, now=now, why=f"{role} says: {outcome}")
-    intro = load(conn, intro_id)
+def _move(conn: Connection, intro_id: int, plan: Plan, *, now: datetime) -> None:
+    if plan.move is not None:
+        states.transition(conn, intro_id, plan.move, actor=plan.actor, now=now)
+
+
+def _schedule(conn: Connection, intro_id: int, plan: Plan, *, now: datetime, ctx: Context) -> None:
+    for kind, step in plan.cancel:
+        jobs.cancel(conn, intro_id, *(() if kind is None else (kind,)), step=step)
+    for timer in plan.timers:
+        jobs.add(conn, intro_id, timer.kind, due=now + ctx.delays.of(timer.kind), now=now, step=timer.step)
+
+
+def _rest(conn: Connection, intro_id: int, plan: Plan, *, now: datetime, ctx: Context | None,
+          extra: dict[str, str] | None = None) -> None:
+    if ctx is None:
+        for kind, step in plan.cancel:
+            jobs.cancel(conn, intro_id, *(() if kind is None else (kind,)), step=step)
+        return
+    _schedule(conn, intro_id, plan, now=now, ctx=ctx)
+    intro = store.load(conn, intro_id)
+    for role in plan.suppress:
+        party = intro.party(role)
+        if party is not None:
+            outbox.suppress(conn, party.email, reason="declined", now=now)
+    for mail in plan.mails:
+        _queue(conn, intro, mail, now=now, ctx=ctx, extra=extra or {})
+
+
+def _address(intro: Intro, view: IntroMail, role: Role) -> str:
+    return {Role.REFERRER: view.referrer.email, Role.CONTACT: view.contact.email, Role.PIN: view.pin.email}[role]
+
+
+def _queue(conn: Connection, intro: Intro, mail: Mail, *, now: datetime, ctx: Context, extra: dict[str, str]) -> None:
     view = mail_view(intro)
-    who = (view.contact if role == "contact" else view.pin).name or role
+    words = {**dict(mail.extra), **extra}
+    if mail.purpose is MailPurpose.INTRODUCTION:  # one email to all three, cc the referrer
+        message = optin_mail.introduction(view, why=_why(view), key=intro.key, token=secrets.token_hex(8),
+                                          sender=ctx.sender, now=now)
+        for role in mail.to:
+            if _address(intro, view, role):
+                ctx.mailer.queue(conn, scope=f"intro:{intro.id}", purpose=mail.purpose.value,
+                                 recipient=_address(intro, view, role), mail=message, now=now, intro_id=intro.id)
+        return
+    for role in mail.to:
+        to = _address(intro, view, role)
+        if not to:
+            continue
+        link = issue_link(conn, intro.id, mail.link, role, now=now, ctx=ctx) if mail.link else None
+        message = _render(intro, view, mail.purpose, role, link=link, words=words, now=now, ctx=ctx)
+        ctx.mailer.queue(conn, scope=f"intro:{intro.id}", purpose=mail.purpose.value, recipient=to, mail=message,
+                         now=now, intro_id=intro.id)
 
-    def send(kind: str, to: Party, purpose: str, **extra: str) -> None:
-        if to.email:
-            mail = note(kind, view, to=to, key=intro["key"], token=secrets.token_hex(8), sender=ctx.sender, now=now,
-                        **extra)
-            ctx.mailer.queue(conn, scope=f"intro:{intro_id}", purpose=purpose, recipient=to.email, mail=mail, now=now,
-                             intro_id=intro_id)
 
-    send("summary", view.referrer, f"summary_{role}", outcome=outcome, who=who)
-    if outcome == "met":
-        send("thanks_contact", view.contact, "thanks_contact")
-    answered = all(p["outcome"] for p in intro["parties"].values())
-    if (outcome == "met" or answered) and intro["state"] in ("connected", "followed_up"):
-        states.transition(conn, intro_id, "closed", actor=role, now=now)
-        cancel_jobs(conn, intro_id)
-    return outcome
+# Follow-up notes by purpose (composer/followup_mail.py has their words).
+_NOTES = {MailPurpose.REMINDER_REVIEW: "review_reminder", MailPurpose.REMINDER_CONTACT: "party_reminder",
+          MailPurpose.REMINDER_PIN: "party_reminder", MailPurpose.EXPIRED: "expired",
+          MailPurpose.NUDGE_PIN: "nudge_pin", MailPurpose.FOLLOWUP: "followup",
+          MailPurpose.THANKS_CONTACT: "thanks_contact", MailPurpose.SUMMARY_CONTACT: "summary",
+          MailPurpose.SUMMARY_PIN: "summary"}
+
+
+def _render(intro: Intro, view: IntroMail, purpose: MailPurpose, role: Role, *, link: str | None,
+            words: dict[str, str], now: datetime, ctx: Context) -> EmailMessage:
+    token = secrets.token_hex(8)
+    if purpose in (optin_for(Role.CONTACT), optin_for(Role.PIN)):
+        party = intro.party(role)
+        render = optin_mail.optin_contact if role is Role.CONTACT else optin_mail.optin_pin
+        return render(view, link=link or "", key=party.reply_key if party else intro.key, token=token,
+                      sender=ctx.sender, now=now)
+    if purpose is MailPurpose.DECLINED:
+        return optin_mail.declined(view, who=words["who"], decision=words["decision"], note=words.get("note") or None,
+                                   key=intro.key, token=token, sender=ctx.sender, now=now)
+    to = {Role.REFERRER: view.referrer, Role.CONTACT: view.contact, Role.PIN: view.pin}[role]
+    extra = {k: v for k, v in words.items() if k in ("outcome",)}
+    if "who" in words and purpose in (MailPurpose.SUMMARY_CONTACT, MailPurpose.SUMMARY_PIN):
+        who = view.contact if words["who"] == Role.CONTACT.value else view.pin
+        extra["who"] = who.name or words["who"]
+    return note(_NOTES[purpose], view, to=to, key=intro.key, token=token, sender=ctx.sender, link=link, now=now,
+                **extra)
+
+
+def _why(view: IntroMail) -> str:
+    """The approved request without its greeting and sign-off: why these two should talk."""
+    paras = [p.strip() for p in view.blurb_body.split("\n\n") if p.strip()]
+    # greeting / ask / details / the easy no / sign-off: keep the details. The ask was a
+    # question to the contact ("Would you be open to...?"), answered by now.
+    middle = paras[1:-2] if len(paras) >= 4 else paras
+    return "\n\n".join(p for p in middle if not p.endswith("?")) or "\n\n".join(middle)

@@ -1,4 +1,5 @@
-"""The intro's state machine (DESIGN.md): legal moves in one table, every move an event row.
+"""The intro's state machine (README, "The double opt-in"): legal moves in one table, every move
+an event row.
 
     draft -> requested -> connected -> followed_up -> closed
       |          |-> declined | expired
@@ -8,48 +9,42 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from store.schema import intro_events, intros
+from model import Actor, State
+from store import intros as store
 
 # (from, to): what the move means. Anything else is refused.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("draft", "requested"): "the referrer approved the draft; opt-in requests sent",
-    ("draft", "cancelled"): "the referrer cancelled before anyone was asked",
-    ("requested", "connected"): "both said yes; the introduction went out",
-    ("requested", "declined"): "the contact or the PIN said no or not now",
-    ("requested", "expired"): "no answer in time",
-    ("requested", "cancelled"): "the referrer cancelled",
-    ("connected", "followed_up"): "Baton asked both how it went",
-    ("connected", "closed"): "the outcome is known",
-    ("followed_up", "closed"): "the outcome is known",
+TRANSITIONS: dict[tuple[State, State], str] = {
+    (State.DRAFT, State.REQUESTED): "the referrer approved the draft; opt-in requests sent",
+    (State.DRAFT, State.CANCELLED): "the referrer cancelled before anyone was asked",
+    (State.REQUESTED, State.CONNECTED): "both said yes; the introduction went out",
+    (State.REQUESTED, State.DECLINED): "the contact or the PIN said no or not now",
+    (State.REQUESTED, State.EXPIRED): "no answer in time",
+    (State.REQUESTED, State.CANCELLED): "the referrer cancelled",
+    (State.CONNECTED, State.FOLLOWED_UP): "Baton asked both how it went",
+    (State.CONNECTED, State.CLOSED): "the outcome is known",
+    (State.FOLLOWED_UP, State.CLOSED): "the outcome is known",
 }
-FINAL = frozenset({"closed", "declined", "expired", "cancelled"})
 
 
 class IllegalTransition(Exception):
     pass
 
 
-def transition(conn: Connection, intro_id: int, to: str, *, actor: str, now: datetime, why: str | None = None) -> str:
+def can_move(frm: State | None, to: State) -> bool:
+    return frm is not None and (frm, to) in TRANSITIONS
+
+
+def transition(conn: Connection, intro_id: int, to: State, *, actor: Actor, now: datetime,
+               why: str | None = None) -> State:
     """Moves the intro to `to` and records it; refuses an illegal move without changing anything.
-
-    The UPDATE compares and sets the state, so two requests racing for the same move
-    cannot both win. Returns the state the intro came from.
-    """
-    current = conn.execute(select(intros.c.state).where(intros.c.id == intro_id)).scalar()
-    if current is None or (current, to) not in TRANSITIONS:
+    Returns the state the intro came from."""
+    current = store.state_of(conn, intro_id)
+    if current is None or not can_move(current, to):
         raise IllegalTransition(f"intro {intro_id}: {current} -> {to}")
-    moved = conn.execute(update(intros).where(intros.c.id == intro_id, intros.c.state == current)
-                         .values(state=to, updated_at=now)).rowcount
-    if moved != 1:
+    if not store.move(conn, intro_id, frm=current, to=to, now=now):
         raise IllegalTransition(f"intro {intro_id}: state changed under us")
-    record(conn, intro_id, actor=actor, now=now, why=why or TRANSITIONS[(current, to)], from_state=current,
-           to_state=to)
+    store.record(conn, intro_id, actor=actor, now=now, why=why or TRANSITIONS[(current, to)], from_state=current,
+                 to_state=to)
     return current
-
-
-def record(conn: Connection, intro_id: int, *, actor: str, now: datetime, why: str, from_state: str | None = None,
-           to_state: str | None = None) -> None:
-    conn.execute(insert(intro_events).values(intro_id=intro_id, at=now, actor=actor, from_state=from_state,
-                                             to_state=to_state, why=why[:1000]))

@@ -1,18 +1,43 @@
-"""Claiming and finishing due jobs (the calendar itself is intros/schedule.py)."""
+"""The intro's calendar: scheduling, cancelling, claiming and finishing jobs."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
+from model import DueJob, JobKind
 from store import leases
 from store.schema import jobs as t
 
+NO_STEP = "-"
 
-def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 20) -> list[dict]:
+
+def add(conn: Connection, intro_id: int, kind: JobKind, *, due: datetime, now: datetime, step: str = NO_STEP) -> None:
+    """Schedules (intro, kind, step) once: scheduling it again changes nothing, so two workers
+    can never schedule, and so never send, the same nudge twice."""
+    key = hashlib.sha256(f"{intro_id}\0{kind.value}\0{step}".encode()).hexdigest()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(t).values(dedup_key=key, intro_id=intro_id, kind=kind.value, step=step,
+                                          status="pending", available_at=due, created_at=now)
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]))
+
+
+def cancel(conn: Connection, intro_id: int, *kinds: JobKind, step: str | None = None) -> int:
+    """Cancels the intro's pending jobs of these kinds (all kinds when none are named)."""
+    stmt = update(t).where(t.c.intro_id == intro_id, t.c.status == "pending")
+    if kinds:
+        stmt = stmt.where(t.c.kind.in_([k.value for k in kinds]))
+    if step is not None:
+        stmt = stmt.where(t.c.step == step)
+    return conn.execute(stmt.values(status="cancelled")).rowcount
+
+
+def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 20) -> list[DueJob]:
     rows = leases.claim(engine, t, [t.c.id, t.c.intro_id, t.c.kind, t.c.step, t.c.attempts],
                         pending="pending", active="running", now=now, lease=lease, limit=limit)
-    return [dict(r._mapping) for r in rows]
+    return [DueJob(r.id, r.intro_id, JobKind(r.kind), r.step, r.attempts) for r in rows]
 
 
 def finish(conn: Connection, job_id: int, *, status: str = "done", error: str | None = None) -> None:

@@ -85,6 +85,13 @@ def rows(engine: Engine) -> list[dict]:
         return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
 
 
+def sent_for(conn: Connection, intro_id: int, recipient: str, purposes: tuple[str, ...]) -> int:
+    """How many emails of these purposes this intro has queued for `recipient`."""
+    from sqlalchemy import func
+    return conn.execute(select(func.count()).select_from(t).where(
+        t.c.intro_id == intro_id, t.c.recipient == recipient, t.c.purpose.in_(purposes))).scalar_one()
+
+
 def count_since(conn: Connection, since: datetime, *, recipient: str | None = None,
                 purposes: tuple[str, ...] = ()) -> int:
     from sqlalchemy import func

@@ -13,7 +13,7 @@ DOMAINS = ["baton.example"]
 def analyze(raw: bytes | str) -> dict:
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
-    return analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
+    return analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS).to_json()
 
 
 def fixture(name: str) -> dict:

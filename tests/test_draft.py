@@ -10,7 +10,14 @@ from dataclasses import replace
 
 import pytest
 
-from composer.draft import AboutNote, Facts, IntroDraft, allowed_facts, build_draft
+from composer.draft import AboutNote, Facts, IntroDraft, allowed_facts
+from composer.draft import build_draft as _build
+from model import Analysis
+
+
+def build_draft(analysis: dict, facts: Facts | None = None):
+    """The fixtures below are analyses as JSON (the contract); the composer reads the typed value."""
+    return _build(Analysis.from_json(analysis), facts)
 from composer.mirror import MIRRORS, ORDER
 from composer.cleaning import blanks, words
 

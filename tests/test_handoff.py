@@ -160,7 +160,7 @@ def test_relatives_sent_ahead_and_job_help(body, kind):
     raw = (f"From: Mike Chen <mike@chen.example>\nTo: Priya Shah <priya@shah.example>\n"
            f"Cc: intro@baton.example\nSubject: hello\n\nHi Priya,\n\n{body}\n\nMike\n").encode()
     from inbound.analysis.analyze import analyze_bytes
-    assert analyze_bytes(raw, assistant="intro@baton.example", domains=["baton.example"])["kind"] == kind
+    assert analyze_bytes(raw, assistant="intro@baton.example", domains=["baton.example"]).kind == kind
 
 
 # Sentences where the referrer-first rows' verbs, names, pronouns and asides meet in many orders.

@@ -34,7 +34,7 @@ HANDOFF_TEXT = (b"Hi Owen,\r\n\r\nLucy Grant pointed me your way. I'm an account
 
 def analyze(raw: bytes) -> tuple[dict, float]:
     start = time.perf_counter()
-    analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
+    analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS).to_json()
     return analysis, time.perf_counter() - start
 
 
@@ -170,11 +170,12 @@ def hostile_message(name: str, subject: str, message_id: str = "<h1@mail.example
 def assert_no_header_added(raw: bytes) -> bool:
     """Analysis -> draft -> reply, re-parsed: only Baton's own headers, one recipient, no line breaks.
     Returns whether a reply was rendered at all."""
-    analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
-    draft = build_draft(analysis)
+    typed = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
+    analysis = typed.to_json()
+    draft = build_draft(typed)
     if not isinstance(draft, IntroDraft):
         return False
-    msg = render_reply(draft, analysis=analysis, references=references_of(raw), key="k1", assistant=ASSISTANT,
+    msg = render_reply(draft, analysis=typed, references=references_of(raw), key="k1", assistant=ASSISTANT,
                        assistant_name="Baton", review_url=None, make_token=lambda: "t1")
     wire = msg.as_bytes(policy=policy.SMTP)
     head = wire.split(b"\r\n\r\n", 1)[0]
@@ -232,7 +233,7 @@ def test_an_address_glued_together_around_a_nul_is_never_written_to():
     address the message does not carry. The analysis never invents one (DESIGN.md)."""
     raw = hostile_message("=?UTF-8?Q?=0A?=Bcc: victim@example.netAhmed\x00Bcc: victim@example.net", "Lucy Grant "
                           "pointed me your way")
-    analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
+    analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS).to_json()
     for addr in [analysis["reply_to"]] + [p["email"] for p in analysis["participants"]]:
         assert addr is None or addr.encode() in raw.lower()
     assert_no_header_added(raw)

@@ -13,7 +13,9 @@ import settings as settings_mod
 from composer.draft import build_draft
 from composer.optin_mail import Party, Sender
 from inbound.analysis.analyze import analyze_bytes
-from intros import flow, tokens
+from intros import flow
+from model import LinkPurpose, Role
+from store import tokens
 from intros.states import TRANSITIONS
 from outbound.mailer import Mailer
 from store import migrate
@@ -76,7 +78,7 @@ def test_optin_form_survives_hostile_fields(tmp_path):
                              hide_contact_until_yes=False)
     with engine.begin() as conn:
         flow.approve(conn, intro_id, approval, now=clock.now(), ctx=ctx)
-        optin = tokens.issue(conn, intro_id, purpose="optin", role="pin", now=clock.now(), ttl=ctx.token_ttl)
+        optin = tokens.issue(conn, intro_id, purpose=LinkPurpose.OPTIN, role=Role.PIN, now=clock.now(), ttl=ctx.token_ttl)
     page = client.get(f"/o/{optin}")
     assert page.status_code == 200 and "<script>x</script>" not in page.text
     form_token = _token(page.text)

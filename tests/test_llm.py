@@ -14,8 +14,20 @@ from typing import Any, Callable
 
 import pytest
 
-from composer.draft import IntroDraft, build_draft
-from composer.llm import LLMConfig, config_from, improve
+from composer.draft import IntroDraft
+from composer.draft import build_draft as _build
+from composer.llm import LLMConfig, config_from
+from composer.llm import improve as _improve
+from model import Analysis
+
+
+def build_draft(analysis: dict):
+    return _build(Analysis.from_json(analysis))
+
+
+def improve(analysis: dict, text: str, cfg):
+    """The fixtures are analyses as JSON (the contract); the composer reads the typed value."""
+    return _improve(Analysis.from_json(analysis), text, cfg)
 from composer.cleaning import blanks, words
 
 # "Felix -> Carla", as in the handoffs fixture intro-request-complete, with some gaps.
@@ -292,7 +304,7 @@ def test_improved_draft_renders_like_any_other(server):
     from composer.render import render_reply
     server.respond = answer_well
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
-    msg = render_reply(draft, analysis=ANALYSIS, references=[], key="llm1",
+    msg = render_reply(draft, analysis=Analysis.from_json(ANALYSIS), references=[], key="llm1",
                        assistant="intro@baton.example", assistant_name="Baton", review_url=None)
     text = msg.get_body(("plain",)).get_content()
     assert used and "Would you have 20 minutes for Felix Adams" in text

@@ -14,8 +14,27 @@ from pathlib import Path
 
 import pytest
 
-from composer.draft import build_draft
-from composer.render import LOOP_HEADER, render_about, render_reply, reply_subject
+from composer.draft import build_draft as _build
+from composer.render import LOOP_HEADER, reply_subject
+from composer.render import render_about as _about
+from composer.render import render_reply as _reply
+from model import Analysis
+
+
+def _typed(analysis):
+    return analysis if isinstance(analysis, Analysis) else Analysis.from_json(analysis)
+
+
+def build_draft(analysis, facts=None):
+    return _build(_typed(analysis), facts)
+
+
+def render_reply(draft, *, analysis, **kw):
+    return _reply(draft, analysis=_typed(analysis), **kw)
+
+
+def render_about(note, *, analysis, **kw):
+    return _about(note, analysis=_typed(analysis), **kw)
 from tests.test_draft import COMPLETE, COMPLETE_FACTS, DIRECT_INTRO, SISTER, VOICEMAIL
 
 GOLDEN = Path(__file__).parent / "golden"

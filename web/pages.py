@@ -19,8 +19,10 @@ from starlette.routing import Route
 
 from composer.optin_mail import Party
 from composer.cleaning import BLANK, clean, clean_email, first_name
-from intros import flow, tokens
+from intros import flow
 from intros.states import IllegalTransition
+from model import Decision, FollowupAnswer, Intro, LinkPurpose, Role, State
+from store import tokens
 from clock import clock
 
 log = logging.getLogger("baton.web")
@@ -28,7 +30,7 @@ _env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve(
                           autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined)
 MAX_FIELD = 300
 MAX_NOTE = 2000
-DECISION_WORDS = {"yes": "Yes", "not_now": "Not now", "no": "No"}
+DECISION_WORDS = {Decision.YES: "Yes", Decision.NOT_NOW: "Not now", Decision.NO: "No"}
 GONE = {
     "unknown": ("This link doesn't work", ["The link is not one Baton knows. It may have been copied only in part.",
                                            "If you were expecting a page here, ask the person who introduced you to "
@@ -47,9 +49,9 @@ class Pages:
     on_queued: Callable[[], None] = lambda: None
 
     def routes(self) -> list[Route]:
-        return [Route("/r/{token}", self.review, methods=["GET", "HEAD", "POST"]),
-                Route("/o/{token}", self.optin, methods=["GET", "HEAD", "POST"]),
-                Route("/f/{token}", self.outcome, methods=["GET", "HEAD", "POST"])]
+        pages = {LinkPurpose.REVIEW: self.review, LinkPurpose.OPTIN: self.optin, LinkPurpose.FOLLOWUP: self.outcome}
+        return [Route(purpose.prefix + "{token}", page, methods=["GET", "HEAD", "POST"])
+                for purpose, page in pages.items()]
 
     async def _tx(self, fn, *args):
         """Runs fn(conn, *args) in one transaction, off the event loop."""
@@ -58,7 +60,7 @@ class Pages:
                 return fn(conn, *args)
         return await asyncio.to_thread(run)
 
-    async def _open(self, token: str, purpose: str) -> tuple[tokens.Link, dict] | HTMLResponse:
+    async def _open(self, token: str, purpose: LinkPurpose) -> tuple[tokens.Link, Intro] | HTMLResponse:
         """The link's intro, or the page that says why the link doesn't work."""
         link = await self._tx(lambda c: tokens.resolve(c, token, purpose=purpose, now=clock.now()))
         if isinstance(link, str):
@@ -74,12 +76,12 @@ class Pages:
 
     async def review(self, request: Request) -> HTMLResponse:
         token = request.path_params["token"]
-        opened = await self._open(token, "review")
+        opened = await self._open(token, LinkPurpose.REVIEW)
         if isinstance(opened, HTMLResponse):
             return opened
         link, intro = opened
-        if intro["state"] != "draft":
-            return _message("Already done", [_state_words(intro["state"])])
+        if intro.state is not State.DRAFT:
+            return _message("Already done", [_state_words(intro.state)])
         if request.method != "POST":
             return self._review_page(intro, token, _values_from_draft(intro), [])
         form = await self._form(request, token)
@@ -87,7 +89,7 @@ class Pages:
             return _not_our_form()
         if form.get("action") == "cancel":
             try:
-                await self._tx(lambda c: flow.cancel(c, link.intro_id, now=clock.now()))
+                await self._tx(lambda c: flow.cancel(c, link.intro_id, now=clock.now(), ctx=self.ctx))
             except IllegalTransition:
                 pass  # a second click: the intro is already cancelled or sent
             return _message("Intro cancelled", ["Nobody was asked and nobody will be. Thanks for checking first."])
@@ -99,12 +101,12 @@ class Pages:
         approval = flow.Approval(
             referrer_name=values["referrer_name"], contact=Party(values["contact_name"], values["contact_email"]),
             pin=Party(values["pin_name"], values["pin_email"]), blurb_subject=values["blurb_subject"],
-            blurb_body=_fill(intro["draft"]["blurb"]["body"], blanks),
+            blurb_body=_fill(intro.draft["blurb"]["body"], blanks),
             hide_contact_until_yes=values["hide_contact_until_yes"])
         try:
             await self._tx(lambda c: flow.approve(c, link.intro_id, approval, now=clock.now(), ctx=self.ctx))
         except IllegalTransition:  # sent from another tab a moment ago
-            return _message("Already done", [_state_words("requested")])
+            return _message("Already done", [_state_words(State.REQUESTED)])
         except flow.LimitReached as e:
             return self._review_page(intro, token, {**values, "blanks": blanks}, [str(e)], status=409)
         self.on_queued()
@@ -115,8 +117,8 @@ class Pages:
             "When both say yes, Baton sends the introduction with you in copy. If either says no, you'll hear "
             "it from Baton, kindly, and nobody else will."])
 
-    def _review_page(self, intro: dict, token: str, values: dict, errors: list[str], status: int = 200) -> HTMLResponse:
-        d = intro["draft"]
+    def _review_page(self, intro: Intro, token: str, values: dict, errors: list[str], status: int = 200) -> HTMLResponse:
+        d = intro.draft
         return _page("review.html", status, title="Review & send", summary=d.get("summary", ""),
                      values=values, errors=errors, addresses=d.get("addresses", []), prep=d.get("prep", []),
                      blurb_parts=_blurb_parts(d["blurb"]["body"], values.get("blanks") or []),
@@ -126,21 +128,21 @@ class Pages:
 
     async def optin(self, request: Request) -> HTMLResponse:
         token = request.path_params["token"]
-        opened = await self._open(token, "optin")
+        opened = await self._open(token, LinkPurpose.OPTIN)
         if isinstance(opened, HTMLResponse):
             return opened
         link, intro = opened
-        party = intro["parties"][link.role]
-        if party["decision"] != "pending":
-            return _message("Thanks, you already answered", [f"Your answer: {DECISION_WORDS[party['decision']]}."])
-        if intro["state"] in ("cancelled", "expired", "declined"):
+        party = intro.parties[link.role]
+        if party.decision is not Decision.PENDING:
+            return _message("Thanks, you already answered", [f"Your answer: {DECISION_WORDS[party.decision]}."])
+        if intro.state in (State.CANCELLED, State.EXPIRED, State.DECLINED):
             return _message("This intro is closed", ["Nothing more is needed from you. Thank you."])
         if request.method != "POST":
             return self._optin_page(intro, link.role, token, [])
         form = await self._form(request, token)
         if form is None:
             return _not_our_form()
-        decision = form.get("decision")
+        decision = _enum(Decision, form.get("decision"))
         note = str(form.get("note") or "").strip()
         errors = []
         if decision not in DECISION_WORDS:
@@ -148,23 +150,23 @@ class Pages:
         if len(note) > MAX_NOTE:
             errors.append(f"The note is too long (at most {MAX_NOTE} characters).")
         answers = None
-        if link.role == "pin":
-            prep = intro["draft"].get("prep", [])
+        if link.role is Role.PIN:
+            prep = intro.draft.get("prep", [])
             answers = {p["label"]: str(form.get(f"answer_{i}") or "").strip()[:1000] for i, p in enumerate(prep, 1)}
-        if errors:
+        if errors or decision is None:
             return self._optin_page(intro, link.role, token, errors, status=400)
         final = await self._tx(lambda c: flow.decide(c, link.intro_id, link.role, decision, note=note or None,
                                                      answers=answers, now=clock.now(), ctx=self.ctx))
         self.on_queued()
-        log.info("intro id=%s %s answered %s", link.intro_id, link.role, final)
+        log.info("intro id=%s %s answered %s", link.intro_id, link.role.value, final.value)
         return _message("Thank you", [f"Your answer: {DECISION_WORDS[final]}.",
                                       "You'll hear from Baton only if there is something more to do."])
 
-    def _optin_page(self, intro: dict, role: str, token: str, errors: list[str], status: int = 200) -> HTMLResponse:
+    def _optin_page(self, intro: Intro, role: Role, token: str, errors: list[str], status: int = 200) -> HTMLResponse:
         view = flow.mail_view(intro)
-        contact_known = not view.hide_contact_until_yes or intro["parties"]["contact"]["decision"] == "yes"
+        contact_known = not view.hide_contact_until_yes or intro.parties[Role.CONTACT].decision is Decision.YES
         referrer_first = first_name(view.referrer.name) or "the person who introduced you"
-        return _page("optin.html", status, title="Would you like this introduction?", role=role, errors=errors,
+        return _page("optin.html", status, title="Would you like this introduction?", role=role.value, errors=errors,
                      blurb_subject=view.blurb_subject, blurb_body=view.blurb_body,
                      referrer_name=view.referrer.name or "A friend", referrer_first=referrer_first,
                      pin_first=first_name(view.pin.name) or "they",
@@ -178,19 +180,19 @@ class Pages:
     async def outcome(self, request: Request) -> HTMLResponse:
         """'Did you connect?': one click, scanner-safe like every other link."""
         token = request.path_params["token"]
-        opened = await self._open(token, "outcome")
+        opened = await self._open(token, LinkPurpose.FOLLOWUP)
         if isinstance(opened, HTMLResponse):
             return opened
         link, intro = opened
-        given = intro["parties"][link.role]["outcome"]
+        given = intro.parties[link.role].followup
         if given:
             return _message("Thanks, you already answered", [f"Your answer: {OUTCOME_WORDS[given]}."])
         if request.method == "POST":
             form = await self._form(request, token)
             if form is None:
                 return _not_our_form()
-            outcome = form.get("outcome")
-            if outcome in OUTCOME_WORDS:
+            outcome = _enum(FollowupAnswer, form.get("outcome"))
+            if outcome is not None:
                 final = await self._tx(lambda c: flow.record_outcome(c, link.intro_id, link.role, outcome,
                                                                      now=clock.now(), ctx=self.ctx))
                 self.on_queued()
@@ -201,18 +203,27 @@ class Pages:
                      contact_name=view.contact.name or "", form_token=tokens.form_token(self.secret, token))
 
 
-OUTCOME_WORDS = {"met": "We met", "not_yet": "Not yet", "no_luck": "It didn't work out"}
+OUTCOME_WORDS = {FollowupAnswer.MET: "We met", FollowupAnswer.NOT_YET: "Not yet",
+                 FollowupAnswer.NO_LUCK: "It didn't work out"}
 
 
-def _values_from_draft(intro: dict) -> dict:
-    d = intro["draft"]
+def _enum(kind, value):
+    """The enum member a form value names, or None."""
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def _values_from_draft(intro: Intro) -> dict:
+    d = intro.draft
     return {"referrer_name": d["referrer"].get("name") or "", "contact_name": d["contact"].get("name") or "",
             "contact_email": d["contact"].get("email") or "", "pin_name": d["pin"].get("name") or "",
             "pin_email": d["pin"].get("email") or "", "blurb_subject": d["blurb"]["subject"],
             "hide_contact_until_yes": False, "blanks": []}
 
 
-def _read_review(form, intro: dict) -> tuple[dict, list[str], list[str]]:
+def _read_review(form, intro: Intro) -> tuple[dict, list[str], list[str]]:
     errors: list[str] = []
 
     def text(name: str, label: str, limit: int = 80, required: bool = False) -> str:
@@ -242,7 +253,7 @@ def _read_review(form, intro: dict) -> tuple[dict, list[str], list[str]]:
         errors.append("The contact and the person you are helping need different email addresses.")
     if BLANK.search(values["blurb_subject"]):
         errors.append("The subject still has a [[blank]].")
-    expected = len(BLANK.findall(intro["draft"]["blurb"]["body"]))
+    expected = len(BLANK.findall(intro.draft["blurb"]["body"]))
     blanks = [str(v).strip() for v in form.getlist("blank")][:expected]
     blanks += [""] * (expected - len(blanks))
     for i, value in enumerate(blanks):
@@ -268,12 +279,12 @@ def _fill(body: str, values: list[str]) -> str:
     return BLANK.sub(lambda m: next(it, m.group(0)), body)
 
 
-def _state_words(state: str) -> str:
-    return {"requested": "The opt-in requests have gone out; Baton will tell you the answers.",
-            "cancelled": "This intro was cancelled; nobody was asked.",
-            "connected": "Both said yes and the introduction has gone out.",
-            "declined": "This intro was declined; nobody was introduced.",
-            "expired": "This intro expired without an answer."}.get(state, f"This intro is {state}.")
+def _state_words(state: State) -> str:
+    return {State.REQUESTED: "The opt-in requests have gone out; Baton will tell you the answers.",
+            State.CANCELLED: "This intro was cancelled; nobody was asked.",
+            State.CONNECTED: "Both said yes and the introduction has gone out.",
+            State.DECLINED: "This intro was declined; nobody was introduced.",
+            State.EXPIRED: "This intro expired without an answer."}.get(state, f"This intro is {state.value}.")
 
 
 def _page(template: str, status: int = 200, **ctx) -> HTMLResponse:

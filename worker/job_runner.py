@@ -9,7 +9,7 @@ from typing import Callable
 from sqlalchemy import Engine
 
 from intros import flow
-from intros import due as handlers
+from model import DueJob
 from store import jobs
 from clock import clock
 
@@ -34,14 +34,14 @@ class JobWorker:
             self.on_queued()
         return len(due)
 
-    def _run(self, job: dict) -> None:
+    def _run(self, job: DueJob) -> None:
         try:
             with self.engine.begin() as conn:
-                result = handlers.run(conn, job, now=clock.now(), ctx=self.ctx)
-                jobs.finish(conn, job["id"])
+                result = flow.run_job(conn, job, now=clock.now(), ctx=self.ctx)
+                jobs.finish(conn, job.id)
         except Exception as e:  # recorded on the job and retried; never lost
-            jobs.retry_or_fail(self.engine, job["id"], now=clock.now(), attempts=job["attempts"],
+            jobs.retry_or_fail(self.engine, job.id, now=clock.now(), attempts=job.attempts,
                                error=f"{type(e).__name__}: {e}", max_attempts=self.max_attempts)
-            log.error("job id=%s %s failed: %s", job["id"], job["kind"], type(e).__name__)
+            log.error("job id=%s %s failed: %s", job.id, job.kind.value, type(e).__name__)
             return
-        log.info("job id=%s %s intro=%s: %s", job["id"], job["kind"], job["intro_id"], result)
+        log.info("job id=%s %s intro=%s: %s", job.id, job.kind.value, job.intro_id, result)

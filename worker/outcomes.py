@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from model import Analysis
+
 
 class Outcome(Enum):
     AUTO_GENERATED = "auto_generated"      # bounce, auto-reply, list, our own mail: never answered
@@ -14,16 +16,16 @@ class Outcome(Enum):
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
 
 
-def decide(analysis: dict, mail_from: str, *, trusted: bool = True, answers_baton: bool = False) -> Outcome:
+def decide(analysis: Analysis, mail_from: str, *, trusted: bool = True, answers_baton: bool = False) -> Outcome:
     # The null reverse-path <> is only in the envelope: bounces and DSNs (RFC 5321 4.5.5).
-    if analysis.get("auto_generated") or not mail_from:
+    if analysis.auto_generated or not mail_from:
         return Outcome.AUTO_GENERATED
     if not trusted:  # no backscatter to forged senders, and no one acts in another's name
         return Outcome.UNTRUSTED_SENDER
     if answers_baton:  # a reply quoting Baton's draft must never be read as a new hand-off
         return Outcome.REPLY
-    if not analysis.get("reply_to"):
+    if not analysis.reply_to:
         return Outcome.NO_REPLY_ADDRESS
-    if analysis.get("kind") in ("said_to_contact", "direct_intro", "intro_request"):
+    if analysis.kind.is_handoff:
         return Outcome.HANDOFF
     return Outcome.NOT_A_HANDOFF

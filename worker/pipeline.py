@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import Connection, Engine
@@ -25,28 +25,28 @@ from intros import flow
 from store import messages, outbox
 from clock import clock
 from store.messages import Claimed
+from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
 from worker.outcomes import Outcome, decide
 from worker.senders import SenderCheck
 
 log = logging.getLogger("baton.pipeline")
 
 
-HEADER_SOURCES = frozenset({"from", "to", "cc", "reply_to"})
 # Reply-To is not among them for a draft: a sender may put anyone there.
 _ANSWERABLE = ("from_", "to", "cc")
 
 
-def draft_recipient(analysis: dict, parsed, sender: str | None) -> str | None:
+def draft_recipient(analysis: Analysis, parsed, sender: str | None) -> str | None:
     """Whom a draft (or a "what Baton does" note) goes to: the analysis's reply_to when it is
     the sender or stands in the message's own From/To/Cc fields, otherwise the sender. A
     forwarded block is body text, so a referrer found only there is reached through the sender,
     who gets the draft with a note to pass on (issue 18, finding 2)."""
-    wanted = (analysis.get("reply_to") or "").lower()
+    wanted = (analysis.reply_to or "").lower()
     if not wanted:
         return None
     in_headers = {p.email.lower() for name in _ANSWERABLE for p in getattr(parsed, name) if p.email}
     if wanted in in_headers:
-        return analysis["reply_to"]
+        return analysis.reply_to
     return sender.lower() if sender else None
 
 
@@ -77,14 +77,14 @@ class Pipeline:
         with metrics.ANALYSIS.time():
             parsed, analysis = parse_and_analyze(raw, assistant=self.assistant, domains=self.domains)
         sender = next((p.email for p in parsed.from_ if p.email), None)
-        trusted, why, auth = (True, "", None) if analysis.get("auto_generated") else self.senders(raw, msg, sender)
+        trusted, why, auth = (True, "", None) if analysis.auto_generated else self.senders(raw, msg, sender)
         owner = self._key_owner(parsed, msg.rcpt_tos)
         # Whom a draft or note may go to: the analysis names whom it would answer (the referrer
         # when known), but Baton writes only to the sender or an address in the message's own
         # header fields, never to one seen only in its body or a forwarded block.
-        answer = {**analysis, "reply_to": draft_recipient(analysis, parsed, sender)}
+        answer = replace(analysis, reply_to=draft_recipient(analysis, parsed, sender))
         outcome = decide(answer, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
-        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer["reply_to"]):
+        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer.reply_to or ""):
             outcome = Outcome.RATE_LIMITED
         draft = None
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
@@ -97,16 +97,16 @@ class Pipeline:
             if outcome is Outcome.REPLY:
                 result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
                                           fill=lambda template: replies.filled_blanks(template, parsed.text))
-                log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role, result)
+                log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value, result)
                 queued = True
             action = _ACTIONS.get(outcome)
             if action is not None:
                 queued = action(self, conn, msg, answer, draft, references_of(raw))
-            record = {**analysis, "outcome": outcome.value, "sender_check": why or None, "auth": auth,
-                      "answered": answer["reply_to"] if queued and action is not None else None}
+            record = {**analysis.to_json(), "outcome": outcome.value, "sender_check": why or None, "auth": auth,
+                      "answered": answer.reply_to if queued and action is not None else None}
             messages.finish(conn, msg.id, now=clock.now(), analysis=record)
         metrics.PROCESSED.labels(outcome.value).inc()
-        log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.get("kind"))
+        log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.kind.value)
         if queued:
             self.on_queued()
 
@@ -114,28 +114,29 @@ class Pipeline:
         """Daily caps, so that no sender (and no flood) can turn Baton into a mail cannon."""
         since = clock.now() - timedelta(days=1)
         with self.engine.connect() as conn:
-            return (outbox.count_since(conn, since, recipient=recipient, purposes=("draft", "about")) >= self.cap_per_sender
+            return (outbox.count_since(conn, since, recipient=recipient, purposes=tuple(p.value for p in ANSWER_PURPOSES))
+                    >= self.cap_per_sender
                     or outbox.count_since(conn, since) >= self.cap_total)
 
-    def _key_owner(self, parsed, rcpt_tos: list[str]) -> flow.KeyOwner | None:
+    def _key_owner(self, parsed, rcpt_tos: list[str]) -> KeyOwner | None:
         found = replies.keys(parsed, rcpt_tos, assistant=self.assistant, domains=self.domains)
         if not found:
             return None
         with self.engine.connect() as conn:
             return next((o for o in (flow.key_owner(conn, k) for k in found) if o), None)
 
-    def _start_intro(self, conn: Connection, msg: Claimed, analysis: dict, draft, refs: list[str]) -> bool:
+    def _start_intro(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str]) -> bool:
         if not isinstance(draft, IntroDraft):
             return False
-        people = [p for p in analysis.get("participants", []) if p.get("email") and p.get("role") != "assistant"]
-        addresses = sorted({p["email"] for p in people})
+        people = [p for p in analysis.participants if p.email and p.role is not Role.ASSISTANT]
+        addresses = sorted({p.email for p in people if p.email})
         # Only these may be written to without the referrer confirming them on the review page:
         # never an address seen only in a body mention, quoted history or the LLM's output.
-        in_headers = sorted({p["email"].lower() for p in people if p.get("source") in HEADER_SOURCES})
+        in_headers = sorted({p.email.lower() for p in people if p.email and p.source in HEADER_SOURCES})
         # The referrer's address counts only when it is the one answered or stands in the headers:
         # a "send" by reply must come from someone who was in the conversation.
         named = (draft.referrer.email or "").lower()
-        referrer_email = analysis["reply_to"] if draft.reader == "referrer" else (
+        referrer_email = analysis.reply_to if draft.reader == "referrer" else (
             draft.referrer.email if named and named in in_headers else None)
         started = flow.start(conn, message_id=msg.id, draft=draft, referrer_email=referrer_email,
                              addresses=addresses, header_addresses=in_headers, now=clock.now(), ctx=self.ctx)
@@ -143,18 +144,18 @@ class Pipeline:
             return False
         reply = render_reply(draft, analysis=analysis, references=refs, key=started.key, assistant=self.assistant,
                              assistant_name=self.assistant_name, review_url=started.review_url)
-        return self.ctx.mailer.queue(conn, scope=f"intro:{started.intro_id}", purpose="draft",
-                                     recipient=analysis["reply_to"], mail=reply, now=clock.now(),
+        return self.ctx.mailer.queue(conn, scope=f"intro:{started.intro_id}", purpose=MailPurpose.DRAFT.value,
+                                     recipient=analysis.reply_to or "", mail=reply, now=clock.now(),
                                      intro_id=started.intro_id)
 
-    def _send_about(self, conn: Connection, msg: Claimed, analysis: dict, note, refs: list[str]) -> bool:
+    def _send_about(self, conn: Connection, msg: Claimed, analysis: Analysis, note, refs: list[str]) -> bool:
         if not isinstance(note, AboutNote):
             return False
         mail = render_about(note, analysis=analysis, references=refs, key=f"m{msg.id}x{secrets.token_hex(4)}",
                             assistant=self.assistant, assistant_name=self.assistant_name)
         # One "what Baton does" note per sender per day, however many messages they send.
-        return self.ctx.mailer.queue(conn, scope=f"about:{clock.now():%Y-%m-%d}", purpose="about",
-                                     recipient=analysis["reply_to"], mail=mail, now=clock.now())
+        return self.ctx.mailer.queue(conn, scope=f"about:{clock.now():%Y-%m-%d}", purpose=MailPurpose.ABOUT.value,
+                                     recipient=analysis.reply_to or "", mail=mail, now=clock.now())
 
 
 _ACTIONS = {

@@ -1,5 +1,5 @@
-"""The Analysis of one message (DESIGN "The analysis contract"): parse, forwards, machine check,
-hand-off, people, flags. Pure: bytes in, a JSON-ready dict out; never raises."""
+"""The Analysis of one message (README, "The analysis contract"): parse, forwards, machine check,
+hand-off, people, flags. Pure: bytes in, a model.Analysis out; never raises."""
 from __future__ import annotations
 
 import logging
@@ -7,9 +7,13 @@ import re
 from pathlib import Path
 from typing import Callable
 
+from dataclasses import replace
+
 from inbound.analysis import autoreply, flags as flags_mod, forwards, handoff, participants
 from inbound.analysis.addresses import Person
 from inbound.analysis.parse import ParsedMail, parse_bytes
+from model import Analysis, FlagNote, Kind
+from model import Person as ModelPerson
 
 log = logging.getLogger("baton.inbound.analysis")
 
@@ -42,11 +46,11 @@ def _segments(m: ParsedMail) -> list[forwards.Segment]:
     return segs[: forwards.MAX_SEGMENTS]
 
 
-def _person(p: Person | None) -> dict | None:
-    return None if p is None else {"name": p.name, "email": p.email}
+def _person(p: Person | None) -> ModelPerson | None:
+    return None if p is None else ModelPerson(p.name, p.email)
 
 
-def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: bytes) -> dict:
+def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: bytes) -> Analysis:
     is_baton = baton_matcher(assistant, domains)
     segs = _segments(m)
     forwarded = bool(m.embedded) or forwards.is_forward_marker_html(m.html) or any(
@@ -68,22 +72,22 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
     if machine is None:
         reply_to = (h.referrer.email if h.referrer and h.referrer.email else None) or sender
     roles = {"referrer": h.referrer, "pin": h.pin, "contact": h.contact}
-    return _only_real_addresses(m, raw, {
-        "message_id": m.message_id,
-        "subject": m.subject,
-        "kind": h.kind,
-        "forwarded": forwarded,
-        "auto_generated": machine is not None,
-        "participants": participants.with_roles(found, roles, is_baton),
-        "referrer": _person(h.referrer),
-        "pin": _person(h.pin),
-        "contact": _person(h.contact),
-        "flags": flag_list,
-        "reply_to": reply_to,
-        "auto_generated_reason": machine,
-        "evidence": h.evidence[:300] if h.evidence else None,
-        "defects": m.defects[:30],
-    })
+    return _only_real_addresses(m, raw, Analysis(
+        message_id=m.message_id,
+        subject=m.subject,
+        kind=Kind(h.kind),
+        forwarded=forwarded,
+        auto_generated=machine is not None,
+        participants=tuple(participants.with_roles(found, roles, is_baton)),
+        referrer=_person(h.referrer),
+        pin=_person(h.pin),
+        contact=_person(h.contact),
+        flags=tuple(flag_list),
+        reply_to=reply_to,
+        auto_generated_reason=machine,
+        evidence=h.evidence[:300] if h.evidence else None,
+        defects=tuple(m.defects[:30]),
+    ))
 
 
 def _haystack(m: ParsedMail) -> str:
@@ -93,7 +97,7 @@ def _haystack(m: ParsedMail) -> str:
     return "\n".join(p for p in parts if p).lower()
 
 
-def _only_real_addresses(m: ParsedMail, raw: bytes, analysis: dict) -> dict:
+def _only_real_addresses(m: ParsedMail, raw: bytes, a: Analysis) -> Analysis:
     """An address is never invented: one that the message does not literally carry (a parser
     gluing fragments together around a NUL, say) is dropped, and never written to."""
     seen = raw.decode("utf-8", "replace").lower() + "\n" + _haystack(m)
@@ -101,29 +105,29 @@ def _only_real_addresses(m: ParsedMail, raw: bytes, analysis: dict) -> dict:
     def real(addr: str | None) -> bool:
         return addr is None or addr.lower() in seen
 
+    changes: dict = {}
+    defects = list(a.defects)
     for role in ("referrer", "pin", "contact"):
-        person = analysis.get(role)
-        if person and not real(person.get("email")):
-            analysis[role] = {**person, "email": None}
-            analysis["defects"] = analysis["defects"] + [f"dropped an address for {role} not found in the message"]
-    analysis["participants"] = [p for p in analysis["participants"] if real(p.get("email"))]
-    if not real(analysis.get("reply_to")):
-        analysis["reply_to"] = None
-    return analysis
+        person = getattr(a, role)
+        if person and not real(person.email):
+            changes[role] = replace(person, email=None)
+            defects.append(f"dropped an address for {role} not found in the message")
+    changes["participants"] = tuple(p for p in a.participants if real(p.email))
+    if not real(a.reply_to):
+        changes["reply_to"] = None
+    return replace(a, defects=tuple(defects), **changes)
 
 
-def _empty(error: str) -> dict:
-    return {"message_id": None, "subject": "", "kind": "none", "forwarded": False, "auto_generated": False,
-            "participants": [], "referrer": None, "pin": None, "contact": None, "flags": [], "reply_to": None,
-            "defects": [error]}
+def _empty(error: str) -> Analysis:
+    return Analysis(defects=(error,))
 
 
-def analyze_bytes(raw: bytes, *, assistant: str, domains: list[str]) -> dict:
+def analyze_bytes(raw: bytes, *, assistant: str, domains: list[str]) -> Analysis:
     """The Analysis of a raw message. Never raises: a failure becomes a `defects` entry."""
     return parse_and_analyze(raw, assistant=assistant, domains=domains)[1]
 
 
-def parse_and_analyze(raw: bytes, *, assistant: str, domains: list[str]) -> tuple[ParsedMail, dict]:
+def parse_and_analyze(raw: bytes, *, assistant: str, domains: list[str]) -> tuple[ParsedMail, Analysis]:
     """The parsed message and its Analysis, parsing once (the worker needs both). Never raises."""
     m = parse_bytes(raw)  # never raises: what it cannot read is a defect
     try:
@@ -139,7 +143,7 @@ def analyze_file(path: str | Path, *, assistant: str, domains: list[str]) -> dic
         raw = Path(path).read_bytes()
     except Exception as e:
         return {"file": str(path), "error": f"{type(e).__name__}: {e.strerror if isinstance(e, OSError) else e}"}
-    return {"file": str(path), **analyze_bytes(raw, assistant=assistant, domains=domains)}
+    return {"file": str(path), **analyze_bytes(raw, assistant=assistant, domains=domains).to_json()}
 
 
 HANDOFF_TEXT_LIMIT = 6000

@@ -10,6 +10,7 @@ import re
 from inbound.analysis.handoff import Handoff
 from inbound.analysis.parse import Attachment
 from inbound.analysis.sentences import sentences
+from model import Flag, FlagNote
 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
@@ -84,16 +85,16 @@ def resume_evidence(text: str, attachments: list[Attachment]) -> str | None:
     return m.group(0) if m else None
 
 
-def flags(h: Handoff, attachments: list[Attachment], *, contact_is_recipient: bool) -> list[dict]:
+def flags(h: Handoff, attachments: list[Attachment], *, contact_is_recipient: bool) -> list[FlagNote]:
     """The checklist flags for a hand-off; none for a message that is not one."""
     if h.kind == "none":
         return []
     ask = h.evidence or ""
     sents = sentences(h.text or ask)
-    out: list[dict] = []
+    out: list[FlagNote] = []
 
     def add(code: str, evidence: str | None) -> None:
-        out.append({"code": code, "evidence": (evidence or ask)[:300]})
+        out.append(FlagNote(Flag(code), (evidence or ask)[:300]))
 
     if contact_is_recipient and not _find("opt_in", sents):
         add("no_opt_in", ask)  # the contact is written to directly, not asked first

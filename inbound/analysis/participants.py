@@ -13,6 +13,7 @@ from inbound.analysis.forwards import Segment
 from inbound.analysis.parse import ParsedMail
 from inbound.analysis.phrases import NAME, NOT_A_NAME
 from inbound.analysis.sentences import name_matches
+from model import Participant, Role, Source
 
 # People the body names, with a comment on the writing habit each row reads. A row is an anchor,
 # cheap to find, and the side of it where the name stands. The name pattern runs only next to an
@@ -96,7 +97,7 @@ def _dedupe(found: list[tuple[Person, str]]) -> list[tuple[Person, str]]:
 
 
 def with_roles(found: list[tuple[Person, str]], roles: dict[str, Person | None],
-               is_baton: Callable[[str], bool]) -> list[dict]:
+               is_baton: Callable[[str], bool]) -> list[Participant]:
     out = []
     for person, source in found:
         role = "other"
@@ -111,5 +112,5 @@ def with_roles(found: list[tuple[Person, str]], roles: dict[str, Person | None],
                         r.email and not person.email and r.name and name_matches(r.name, person)):
                     role = name
                     break
-        out.append({"name": person.name, "email": person.email, "role": role, "source": source})
+        out.append(Participant(person.name, person.email, Role(role), Source(source)))
     return out

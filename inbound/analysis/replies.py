@@ -10,18 +10,37 @@ import re
 
 from inbound.analysis.forwards import split
 from inbound.analysis.parse import ParsedMail
+from model import Command
 
 _KEY = r"[A-Za-z0-9_-]{1,64}"
 
-# First words of a reply, and what they mean. Only the very start of the new text counts,
-# so "no" inside a sentence or in the quoted draft never decides anything.
-COMMANDS: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"^(?:send|send it|ok,? send|go ahead)\b", re.I), "send"),
-    (re.compile(r"^cancel\b", re.I), "cancel"),
-    (re.compile(r"^not now\b|^not right now\b|^maybe later\b", re.I), "not_now"),
-    (re.compile(r"^(?:yes|yes please|sure|happy to)\b", re.I), "yes"),
-    (re.compile(r"^(?:no|no thanks|no thank you)\b", re.I), "no"),
-)
+# The words a reply may start with, per command and language (en, de, fr, es, pt, nl, it).
+# Only the very start of the new text counts, so "no" inside a sentence or in the quoted draft
+# never decides anything. Longer phrases are tried first ("not now" before "no").
+COMMAND_WORDS: dict[Command, tuple[str, ...]] = {
+    Command.SEND: ("send", "send it", "ok send", "ok, send", "go ahead",
+                   "senden", "abschicken", "absenden",
+                   "envoyer", "envoie", "envoie-le", "vas-y",
+                   "enviar", "envía", "envia", "envíalo", "adelante",
+                   "pode enviar", "manda",
+                   "versturen", "verstuur", "stuur maar",
+                   "invia", "inviare", "manda pure"),
+    Command.CANCEL: ("cancel", "abbrechen", "stornieren", "annuler", "cancelar", "annuleren", "annulla", "annullare"),
+    Command.FOLLOW_UP: ("follow up", "follow-up", "followup", "nachfassen", "relancer", "seguimiento", "acompanhar",
+                        "opvolgen", "seguito"),
+    Command.NOT_NOW: ("not now", "not right now", "maybe later", "nicht jetzt", "später", "pas maintenant",
+                      "plus tard", "ahora no", "más tarde", "agora não", "mais tarde", "nu niet",
+                      "non ora", "non adesso", "più tardi"),
+    Command.YES: ("yes", "yes please", "sure", "happy to", "ja", "gerne", "gern", "oui", "avec plaisir", "sí",
+                  "claro", "con gusto", "sim", "com prazer", "graag", "sì", "volentieri", "certo"),
+    Command.NO: ("no", "no thanks", "no thank you", "nein", "non", "não", "nao", "nee", "no grazie"),
+}
+_ORDER = (Command.SEND, Command.CANCEL, Command.FOLLOW_UP, Command.NOT_NOW, Command.YES, Command.NO)
+COMMANDS: tuple[tuple[re.Pattern[str], Command], ...] = tuple(
+    (re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(COMMAND_WORDS[c], key=len, reverse=True))
+                + r")(?![\w-])", re.I), c) for c in _ORDER) + (
+    # "si" alone is yes in Spanish and Italian, but also "if": only on its own.
+    (re.compile(r"^s[ií]\s*[,.!]?\s*$", re.I), Command.YES),)
 
 
 def keys(m: ParsedMail, rcpt_tos: list[str], *, assistant: str, domains: list[str]) -> list[str]:
@@ -40,8 +59,8 @@ def keys(m: ParsedMail, rcpt_tos: list[str], *, assistant: str, domains: list[st
     return list(dict.fromkeys(found))
 
 
-def command(m: ParsedMail) -> str | None:
-    """The command the new text starts with ("send", "yes", "not_now", "no", "cancel"), if any."""
+def command(m: ParsedMail) -> Command | None:
+    """The command the new text starts with, if any."""
     own = split(m.text)[0].text if m.text else ""
     first = next((line.strip() for line in own.splitlines() if line.strip()), "")
     first = first.lstrip("\"'*_ ").rstrip()

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select
 
+from model import LinkPurpose, Role
 from store.schema import tokens
 
 TOKEN_BYTES = 24
@@ -23,31 +24,32 @@ TOKEN_BYTES = 24
 @dataclass(frozen=True)
 class Link:
     intro_id: int
-    purpose: str
-    role: str
+    purpose: LinkPurpose
+    role: Role
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def issue(conn: Connection, intro_id: int, *, purpose: str, role: str, now: datetime, ttl: timedelta) -> str:
+def issue(conn: Connection, intro_id: int, *, purpose: LinkPurpose, role: Role, now: datetime,
+          ttl: timedelta) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    conn.execute(insert(tokens).values(token_hash=_hash(token), intro_id=intro_id, purpose=purpose, role=role,
-                                       created_at=now, expires_at=now + ttl))
+    conn.execute(insert(tokens).values(token_hash=_hash(token), intro_id=intro_id, purpose=purpose.value,
+                                       role=role.value, created_at=now, expires_at=now + ttl))
     return token
 
 
-def resolve(conn: Connection, token: str, *, purpose: str, now: datetime) -> Link | str:
+def resolve(conn: Connection, token: str, *, purpose: LinkPurpose, now: datetime) -> Link | str:
     """The link's intro and person, or why not: "unknown" or "expired"."""
     if not token or len(token) > 100:
         return "unknown"
     row = conn.execute(select(tokens).where(tokens.c.token_hash == _hash(token))).mappings().first()
-    if row is None or row["purpose"] != purpose:
+    if row is None or row["purpose"] != purpose.value:
         return "unknown"
     if row["expires_at"] <= now:
         return "expired"
-    return Link(row["intro_id"], row["purpose"], row["role"])
+    return Link(row["intro_id"], LinkPurpose(row["purpose"]), Role(row["role"]))
 
 
 def form_token(secret: str, token: str) -> str:
@@ -55,4 +57,4 @@ def form_token(secret: str, token: str) -> str:
 
 
 def form_token_ok(secret: str, token: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(form_token(secret, token), given)
+    return bool(given) and hmac.compare_digest(form_token(secret, token), given or "")
