@@ -20,6 +20,8 @@ run: $(STAMP)
 	BATON_SENDER_POLICY=$${BATON_SENDER_POLICY:-open} $(BIN)/python server.py serve
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

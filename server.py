@@ -68,7 +68,6 @@ def worker() -> None:
 def demo() -> None:
     """The whole life of an intro, in a temporary directory: SMTP in, links clicked, days passing."""
     from demo import run
-
     from service import configure_logging
 
     configure_logging("WARNING")
@@ -109,8 +108,8 @@ def purge() -> None:
     """Delete raw messages older than BATON_RETENTION_DAYS (the daily job does the same)."""
     from datetime import timedelta
 
-    from store import messages as m
     from clock import clock
+    from store import messages as m
     from store.db import make_engine
 
     s = _settings()

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import uvicorn
 
+from clock import clock
 from composer.optin_mail import Sender
 from inbound.smtp import listener as smtp
 from intros import flow
@@ -21,10 +22,9 @@ from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer
 from outbound.transport import from_url
 from settings import Settings, secret_key
-from clock import clock
 from store.db import make_engine
-from store.messages import purge
 from store.intake import IntakeWriter
+from store.messages import purge
 from web.app import create_app
 from worker import loop as worker_loop
 from worker.job_runner import JobWorker
@@ -40,7 +40,7 @@ class JSONLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
                  "message": record.getMessage()}
-        if record.exc_info:
+        if record.exc_info and record.exc_info[0] is not None:
             entry["error"] = record.exc_info[0].__name__
         return json.dumps(entry, ensure_ascii=False)
 
@@ -72,7 +72,7 @@ class _Uvicorn(uvicorn.Server):
 def context(settings: Settings) -> flow.Context:
     """What the intro flow needs to write mail: who Baton is, where links point, how mail is signed."""
     sign = None
-    if settings.dkim_selector:
+    if settings.dkim_selector and settings.dkim_key_file:
         sign = Signer.from_files(settings.dkim_selector, settings.assistant_domain, settings.dkim_key_file).sign
     delays = Delays(review_reminder=timedelta(days=settings.review_reminder_days),
                     party_reminder=timedelta(days=settings.party_reminder_days),
@@ -94,7 +94,7 @@ async def purge_daily(engine, settings: Settings, stop: asyncio.Event) -> None:
             log.error("retention purge failed: %s", type(e).__name__)
         try:
             await asyncio.wait_for(stop.wait(), timeout=24 * 3600)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 
@@ -122,7 +122,9 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     tasks: list[asyncio.Task] = []
     listener = web = None
     if smtp_on:
-        tls = smtp.tls_context(settings.tls_cert_file, settings.tls_key_file) if settings.tls_cert_file else None
+        tls = None
+        if settings.tls_cert_file and settings.tls_key_file:
+            tls = smtp.tls_context(str(settings.tls_cert_file), str(settings.tls_key_file))
         listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port, hostname=domain,
                                     max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds,
                                     tls=tls)

@@ -120,7 +120,7 @@ class Settings(BaseSettings):
         return v
 
     @model_validator(mode="after")
-    def _public_url(self) -> "Settings":
+    def _public_url(self) -> Settings:
         if not self.public_url:
             self.public_url = f"http://{self.web_host}:{self.web_port}"
         self.public_url = self.public_url.rstrip("/")

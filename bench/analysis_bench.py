@@ -62,7 +62,7 @@ def run(args) -> dict:
                 "p50_ms": 1000 * percentile(times, 50), "p99_ms": 1000 * percentile(times, 99),
                 "max_ms": 1000 * max(times), "analysis_failed": failed,
             }
-            slowest += [(1000 * t, p) for p, t in zip(per_file, times)]
+            slowest += [(1000 * t, p) for p, t in zip(per_file, times, strict=True)]
             print(f"[analysis] {name}: {len(items)} files, {results[name]['msg_per_s']:.0f} msg/s", flush=True)
     finally:
         pin(None)

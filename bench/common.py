@@ -67,10 +67,10 @@ def table(headers: list[str], rows: list[list], title: str = "") -> str:
     out = []
     if title:
         out.append(title)
-    out.append("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
+    out.append("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
     out.append("  ".join("-" * w for w in widths))
     for r in cells:
-        out.append("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+        out.append("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)))
     return "\n".join(out)
 
 

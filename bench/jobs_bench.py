@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import tempfile
 import time
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -106,7 +106,7 @@ class Seeder:
 
 def _naive(dt):
     """UTC without offset, as the jobs columns store it (store.schema.UTCDateTime)."""
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt.astimezone(UTC).replace(tzinfo=None)
 
 
 def _without_secondary_indexes(conn, table_name: str):
@@ -234,8 +234,8 @@ def summarize_plan(doc: dict) -> dict:
 
 def claims(engine, seeder: Seeder, count: int) -> dict:
     """`count` claims as the worker makes them, each timed; between them the worker's part, untimed."""
-    from store import jobs
     from clock import clock
+    from store import jobs
 
     times, rows = [], []
     gc.collect()

@@ -112,7 +112,7 @@ class Server:
         self.port = 0
         self.procs: list[multiprocessing.Process] = []
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         from bench.common import free_port
 
         ctx = multiprocessing.get_context("spawn")

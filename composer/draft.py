@@ -7,13 +7,14 @@ nothing can paper over a gap the rules found.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Literal, Mapping
+from typing import Literal
 
 from composer import wording
+from composer.cleaning import blanks, clean
 from composer.mirror import MIRRORS, ORDER
 from composer.people import Person, cast_from
-from composer.cleaning import blanks, clean
 from model import Analysis, Kind
 
 Role = Literal["referrer", "pin", "contact", "other"]

@@ -19,8 +19,8 @@ from typing import Any
 import openai
 from pydantic import BaseModel, ConfigDict, Field
 
-from composer.draft import AboutNote, Facts, IntroDraft, build_draft
 from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email, words
+from composer.draft import AboutNote, Facts, IntroDraft, build_draft
 from composer.wording import BLURB_MAX_WORDS, Blurb
 from model import Analysis, Flag, Person, Role
 
@@ -78,7 +78,7 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
     # Strict structured output wants every property required and nullable ones typed as such.
     props = {}
     for name, field in model.model_fields.items():
-        nullable = field.annotation != str
+        nullable = field.annotation is not str
         props[name] = {"type": ["string", "null"] if nullable else "string"}
     return {"type": "object", "properties": props, "required": list(props),
             "additionalProperties": False}
@@ -172,7 +172,8 @@ def merge(analysis: Analysis, x: Extraction, new_text: str) -> tuple[Analysis, F
     url = (x.resume_url or "").strip()
     # A link is kept only when the message itself contains it, character for character.
     facts["resume_url"] = url if url and URL.fullmatch(url) and url in new_text else None
-    return replace(analysis, **people), Facts(**facts)
+    merged = replace(analysis, referrer=people["referrer"], pin=people["pin"], contact=people["contact"])
+    return merged, Facts(**facts)
 
 
 def checked_blurb(body: str, rules: Blurb) -> str | None:
@@ -211,7 +212,7 @@ def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name:
                {"type": "json_object"}]
     for i, fmt in enumerate(formats):
         try:
-            completion = client.chat.completions.create(
+            completion = client.chat.completions.create(  # type: ignore[call-overload]
                 model=config.model, messages=messages, response_format=fmt, temperature=0)
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             if i + 1 < len(formats):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
-from composer.render import build_message, environment
 from composer.cleaning import clean, first_name
+from composer.render import build_message, environment
 
 DECISION_WORDS = {"no": "no", "not_now": "not now"}
 
@@ -52,7 +52,8 @@ def _name(p: Party, fallback: str) -> str:
 
 
 def _render(name: str, ctx: dict, *, sender: Sender, to: list[Party], subject: str, key: str, token: str,
-            now: datetime | None, cc: list[Party] = (), reply_key: str | None = None) -> EmailMessage:
+            now: datetime | None, cc: tuple[Party, ...] | list[Party] = (),
+            reply_key: str | None = None) -> EmailMessage:
     env = environment()
     ctx = {**ctx, "assistant": sender.assistant, "assistant_name": sender.assistant_name, "subject": subject}
     return build_message(text=env.get_template(f"{name}.txt").render(ctx),

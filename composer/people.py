@@ -85,7 +85,7 @@ def cast_from(analysis: Analysis) -> Cast:
     for role in ("referrer", "contact", "pin"):
         email = people[role].email
         if email and email.lower() == reply_to.lower():
-            reader = role  # type: ignore[assignment]
+            reader = role
             break
     return Cast(reply_to=reply_to, reader=reader, **people)
 

@@ -10,21 +10,21 @@ from __future__ import annotations
 import re
 import secrets
 import textwrap
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 from markupsafe import Markup, escape
 
+from composer.cleaning import BLANK, clean, clean_email
 from composer.draft import AboutNote, IntroDraft
 from composer.people import cast_from
-from composer.cleaning import BLANK, clean, clean_email
 from model import Analysis
 
 # Marks Baton's own mail so the analysis never answers it (a loop breaker beside RFC 3834).
@@ -113,8 +113,9 @@ def _message(name: str, ctx: dict, *, analysis: Analysis, references: list[str],
 
 
 def build_message(*, text: str, html: str, to: list[tuple[str | None, str]], subject: str, key: str, token: str,
-                  assistant: str, assistant_name: str, now: datetime | None, cc: list[tuple[str | None, str]] = (),
-                  parent: str | None = None, references: list[str] = (),
+                  assistant: str, assistant_name: str, now: datetime | None,
+                  cc: tuple[tuple[str | None, str], ...] | list[tuple[str | None, str]] = (),
+                  parent: str | None = None, references: tuple[str, ...] | list[str] = (),
                   auto_submitted: str = "auto-generated") -> EmailMessage:
     """A text + HTML message from Baton with the headers every Baton message carries.
 
@@ -130,7 +131,7 @@ def build_message(*, text: str, html: str, to: list[tuple[str | None, str]], sub
         msg["Cc"] = [_address(name, addr) for name, addr in cc]
     msg["Reply-To"] = Address(display_name=display, username=f"{local}+{key}", domain=domain)
     msg["Subject"] = clean(subject, 250) or "(no subject)"
-    msg["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    msg["Date"] = format_datetime(now or datetime.now(UTC))
     msg["Message-ID"] = message_id(key, domain, token)
     if parent:
         # RFC 5322 3.6.4: the parent's References followed by the parent's Message-ID.

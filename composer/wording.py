@@ -7,11 +7,12 @@ PIN who copied Baton). Missing information becomes a [[blank]] the reader fills 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from composer.people import Cast
 from composer.cleaning import blanks, words
+from composer.people import Cast
 
 if TYPE_CHECKING:
     from composer.draft import Facts
@@ -52,7 +53,7 @@ class Context:
     kind: str
     cast: Cast
     voice: dict[str, str]
-    facts: "Facts"
+    facts: Facts
     flags: frozenset[str]
 
     @property

@@ -12,19 +12,19 @@ import socket
 import tempfile
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from datetime import timedelta
 from email import policy
 from pathlib import Path
-from typing import Callable
 
 import aiosmtplib
 
 import service
 import settings as settings_mod
+from clock import clock
 from outbound.sendfile import to_crlf
 from store import intros as store_intros
 from store import migrate
-from clock import clock
 from store.db import make_engine
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +32,11 @@ LINK = re.compile(r"https?://[^\s\"<>]+/(?:r|o|f)/[A-Za-z0-9_-]+")
 FILL = ["a 20-minute call about how Vertex hires security engineers", "we worked together at Umbrella Corp",
         "staff security engineering roles", "by January", "you built the security team at Vertex",
         "https://example.com/felix-resume.pdf"]
+
+
+def _text(msg: email.message.EmailMessage) -> str:
+    part = msg.get_body(("plain",))
+    return part.get_content() if part is not None else ""
 
 
 def _free_port() -> int:
@@ -65,14 +70,17 @@ class Demo:
         """Opens the page (GET), then presses its button (POST) with the page's form token."""
         def go() -> str:
             page = urllib.request.urlopen(url, timeout=10).read().decode()
-            token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
+            found = re.search(r'name="form_token" value="([0-9a-f]+)"', page)
+            assert found, "the page has no form"
+            token = found.group(1)
             blanks = len(re.findall(r'name="blank"', page))
             data = {"form_token": token, **form}
             if blanks:
                 data["blank"] = (FILL * 2)[:blanks]
             body = urllib.parse.urlencode(data, doseq=True).encode()
             done = urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=10).read().decode()
-            return re.search(r"<h1>(.*?)</h1>", done).group(1)
+            title = re.search(r"<h1>(.*?)</h1>", done)
+            return title.group(1) if title else done[:200]
         return await asyncio.to_thread(go)
 
     # --- what Baton does ------------------------------------------------------------------
@@ -97,7 +105,8 @@ class Demo:
             body = m.get_body(("plain",)).get_content().strip()
             if not full:
                 body = "\n".join(body.splitlines()[:14]) + ("\n    [...]" if len(body.splitlines()) > 14 else "")
-            self.out(f"\n--- email to {to}  |  {m['Subject']}\n" + "\n".join("    " + l for l in body.splitlines()))
+            indented = "\n".join("    " + line for line in body.splitlines())
+            self.out(f"\n--- email to {to}  |  {m['Subject']}\n" + indented)
         self.states()
         return new
 
@@ -131,14 +140,17 @@ class Demo:
         out("\n#### A good hand-off, all the way: Diane asks Baton to introduce Felix to Carla.")
         await self.send("good-request.eml")
         (draft,) = await self.mail()
-        review = LINK.findall(draft.get_body(("plain",)).get_content())[0]
+        review = LINK.findall(_text(draft))[0]
         out(f"\n>>> Diane opens {review}, fills the blanks and presses 'Send opt-in requests'")
-        out(f"    page: {await self.click(review, action='send', referrer_name='Diane Wu', contact_name='Carla Diaz', contact_email='carla.diaz@vertex.example', pin_name='Felix Adams', pin_email='felix.adams@mail.example', blurb_subject='Intro? Felix Adams → Carla Diaz')}")
+        page = await self.click(review, action="send", referrer_name="Diane Wu", contact_name="Carla Diaz",
+                                contact_email="carla.diaz@vertex.example", pin_name="Felix Adams",
+                                pin_email="felix.adams@mail.example", blurb_subject="Intro? Felix Adams → Carla Diaz")
+        out(f"    page: {page}")
         requests = {m["Delivered-To"]: m for m in await self.mail(2)}
         for who, answers in (("carla.diaz@vertex.example", {}),
                              ("felix.adams@mail.example", {"answer_1": "A staff security engineering role",
                                                            "answer_4": "By January"})):
-            url = LINK.findall(requests[who].get_body(("plain",)).get_content())[0]
+            url = LINK.findall(_text(requests[who]))[0]
             out(f"\n>>> {who} opens {url} and presses 'Yes'")
             out(f"    page: {await self.click(url, decision='yes', **answers)}")
         await self.mail(3, full=True)
@@ -146,7 +158,7 @@ class Demo:
         await self.mail()
         await self.days(6)
         followups = {m["Delivered-To"]: m for m in await self.mail(2)}
-        url = LINK.findall(followups["felix.adams@mail.example"].get_body(("plain",)).get_content())[0]
+        url = LINK.findall(_text(followups["felix.adams@mail.example"]))[0]
         out(f"\n>>> Felix opens {url} and presses 'We met'")
         out(f"    page: {await self.click(url, outcome='met')}")
         await self.mail(2)

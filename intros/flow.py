@@ -22,8 +22,23 @@ from composer.followup_mail import note
 from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
 from intros import lifecycle, states
 from intros.lifecycle import Delays, Mail, Plan
-from model import (Actor, Command, Decision, DueJob, FollowupAnswer, Intro, JobKind, KeyOwner, Kind, LinkPurpose,
-                   MailPurpose, Role, State, link_url, optin_for)
+from model import (
+    Actor,
+    Command,
+    Decision,
+    DueJob,
+    FollowupAnswer,
+    Intro,
+    JobKind,
+    KeyOwner,
+    Kind,
+    LinkPurpose,
+    MailPurpose,
+    Role,
+    State,
+    link_url,
+    optin_for,
+)
 from outbound.mailer import Mailer
 from store import intros as store
 from store import jobs, outbox, tokens
@@ -69,7 +84,8 @@ def issue_link(conn: Connection, intro_id: int, purpose: LinkPurpose, role: Role
 
 
 def start(conn: Connection, *, message_id: int, draft: IntroDraft, referrer_email: str | None,
-          addresses: list[str], now: datetime, ctx: Context, header_addresses: list[str] = ()) -> Started | None:
+          addresses: list[str], now: datetime, ctx: Context,
+          header_addresses: tuple[str, ...] | list[str] = ()) -> Started | None:
     """A new intro in `draft`; a review link when the reader is the referrer who can send it."""
     key = secrets.token_hex(10)
     kind, reader = Kind(draft.kind), Role(draft.reader)

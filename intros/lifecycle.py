@@ -8,8 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from model import (Actor, Command, Decision, FollowupAnswer, Intro, JobKind, Kind, LinkPurpose, MailPurpose, Role,
-                   State, actor_for, optin_for, reminder_for, summary_for)
+from model import (
+    Actor,
+    Command,
+    Decision,
+    FollowupAnswer,
+    Intro,
+    JobKind,
+    Kind,
+    LinkPurpose,
+    MailPurpose,
+    Role,
+    State,
+    actor_for,
+    optin_for,
+    reminder_for,
+    summary_for,
+)
 
 MAX_REMINDERS = 2  # per person per intro
 
@@ -85,8 +100,8 @@ def on_approve() -> Plan:
     """draft -> requested: the contact gets the request, the PIN the questions. Nothing earlier."""
     return Plan(Actor.REFERRER, "approved", move=State.REQUESTED,
                 cancel=((JobKind.REVIEW_REMINDER, None),),
-                timers=(Timer(JobKind.PARTY_REMINDER, Role.CONTACT.value), Timer(JobKind.PARTY_REMINDER, Role.PIN.value),
-                        Timer(JobKind.EXPIRE)),
+                timers=(Timer(JobKind.PARTY_REMINDER, Role.CONTACT.value),
+                        Timer(JobKind.PARTY_REMINDER, Role.PIN.value), Timer(JobKind.EXPIRE)),
                 mails=tuple(Mail(optin_for(r), (r,), LinkPurpose.OPTIN) for r in (Role.CONTACT, Role.PIN)))
 
 
@@ -128,11 +143,13 @@ def on_job(intro: Intro, kind: JobKind, step: str, *, reminders_sent: int) -> Pl
             return Plan(Actor.BATON, "skipped: already reviewed")
         if reminders_sent >= MAX_REMINDERS:
             return Plan(Actor.BATON, "skipped: reminder cap")
-        return Plan(Actor.BATON, "sent", mails=(Mail(MailPurpose.REMINDER_REVIEW, (Role.REFERRER,), LinkPurpose.REVIEW),))
+        return Plan(Actor.BATON, "sent",
+                    mails=(Mail(MailPurpose.REMINDER_REVIEW, (Role.REFERRER,), LinkPurpose.REVIEW),))
     if kind is JobKind.PARTY_REMINDER:
         role = Role(step) if step in (Role.CONTACT.value, Role.PIN.value) else None
         party = intro.party(role) if role else None
-        if intro.state is not State.REQUESTED or role is None or party is None or party.decision is not Decision.PENDING:
+        answered = party is None or party.decision is not Decision.PENDING
+        if intro.state is not State.REQUESTED or role is None or answered:
             return Plan(Actor.BATON, "skipped: answered")
         if reminders_sent >= MAX_REMINDERS:
             return Plan(Actor.BATON, "skipped: reminder cap")
@@ -150,7 +167,8 @@ def on_job(intro: Intro, kind: JobKind, step: str, *, reminders_sent: int) -> Pl
         if intro.state is not State.CONNECTED:
             return Plan(Actor.BATON, "skipped")
         return Plan(Actor.BATON, "sent", move=State.FOLLOWED_UP,
-                    mails=tuple(Mail(MailPurpose.FOLLOWUP, (r,), LinkPurpose.FOLLOWUP) for r in (Role.CONTACT, Role.PIN)))
+                    mails=tuple(Mail(MailPurpose.FOLLOWUP, (r,), LinkPurpose.FOLLOWUP)
+                                for r in (Role.CONTACT, Role.PIN)))
     raise ValueError(f"no rule for job {kind}")
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import Engine
 
 import metrics
+from clock import clock
 from outbound.transport import DeliveryError, Transport
 from store import outbox
-from clock import clock
 
 log = logging.getLogger("baton.outbound")
 _ADDRESS = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -27,7 +28,8 @@ def _redact(text: str) -> str:
 
 
 class OutboxWorker:
-    def __init__(self, engine: Engine, transport: Transport, *, bounce_sender: "callable", max_attempts: int = 8,
+    def __init__(self, engine: Engine, transport: Transport, *, bounce_sender: Callable[[str], str],
+                 max_attempts: int = 8,
                  lease_seconds: int = 300, poll_seconds: float = 1.0) -> None:
         self.engine = engine
         self.transport = transport

@@ -22,7 +22,7 @@ class Signer:
     private_key: bytes
 
     @classmethod
-    def from_files(cls, selector: str, domain: str, key_file: Path) -> "Signer":
+    def from_files(cls, selector: str, domain: str, key_file: Path) -> Signer:
         return cls(selector, domain, Path(key_file).read_bytes())
 
     def sign(self, raw: bytes) -> bytes:

@@ -1,11 +1,11 @@
 """Turns a composed message into an outbox row: serialise once, sign (DKIM) once, queue once."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from typing import Callable
 
 from sqlalchemy import Connection
 

@@ -62,7 +62,7 @@ class SMTPTransport:
             raise DeliveryError(f"{refusal.code} {refusal.message}", permanent=refusal.code >= 500) from None
         except aiosmtplib.SMTPResponseException as e:
             raise DeliveryError(f"{e.code} {e.message}", permanent=e.code >= 500) from None
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as e:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as e:
             raise DeliveryError(f"{type(e).__name__}: {e}", permanent=False) from None
         # aiosmtplib returns normally when only some recipients were refused: read them.
         if recipient in errors:
@@ -77,7 +77,8 @@ def from_url(url: str) -> Transport:
     parts = urlsplit(url)
     query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
     starttls = {"true": True, "false": False}.get(query.get("starttls", ""), None)
-    return SMTPTransport(host=parts.hostname or "localhost", port=parts.port or (465 if parts.scheme == "smtps" else 587),
+    port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    return SMTPTransport(host=parts.hostname or "localhost", port=port,
                          username=unquote(parts.username) if parts.username else None,
                          password=unquote(parts.password) if parts.password else None,
                          use_tls=parts.scheme == "smtps", start_tls=starttls)

@@ -31,7 +31,7 @@ class IntakeWriter:
         self._thread = threading.Thread(target=self._run, name="baton-intake", daemon=True)
         self._conn: Connection | None = None
 
-    def start(self) -> "IntakeWriter":
+    def start(self) -> IntakeWriter:
         self._thread.start()
         return self
 
@@ -70,13 +70,14 @@ class IntakeWriter:
     def _commit(self, batch: list) -> None:
         try:
             results = self._insert([msg for msg, _, _ in batch])
-            outcomes = [(fut, result, None) for (_, fut, _), result in zip(batch, results)]
+            outcomes: list[tuple[asyncio.Future, Stored | None, Exception | None]] = [
+                (fut, result, None) for (_, fut, _), result in zip(batch, results, strict=True)]
         except Exception as e:  # every session in the batch answers 451 and its sender retries
             log.error("intake commit of %d message(s) failed: %s", len(batch), type(e).__name__)
             outcomes = [(fut, None, e) for _, fut, _ in batch]
         # One wake-up per event loop for the whole batch, not one per message.
         by_loop: dict[asyncio.AbstractEventLoop, list] = {}
-        for (_, _, loop), outcome in zip(batch, outcomes):
+        for (_, _, loop), outcome in zip(batch, outcomes, strict=True):
             by_loop.setdefault(loop, []).append(outcome)
         for loop, settled in by_loop.items():
             loop.call_soon_threadsafe(_settle, settled)

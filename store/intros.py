@@ -11,7 +11,8 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model import Actor, Decision, FollowupAnswer, Intro, KeyOwner, Kind, Party, Role, State
-from store.schema import intro_events, intro_parties, intros as t, jobs, outbox
+from store.schema import intro_events, intro_parties, jobs, outbox
+from store.schema import intros as t
 
 
 def create(conn: Connection, *, key: str, message_id: int, kind: Kind, referrer_email: str | None,
@@ -106,9 +107,9 @@ def key_owner(conn: Connection, key: str) -> KeyOwner | None:
     row = conn.execute(select(t.c.id, t.c.referrer_email).where(t.c.key == key)).first()
     if row:
         return KeyOwner(row.id, Role.REFERRER, row.referrer_email)
-    row = conn.execute(select(intro_parties.c.intro_id, intro_parties.c.role, intro_parties.c.email)
-                       .where(intro_parties.c.reply_key == key)).first()
-    return KeyOwner(row.intro_id, Role(row.role), row.email) if row else None
+    party = conn.execute(select(intro_parties.c.intro_id, intro_parties.c.role, intro_parties.c.email)
+                         .where(intro_parties.c.reply_key == key)).first()
+    return KeyOwner(party.intro_id, Role(party.role), party.email) if party else None
 
 
 def times_asked(conn: Connection, contact_email: str, *, since: datetime, other_than: int) -> int:
@@ -138,7 +139,8 @@ def overview(engine: Engine, limit: int = 50) -> list[dict]:
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).mappings()]
         for row in rows:
-            row["parties"] = {p.role: p for p in conn.execute(select(intro_parties).where(intro_parties.c.intro_id == row["id"]))}
+            parties = conn.execute(select(intro_parties).where(intro_parties.c.intro_id == row["id"]))
+            row["parties"] = {p.role: p for p in parties}
             row["next_job"] = conn.execute(select(jobs.c.kind, jobs.c.step, jobs.c.available_at).where(
                 jobs.c.intro_id == row["id"], jobs.c.status == "pending").order_by(jobs.c.available_at)).first()
     return rows
@@ -147,7 +149,8 @@ def overview(engine: Engine, limit: int = 50) -> list[dict]:
 def timeline(engine: Engine, intro_id: int) -> list[tuple]:
     """(time, what, detail) for every event and every email of one intro, in order."""
     with engine.connect() as conn:
-        events = [(e.at, "event", f"{e.actor}: {e.why}" + (f" [{e.from_state or '-'} -> {e.to_state}]" if e.to_state else ""))
+        events = [(e.at, "event", f"{e.actor}: {e.why}" + (f" [{e.from_state or '-'} -> {e.to_state}]"
+                                                           if e.to_state else ""))
                   for e in conn.execute(select(intro_events).where(intro_events.c.intro_id == intro_id))]
         mails = [(m.created_at, "email", f"{m.purpose} to {m.recipient} ({m.status})")
                  for m in conn.execute(select(outbox).where(outbox.c.intro_id == intro_id))]

@@ -116,14 +116,12 @@ def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict |
 def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str, attempts: int,
                   max_attempts: int) -> str:
     """Puts a message back with a backoff, or marks it failed for good; never deletes it."""
-    if attempts >= max_attempts:
-        values = dict(status="failed", lease_until=None, last_error=error[:4000])
-    else:
-        values = dict(status="received", lease_until=None, last_error=error[:4000],
-                      available_at=now + leases.backoff(attempts))
+    values: dict[str, object] = {"status": "failed", "lease_until": None, "last_error": error[:4000]}
+    if attempts < max_attempts:
+        values.update(status="received", available_at=now + leases.backoff(attempts))
     with engine.begin() as conn:
         conn.execute(update(t).where(t.c.id == message_id).values(**values))
-    return values["status"]
+    return str(values["status"])
 
 
 def recent(engine: Engine, limit: int = 50) -> list[dict]:
@@ -169,5 +167,5 @@ def queue_health(engine: Engine, *, now: datetime) -> dict:
                                 .where(outbox.c.status.in_(("pending", "sending")))).scalar_one()
     if oldest is not None and oldest.tzinfo is None:  # an aggregate skips the column's type on SQLite
         oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=now.tzinfo)
-    return {"queue_depth": depth, "oldest_unprocessed_seconds": round((now - oldest).total_seconds(), 3) if oldest else 0,
-            "outbox_pending": outgoing}
+    age = round((now - oldest).total_seconds(), 3) if oldest else 0
+    return {"queue_depth": depth, "oldest_unprocessed_seconds": age, "outbox_pending": outgoing}

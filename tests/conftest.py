@@ -6,12 +6,11 @@ import socket
 from datetime import timedelta
 
 import pytest
-
-import settings as settings_mod
 from sqlalchemy import Engine, text
 
-from store import migrate
+import settings as settings_mod
 from clock import clock
+from store import migrate
 from store.db import make_engine
 from store.schema import metadata
 

@@ -23,4 +23,4 @@ def fixture(name: str) -> dict:
 def message(body: str, *, frm: str = "Ahmed Hassan <ahmed@mail.example>", to: str = "Owen Price <owen@price.example>",
             cc: str = "intro@baton.example", subject: str = "hello", extra: str = "") -> bytes:
     return (f"From: {frm}\nTo: {to}\nCc: {cc}\nSubject: {subject}\nMessage-ID: <t@mail.example>\n{extra}"
-            f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").encode("utf-8")
+            f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").encode()

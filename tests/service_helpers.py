@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import email
+import re
 import smtplib
 import time
 from email import policy
@@ -39,7 +39,7 @@ class Running:
         self.stop = asyncio.Event()
         self.task: asyncio.Task | None = None
 
-    async def __aenter__(self) -> "Running":
+    async def __aenter__(self) -> Running:
         self.task = asyncio.create_task(service.serve(self.settings, web_on=self.web, stop=self.stop))
         for port in [self.settings.smtp_port] + ([self.settings.web_port] if self.web else []):
             await wait_until_listening(port)

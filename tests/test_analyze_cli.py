@@ -22,8 +22,8 @@ def test_one_line_per_file_in_order_and_unreadable_file_reports_error(tmp_path):
     files = [MAIL / "forward_gmail.eml", missing, MAIL / "bounce_multipart_report.eml"]
     out = run(*files)
     assert out.returncode == 0, out.stderr
-    lines = [json.loads(l) for l in out.stdout.splitlines()]
-    assert [l["file"] for l in lines] == [str(f) for f in files]
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [str(f) for f in files]
     assert lines[0]["kind"] == "said_to_contact" and lines[0]["forwarded"] is True
     assert "error" in lines[1] and "kind" not in lines[1]
     assert lines[2]["auto_generated"] is True

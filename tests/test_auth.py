@@ -13,11 +13,19 @@ import dns.message
 import dns.rcode
 import dns.rrset
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from inbound.auth.verify import (AuthResult, DkimResult, authenticate, organizational_domain, relaxed_aligned,
-                          sender_allowed, strip_untrusted)
-from inbound.auth.dns import DNSTempError, DnsPythonResolver
+from inbound.auth.dns import DnsPythonResolver, DNSTempError
+from inbound.auth.verify import (
+    AuthResult,
+    DkimResult,
+    authenticate,
+    organizational_domain,
+    relaxed_aligned,
+    sender_allowed,
+    strip_untrusted,
+)
 
 TIMEOUT = DNSTempError  # a value in FakeDNS that stands for "the lookup timed out / SERVFAIL"
 

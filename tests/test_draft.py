@@ -18,8 +18,8 @@ from model import Analysis
 def build_draft(analysis: dict, facts: Facts | None = None):
     """The fixtures below are analyses as JSON (the contract); the composer reads the typed value."""
     return _build(Analysis.from_json(analysis), facts)
-from composer.mirror import MIRRORS, ORDER
 from composer.cleaning import blanks, words
+from composer.mirror import MIRRORS, ORDER
 
 
 def person(name, email):
@@ -354,7 +354,8 @@ def test_bad_addresses_are_dropped_not_repaired():
 
 def test_draft_values_are_frozen():
     d = build_draft(SISTER)
-    with pytest.raises(Exception):
+    from dataclasses import FrozenInstanceError
+    with pytest.raises(FrozenInstanceError):
         d.kind = "none"  # type: ignore[misc]
     assert replace(d, kind="direct_intro").kind == "direct_intro"
 

@@ -8,13 +8,13 @@ from datetime import timedelta
 from email import policy
 from pathlib import Path
 
-
+from clock import clock
 from outbound.sendfile import to_crlf
 from store import outbox
-from clock import clock
 from store.db import make_engine
 from tests.service_helpers import ASSISTANT, HANDOFFS, Running, maildir, wait_for
 from tests.test_outbound import Relay, start_relay
+
 
 async def test_a_handoff_gets_exactly_one_reply_in_the_maildir(make_settings):
     """The 2-second goal is measured by bench/ (make bench); here: one reply, and its time printed."""

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from store import outbox
 from clock import clock
+from store import outbox
 from store.schema import jobs
 from tests.service_helpers import wait_for
 from tests.test_optin import answer, approve, db, fill_review, form_token, links, mail_to, party_link, state

@@ -1,6 +1,7 @@
 """inbound.analysis.handoff: each PHRASES row recognises its phrasing; the near misses are not hand-offs (issue 3)."""
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from inbound.analysis.phrases import PHRASES
 from tests.mailfixtures import analyze, fixture, message

@@ -15,7 +15,8 @@ import zlib
 from email import policy
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from composer.draft import IntroDraft, build_draft
 from composer.render import LOOP_HEADER, render_reply

@@ -10,16 +10,15 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 import settings as settings_mod
+from clock import clock
 from composer.draft import build_draft
 from composer.optin_mail import Party, Sender
 from inbound.analysis.analyze import analyze_bytes
 from intros import flow
-from model import LinkPurpose, Role
-from store import tokens
 from intros.states import TRANSITIONS
+from model import LinkPurpose, Role
 from outbound.mailer import Mailer
-from store import migrate
-from clock import clock
+from store import migrate, tokens
 from store.db import make_engine
 from store.schema import intros
 from web.app import create_app

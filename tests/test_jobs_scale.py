@@ -38,8 +38,8 @@ def _seed(engine) -> None:
 
 def test_two_workers_send_each_nudge_exactly_once(postgres_url, tmp_path):
     """PostgreSQL only: SKIP LOCKED between processes is what this tests."""
-    from tests.conftest import _reset_postgres
     from store import migrate
+    from tests.conftest import _reset_postgres
     _reset_postgres(postgres_url)
     migrate.upgrade(postgres_url)
     engine = make_engine(postgres_url)

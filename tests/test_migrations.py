@@ -35,3 +35,24 @@ def test_upgrade_and_downgrade_on_postgres(postgres_url):
         _round_trip(postgres_url)
     finally:  # leave the session schema migrated for the other tests
         migrate.upgrade(postgres_url)
+
+
+def test_migrations_stay_on_one_head():
+    """Several issues add migrations; two heads would make `migrate` refuse to choose."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate._config("sqlite://"))
+    assert len(script.get_heads()) == 1, f"migration heads: {script.get_heads()} (rebase one onto the other)"
+    revisions = list(script.walk_revisions())
+    assert sum(1 for r in revisions if r.down_revision is None) == 1  # one root, one line
+
+
+def test_the_schema_in_code_matches_the_migrations(tmp_path):
+    """store/schema.py and the newest migration describe the same tables and columns."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    found = inspect(engine)
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in found.get_columns(table.name)} == {c.name for c in table.columns}, table.name
+    engine.dispose()

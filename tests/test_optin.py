@@ -6,14 +6,14 @@ Baton wrote, as the people would.
 from __future__ import annotations
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import httpx
 from sqlalchemy import select
 
-from store import outbox
 from clock import clock
+from store import outbox
 from store.db import make_engine
 from store.schema import intro_events, intro_parties, intros
 from tests.service_helpers import HANDOFFS, maildir, wait_for

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from aiosmtpd.smtp import SMTP
 
+from clock import clock
 from outbound.delivery import OutboxWorker
 from outbound.transport import MaildirTransport, SMTPTransport, from_url
 from store import outbox
-from clock import clock
 
 
 class Relay:

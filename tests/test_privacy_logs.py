@@ -36,9 +36,9 @@ async def test_a_relay_refusal_quoting_the_address_is_logged_redacted(make_setti
     caplog.set_level(logging.INFO)
     server, port = await start_relay(Relay(["550 5.1.1 <paula@reyes.example>: no such user"]))
     s = make_settings(outbound=f"smtp://127.0.0.1:{port}?starttls=false")
-    from tests.service_helpers import HANDOFFS, wait_for
     from store import outbox
     from store.db import make_engine
+    from tests.service_helpers import HANDOFFS, wait_for
     async with Running(s) as baton:
         await baton.send(HANDOFFS / "direct-intro-meet.eml")
         assert await wait_for(lambda: [r["status"] for r in outbox.rows(make_engine(s.database_url))] == ["failed"])

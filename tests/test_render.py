@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import email
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -39,7 +39,7 @@ from tests.test_draft import COMPLETE, COMPLETE_FACTS, DIRECT_INTRO, SISTER, VOI
 
 GOLDEN = Path(__file__).parent / "golden"
 ASSISTANT = "intro@baton.example"
-NOW = datetime(2026, 11, 23, 17, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
 EXPECTED_HEADERS = {"From", "To", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To",
                     "References", "Auto-Submitted", "X-Auto-Response-Suppress", LOOP_HEADER,
                     "MIME-Version", "Content-Type"}

@@ -178,7 +178,9 @@ def test_adjacent_blanks_cannot_be_told_apart():
     assert filled_blanks("Meet [[first]] [[last]] soon", "Meet Felix Adams soon") is None
 
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 _WORD = st.text(alphabet="abcdefghij", min_size=1, max_size=6)
 
@@ -193,7 +195,7 @@ def test_filled_blanks_recovers_what_was_typed_however_the_client_wraps_it(liter
     pieces = [" ".join(words) for words in literals]
     typed = [" ".join(v) for v in values[:len(pieces) - 1]]
     template = " [[x]] ".join(pieces)
-    filled = pieces[0] + "".join(f" {v} {p}" for v, p in zip(typed, pieces[1:]))
+    filled = pieces[0] + "".join(f" {v} {p}" for v, p in zip(typed, pieces[1:], strict=True))
     lines = textwrap.wrap(filled, width, break_long_words=False)
     reply = "\n".join(("> " if quoted else "") + line for line in lines)
     assert filled_blanks(template, reply) == typed

@@ -51,8 +51,10 @@ def score(folder: str) -> tuple[float, float, float, float]:
             passed += ok
         if "kind" in label:
             want_h, got_h = label["kind"] != "none", got.get("kind") not in (None, "none")
-            tp += want_h and got_h; fn += want_h and not got_h
-            tn += not want_h and not got_h; fp += not want_h and got_h
+            tp += want_h and got_h
+            fn += want_h and not got_h
+            tn += not want_h and not got_h
+            fp += not want_h and got_h
     seconds = time.perf_counter() - start
     return passed / total, tp / max(1, tp + fn), tn / max(1, tn + fp), seconds
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from store import messages
 from clock import clock
+from store import messages
 from store.messages import Received
 from store.schema import inbound_messages as t
 from tests.smtp_helpers import make_message
@@ -51,7 +51,7 @@ async def test_failures_are_retried_with_backoff_then_failed_and_kept(engine):
     assert await worker.run_once() == 1
     assert status(engine)[mid] == ("received", 1, "ValueError: boom")
     assert await worker.run_once() == 0  # backing off
-    for attempt in (2, 3):
+    for _attempt in (2, 3):
         clock.advance(timedelta(hours=2))
         assert await worker.run_once() == 1
     assert status(engine)[mid] == ("failed", 3, "ValueError: boom")

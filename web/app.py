@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from collections.abc import Callable
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 import metrics
-from intros import flow
 from clock import clock
+from intros import flow
 from store.messages import queue_health
 from web.pages import Pages
 
@@ -35,7 +35,8 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
-def create_app(engine: Engine, *, secret: str, ctx: flow.Context, on_queued: Callable[[], None] = lambda: None) -> Starlette:
+def create_app(engine: Engine, *, secret: str, ctx: flow.Context,
+               on_queued: Callable[[], None] = lambda: None) -> Starlette:
     async def home(request: Request) -> HTMLResponse:
         body = ("<!doctype html><html lang=en><meta charset=utf-8>"
                 "<meta name=viewport content='width=device-width,initial-scale=1'>"

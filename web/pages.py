@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 from sqlalchemy import Engine
@@ -17,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from composer.optin_mail import Party
+from clock import clock
 from composer.cleaning import BLANK, clean, clean_email, first_name
+from composer.optin_mail import Party
 from intros import flow
 from intros.states import IllegalTransition
 from model import Decision, FollowupAnswer, Intro, LinkPurpose, Role, State
 from store import tokens
-from clock import clock
 
 log = logging.getLogger("baton.web")
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent.parent / "templates" / "web"),
@@ -70,7 +70,7 @@ class Pages:
     async def _form(self, request: Request, token: str):
         """The POSTed form, or None when it didn't come from our own page (no valid form token)."""
         form = await request.form()
-        return form if tokens.form_token_ok(self.secret, token, form.get("form_token")) else None
+        return form if tokens.form_token_ok(self.secret, token, str(form.get("form_token") or "")) else None
 
     # --- review ---------------------------------------------------------------------------
 
@@ -117,7 +117,8 @@ class Pages:
             "When both say yes, Baton sends the introduction with you in copy. If either says no, you'll hear "
             "it from Baton, kindly, and nobody else will."])
 
-    def _review_page(self, intro: Intro, token: str, values: dict, errors: list[str], status: int = 200) -> HTMLResponse:
+    def _review_page(self, intro: Intro, token: str, values: dict, errors: list[str],
+                     status: int = 200) -> HTMLResponse:
         d = intro.draft
         return _page("review.html", status, title="Review & send", summary=d.get("summary", ""),
                      values=values, errors=errors, addresses=d.get("addresses", []), prep=d.get("prep", []),
@@ -199,7 +200,8 @@ class Pages:
                 return _message("Thank you", [f"Your answer: {OUTCOME_WORDS[final]}."])
         view = flow.mail_view(intro)
         return _page("outcome.html", title="Did you connect?", referrer_name=view.referrer.name or "A friend",
-                     referrer_first=first_name(view.referrer.name) or "them", pin_name=view.pin.name or "the two of you",
+                     referrer_first=first_name(view.referrer.name) or "them",
+                     pin_name=view.pin.name or "the two of you",
                      contact_name=view.contact.name or "", form_token=tokens.form_token(self.secret, token))
 
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from sqlalchemy import Engine
 
+from clock import clock
 from intros import flow
 from model import DueJob
 from store import jobs
-from clock import clock
 
 log = logging.getLogger("baton.jobs")
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
 from sqlalchemy import Engine
 
 import metrics
-from store import messages
 from clock import clock
+from store import messages
 from store.messages import Claimed
 
 log = logging.getLogger("baton.worker")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Callable
 
 from sqlalchemy import Connection, Engine
 
 import metrics
+from clock import clock
 from composer.draft import AboutNote, IntroDraft
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
@@ -22,10 +23,9 @@ from inbound.analysis import replies
 from inbound.analysis.analyze import handoff_text, parse_and_analyze
 from inbound.analysis.thread import references_of
 from intros import flow
-from store import messages, outbox
-from clock import clock
-from store.messages import Claimed
 from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
+from store import messages, outbox
+from store.messages import Claimed
 from worker.outcomes import Outcome, decide
 from worker.senders import SenderCheck
 
@@ -65,7 +65,7 @@ class Pipeline:
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, ctx: flow.Context,
-                      on_queued: Callable[[], None] = lambda: None) -> "Pipeline":
+                      on_queued: Callable[[], None] = lambda: None) -> Pipeline:
         llm = config_from(settings.llm_api_key, settings.llm_base_url, settings.llm_model,
                           settings.llm_timeout_seconds)
         return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, ctx,
@@ -94,10 +94,11 @@ class Pipeline:
             draft, _ = improve(answer, text, self.llm)
         queued = False
         with self.engine.begin() as conn:
-            if outcome is Outcome.REPLY:
+            if outcome is Outcome.REPLY and owner is not None:
                 result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
                                           fill=lambda template: replies.filled_blanks(template, parsed.text))
-                log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value, result)
+                log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value,
+                         result)
                 queued = True
             action = _ACTIONS.get(outcome)
             if action is not None:
@@ -114,8 +115,9 @@ class Pipeline:
         """Daily caps, so that no sender (and no flood) can turn Baton into a mail cannon."""
         since = clock.now() - timedelta(days=1)
         with self.engine.connect() as conn:
-            return (outbox.count_since(conn, since, recipient=recipient, purposes=tuple(p.value for p in ANSWER_PURPOSES))
-                    >= self.cap_per_sender
+            answers = outbox.count_since(conn, since, recipient=recipient,
+                                         purposes=tuple(p.value for p in ANSWER_PURPOSES))
+            return (answers >= self.cap_per_sender
                     or outbox.count_since(conn, since) >= self.cap_total)
 
     def _key_owner(self, parsed, rcpt_tos: list[str]) -> KeyOwner | None:

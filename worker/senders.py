@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from inbound.auth.verify import authenticate, sender_allowed
 from inbound.auth.dns import DnsPythonResolver, Resolver
+from inbound.auth.verify import SenderPolicy, authenticate, sender_allowed
 from store.messages import Claimed
 
 
 @dataclass(frozen=True)
 class SenderCheck:
-    policy: str  # aligned | allowlist | open
+    policy: SenderPolicy
     allowed: tuple[str, ...] = ()
     trusted_authserv_id: str | None = None  # an MTA in front verified the mail
     resolver: Resolver | None = None
 
     @classmethod
-    def from_settings(cls, settings) -> "SenderCheck":
+    def from_settings(cls, settings) -> SenderCheck:
         trusted = settings.trusted_authserv_id or None
         needs_dns = settings.sender_policy != "open" and not trusted
         return cls(settings.sender_policy, tuple(a.strip() for a in settings.allowed_senders.split(",") if a.strip()),

@@ -11,11 +11,13 @@ import email.utils
 import re
 from dataclasses import dataclass
 from email.headerregistry import HeaderRegistry
+from typing import Any
 
 MAX_ADDRESSES = 200  # per header; more is a mass mailing or an attack, not a hand-off
 MAX_HEADER_VALUE = 16_384  # characters read from one address header (the strict parser is quadratic)
 
-EMAIL_RE = re.compile(r"(?<![\w.%+\-'=])[A-Za-z0-9][A-Za-z0-9._%+\-'=]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z]{2,24}")
+EMAIL_RE = re.compile(r"(?<![\w.%+\-'=])[A-Za-z0-9][A-Za-z0-9._%+\-'=]{0,63}"
+                      r"@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z]{2,24}")
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,10 @@ def _strict_pairs(value: str) -> list[tuple[str, str]]:
     """(name, addr) pairs by strict RFC 5322 parsing: getaddresses(strict=True) where this Python
     has it (3.11.10+; CVE-2023-27043), otherwise the policy.default header parser, which is strict."""
     try:
-        return email.utils.getaddresses([value], strict=True)  # type: ignore[call-arg]
+        return email.utils.getaddresses([value], strict=True)
     except TypeError:
         pass
-    header = HeaderRegistry()("to", value)
+    header: Any = HeaderRegistry()("to", value)
     pairs = []
     for group in header.groups:
         for a in group.addresses:
@@ -107,7 +109,8 @@ def parse_header_addresses(value: str | None) -> list[Person]:
 
 
 # A name then an address: "Jane Roe <jane@x>", "Roe, Jane [mailto:jane@x]", "'Jane' <jane@x>".
-_NAMED = re.compile(r"(?P<name>[^<>\[\];,\n]*?(?:,[^<>\[\];,\n@]*?)?)\s*(?:<|\[mailto:|\()\s*(?P<addr>" + EMAIL_RE.pattern + r")\s*[>\])]")
+_NAMED = re.compile(r"(?P<name>[^<>\[\];,\n]*?(?:,[^<>\[\];,\n@]*?)?)\s*(?:<|\[mailto:|\()\s*"
+                    r"(?P<addr>" + EMAIL_RE.pattern + r")\s*[>\])]")
 
 
 def parse_text_addresses(value: str) -> list[Person]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
-from typing import Callable
-
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
-from inbound.analysis import autoreply, flags as flags_mod, forwards, handoff, participants
+from inbound.analysis import autoreply, forwards, handoff, participants
+from inbound.analysis import flags as flags_mod
 from inbound.analysis.addresses import Person
 from inbound.analysis.parse import ParsedMail, parse_bytes
-from model import Analysis, FlagNote, Kind
+from model import Analysis, Kind
 from model import Person as ModelPerson
 
 log = logging.getLogger("baton.inbound.analysis")

@@ -6,7 +6,7 @@ standard or client it comes from; the first that holds is the reason.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from inbound.analysis.parse import ParsedMail
 
@@ -40,8 +40,9 @@ RULES: tuple[Rule, ...] = (
     # RFC 3834 §5: Auto-Submitted other than "no" means a machine wrote it
     ("auto-submitted", lambda m: bool(_h(m, "auto-submitted")) and not _h(m, "auto-submitted").startswith("no")),
     # Exchange / Outlook auto-responder headers (X-Auto-Response-Suppress alone does NOT count: it is a request)
-    ("x-autoreply", lambda m: bool(m.header("x-autoreply") or m.header("x-autorespond") or m.header("x-autoreply-from")
-                                   or _h(m, "x-ms-exchange-inbox-rules-loop") or _h(m, "x-ms-exchange-generated-message-source"))),
+    ("x-autoreply", lambda m: bool(m.header("x-autoreply") or m.header("x-autorespond")
+                                   or m.header("x-autoreply-from") or _h(m, "x-ms-exchange-inbox-rules-loop")
+                                   or _h(m, "x-ms-exchange-generated-message-source"))),
     # Precedence: bulk/junk/list/auto_reply (RFC 2076; de-facto for lists and vacation programs)
     ("precedence", lambda m: _h(m, "precedence") in ("bulk", "junk", "list", "auto_reply", "auto-reply")),
     # Mailing lists (RFC 2919 List-Id, RFC 2369 List-Unsubscribe)

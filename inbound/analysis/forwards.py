@@ -157,11 +157,11 @@ def _find_marker(lines: list[str], start: int) -> tuple[int, Marker] | None:
                 continue
             if marker.name == "outlook_block":
                 # Only a header block if a Sent/Date/To line follows closely.
-                nxt = [l for l in lines[i + 1:i + 4] if l.strip()]
-                if not any((_key(l) or ("", ""))[0] in ("date", "to") for l in nxt[:2]):
+                nxt = [line for line in lines[i + 1:i + 4] if line.strip()]
+                if not any((_key(line) or ("", ""))[0] in ("date", "to") for line in nxt[:2]):
                     continue
             if marker.name == "outlook_rule":
-                nxt = [l for l in lines[i + 1:i + 4] if l.strip()]
+                nxt = [line for line in lines[i + 1:i + 4] if line.strip()]
                 if not nxt or (_key(nxt[0]) or ("", ""))[0] != "from":
                     continue
             return i, marker
@@ -174,8 +174,8 @@ def _quoted_run(lines: list[str], start: int) -> tuple[int, int] | None:
     while i < len(lines):
         if lines[i].lstrip().startswith(">"):
             j = i
-            while j < len(lines) and (lines[j].lstrip().startswith(">") or
-                                      (not lines[j].strip() and j + 1 < len(lines) and lines[j + 1].lstrip().startswith(">"))):
+            while j < len(lines) and (lines[j].lstrip().startswith(">") or (
+                    not lines[j].strip() and j + 1 < len(lines) and lines[j + 1].lstrip().startswith(">"))):
                 j += 1
             return i, j
         i += 1
@@ -183,7 +183,7 @@ def _quoted_run(lines: list[str], start: int) -> tuple[int, int] | None:
 
 
 def _unquote(lines: list[str]) -> str:
-    return "\n".join(re.sub(r"^\s*> ?", "", l) for l in lines)
+    return "\n".join(re.sub(r"^\s*> ?", "", line) for line in lines)
 
 
 def split(text: str, *, depth: int = 0, top: Segment | None = None) -> list[Segment]:
@@ -206,8 +206,9 @@ def split(text: str, *, depth: int = 0, top: Segment | None = None) -> list[Segm
         if depth < 8 and b < len(lines):
             rest = "\n".join(lines[b:])
             if rest.strip():
-                out.extend(split(rest, depth=depth + 1, top=Segment(text="", source=seg.source, marker=seg.marker,
-                                                                   author=seg.author, to=seg.to, cc=seg.cc, depth=depth)))
+                same = Segment(text="", source=seg.source, marker=seg.marker, author=seg.author, to=seg.to, cc=seg.cc,
+                               depth=depth)
+                out.extend(split(rest, depth=depth + 1, top=same))
         return out[:MAX_SEGMENTS]
     if not found or depth >= 8:
         seg.text = "\n".join(lines)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from inbound.analysis.addresses import Person
+from inbound.analysis.addresses import Person, name_from_email
 from inbound.analysis.forwards import Segment
-from inbound.analysis.addresses import name_from_email
 from inbound.analysis.phrases import NAME, NOT_A_NAME, ORG_WORDS, PHRASES, SUBJECT_HINTS, VAGUE, Phrase
 from inbound.analysis.sentences import find_person, name_matches, sentences
 
@@ -50,7 +49,8 @@ def _clean_ref(ref: str) -> str | None:
     words = ref.split()
     while words and words[0].lower().strip(".,") in NOT_A_NAME:
         words = words[1:]
-    if not words or any(w.lower().strip(".,") in ORG_WORDS for w in words) or (len(words) == 1 and words[0].isupper() and len(words[0]) > 1):
+    shouted = len(words) == 1 and words[0].isupper() and len(words[0]) > 1
+    if not words or any(w.lower().strip(".,") in ORG_WORDS for w in words) or shouted:
         return None
     return " ".join(words)
 
@@ -173,7 +173,7 @@ def assign_roles(h: Handoff, segments: list[Segment], everyone: list[Person], is
     to_first = [p for p in seg.to if not _is_assistant(p, is_baton)]
     if not h.writer_is_referrer:
         h.pin = author
-        h.contact = (to_first or recipients or [None])[0]
+        h.contact = next(iter(to_first or recipients), None)
         if h.referrer_name:
             full = expand_name(h.referrer_name, everyone, (seg.subject or "") + "\n" + h.text)
             found = find_person(full, everyone)

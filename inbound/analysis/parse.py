@@ -58,7 +58,7 @@ class ParsedMail:
     text: str = ""
     html: str = ""
     attachments: list[Attachment] = field(default_factory=list)
-    embedded: list["ParsedMail"] = field(default_factory=list)
+    embedded: list[ParsedMail] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
@@ -245,7 +245,8 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
     if not text.strip() and not markup and body.strip() and not attachments and content_type.startswith("text/"):
         text = decode(body)  # mail-parser found no text part, but there is a readable body
     text = text.replace("\r\n", "\n").replace("\r", "\n")[:MAX_TEXT]
-    message_id = (headers.get("message-id") or [None])[0]
+    message_ids = headers.get("message-id") or []
+    message_id = message_ids[0] if message_ids else None
     return ParsedMail(
         message_id=message_id.strip() if message_id else None,
         subject=(headers.get("subject") or [""])[0].strip(),

@@ -6,7 +6,7 @@ afterwards from the hand-off: referrer, pin, contact; Baton's own addresses are 
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from inbound.analysis.addresses import EMAIL_RE, Person, clean_name, usable_email
 from inbound.analysis.forwards import Segment
@@ -108,8 +108,8 @@ def with_roles(found: list[tuple[Person, str]], roles: dict[str, Person | None],
                 r = roles.get(name)
                 if r is None:
                     continue
-                if (r.email and person.email == r.email) or (not r.email and r.name and name_matches(r.name, person)) or (
-                        r.email and not person.email and r.name and name_matches(r.name, person)):
+                by_name = bool(r.name and name_matches(r.name, person)) and (not r.email or not person.email)
+                if (r.email and person.email == r.email) or by_name:
                     role = name
                     break
         out.append(Participant(person.name, person.email, Role(role), Source(source)))

@@ -136,7 +136,7 @@ def _next_literal(text: str, literal: str, start: int) -> int:
 
 def _fill_from(text: str, where: list[int], original: str, pos: int, rest: list[str]) -> list[str] | None:
     values: list[str] = []
-    for i, literal in enumerate(rest):
+    for literal in rest:
         if not literal:  # the template ends with a blank: it runs to the end of its line
             begin = where[pos] if pos < len(where) else len(original)
             while begin < len(original) and original[begin].isspace():

@@ -143,7 +143,7 @@ def organizational_domain(domain: str) -> str:
 
 def relaxed_aligned(a: str | None, b: str | None) -> bool:
     """RFC 7489 3.1.1/3.1.2 relaxed mode: the same organisational domain."""
-    return bool(a and b) and organizational_domain(a) == organizational_domain(b)
+    return bool(a and b) and organizational_domain(a or "") == organizational_domain(b or "")
 
 
 def _alignment(from_domain: str | None, spf_result: str, spf_domain: str | None,
@@ -263,6 +263,7 @@ class _SPFQuery(spf.query):
         if time.monotonic() > self._deadline:
             raise spf.TempError("DNS: SPF evaluation took too long")
         r = self._resolver
+        result: list
         try:
             if qtype == "TXT":
                 result = [[t] for t in r.txt(name)]  # pyspf joins each record's strings itself

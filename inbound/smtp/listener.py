@@ -10,9 +10,8 @@ import logging
 import re
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
-
 from email._header_value_parser import get_addr_spec, get_angle_addr
 from email.errors import HeaderParseError
 
@@ -96,7 +95,8 @@ class BatonSMTP(SMTP):
 
     def connection_lost(self, error: Exception | None) -> None:
         super().connection_lost(error)
-        self._handler_coroutine.add_done_callback(self._forget)
+        if self._handler_coroutine is not None:
+            self._handler_coroutine.add_done_callback(self._forget)
 
     def _forget(self, _task: asyncio.Task) -> None:
         # An aiosmtpd session is a knot of reference cycles (bound methods in its command
@@ -106,7 +106,7 @@ class BatonSMTP(SMTP):
         # and the session is freed on the spot.
         self.__dict__.clear()
 
-    async def push(self, status: str) -> None:
+    async def push(self, status: str) -> None:  # type: ignore[override]  # aiosmtpd pushes str only
         await super().push(_REWRITES.get(status, status))
 
     async def smtp_DATA(self, arg: str) -> None:
