@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import email.utils
 import re
-from dataclasses import dataclass
 from email.headerregistry import HeaderRegistry
 from typing import Any
+
+from model import Person
 
 MAX_ADDRESSES = 200  # per header; more is a mass mailing or an attack, not a hand-off
 MAX_HEADER_VALUE = 16_384  # characters read from one address header (the strict parser is quadratic)
 
 EMAIL_RE = re.compile(r"(?<![\w.%+\-'=])[A-Za-z0-9][A-Za-z0-9._%+\-'=]{0,63}"
                       r"@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z]{2,24}")
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str | None
-    email: str | None
 
 
 def usable_email(addr: str | None) -> str | None:

@@ -1,93 +1,229 @@
-"""The Analysis of one message (README, "The analysis contract"): parse, forwards, machine check,
-hand-off, people, flags. Pure: bytes in, a model.Analysis out; never raises."""
+"""The Analysis of one message (README, "The analysis"), in stages that each generalise:
+
+1. parse        bytes -> headers, people, text (parse.py; never raises)
+2. normalise    one spelling for quotes, spaces and dashes (normalize.py)
+3. segments     the writer's new words, forwarded messages (hand-off text) and quoted history
+                (context only: a reply quoting a hand-off is not a new one) (forwards.py)
+4. machine      bounces, auto-replies, lists, robots, Baton's own mail (autoreply.py)
+5. thread       In-Reply-To, References, intro+KEY@, Baton quoted below (thread.py)
+6. people       everyone in headers, forwarded blocks and words, merged (people.py)
+7. language     which cue tables to read with (language.py)
+8. cues         the sentence that makes it a hand-off, and counter-cues (cues/)
+9. roles        who is who, by constraints (roles.py)
+10. facts       what the message states, with evidence (facts.py), and the flags
+
+Pure: bytes in, a model.Analysis out; never raises.
+"""
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from inbound.analysis import autoreply, forwards, handoff, participants
-from inbound.analysis import flags as flags_mod
-from inbound.analysis.addresses import Person
+from inbound.analysis import autoreply, cues, facts as facts_mod, forwards, language, normalize, participants, roles
+from inbound.analysis.forwards import Segment
 from inbound.analysis.parse import ParsedMail, parse_bytes
-from model import Analysis, Kind
-from model import Person as ModelPerson
+from inbound.analysis.people import People, Scene, Someone, baton_matcher, scene
+from inbound.analysis.sentences import sentences
+from inbound.analysis.thread import keys_of
+from model import (Analysis, FactField, Facts, Flag, FlagNote, Kind, Participant, Person, Role, Source, ThreadKeys)
 
 log = logging.getLogger("baton.inbound.analysis")
 
-_FWD_SUBJECT = re.compile(r"(?i)^\s*(?:re:\s*)*(?:fwd?|fw|wg|tr|rv|vs|doorst)\s*:")
+_FWD_SUBJECT = re.compile(r"(?i)^\s*(?:(?:re|aw|sv|antw)\s*:\s*)*(?:fwd?|fw|wg|tr|rv|vs|doorst|enc|i|rif|reenv)\s*:")
+_REPLY_SUBJECT = re.compile(r"(?i)^\s*(?:re|aw|sv|antw|r|rif|rv)\s*:")
+# Markers that only a forward writes (a quoted reply never does).
+_FORWARD_MARKERS = frozenset({"gmail", "thunderbird", "apple", "lotus_notes", "message/rfc822"})
+MAX_SENTENCES = 120  # of hand-off text read for cues; a hand-off says what it is early
+EVIDENCE_LIMIT = 300
+# Free mail providers: two people on gmail are not colleagues (the same-organisation rule).
+FREEMAIL = frozenset("""gmail googlemail outlook hotmail live msn yahoo ymail icloud me mac aol proton protonmail pm
+fastmail zoho gmx web posteo mail yandex orange laposte free sfr wanadoo libero virgilio tiscali terra uol bol ig
+hetnet ziggo kpnmail telenet t-online freenet mailbox tutanota hey qq 163 126 naver""".split())
 
 
-def baton_matcher(assistant: str, domains: list[str]) -> Callable[[str], bool]:
-    """True for Baton's own address and its sub-addresses (intro+KEY@domain) on any of its domains."""
-    local, _, own_domain = assistant.lower().rpartition("@")
-    doms = {d.lower() for d in domains} | {own_domain}
-
-    def is_baton(addr: str) -> bool:
-        a_local, _, a_domain = addr.lower().rpartition("@")
-        return a_domain in doms and (a_local == local or a_local.startswith(local + "+"))
-
-    return is_baton
+@dataclass
+class Reading:
+    """The message's hand-off as the stages found it."""
+    kind: Kind
+    found: roles.Reading | None
+    counter: str | None = None  # the counter-cue that made it ordinary mail
 
 
-def _segments(m: ParsedMail) -> list[forwards.Segment]:
-    top = forwards.Segment(text="", author=m.from_ or m.sender, to=m.to, cc=m.cc, subject=m.subject)
-    segs = forwards.split(m.text, top=top)
+def _segments(m: ParsedMail) -> list[Segment]:
+    top = Segment(text=normalize.text(m.text), author=m.from_ or m.sender, to=m.to, cc=m.cc, subject=m.subject)
+    segs = forwards.split(top.text, top=top)
     for inner in m.embedded:  # forward as attachment (message/rfc822)
-        head = forwards.Segment(text="", source="attached", marker="message/rfc822", author=inner.from_,
-                                to=inner.to, cc=inner.cc, subject=inner.subject, depth=1)
-        segs.extend(forwards.split(inner.text, depth=1, top=head))
+        head = Segment(text="", source="attached", marker="message/rfc822", author=inner.from_, to=inner.to,
+                       cc=inner.cc, subject=inner.subject, depth=1)
+        segs.extend(forwards.split(normalize.text(inner.text), depth=1, top=head))
         for deeper in inner.embedded:
-            head = forwards.Segment(text="", source="attached", marker="message/rfc822", author=deeper.from_,
-                                    to=deeper.to, cc=deeper.cc, subject=deeper.subject, depth=2)
-            segs.extend(forwards.split(deeper.text, depth=2, top=head))
+            head = Segment(text="", source="attached", marker="message/rfc822", author=deeper.from_, to=deeper.to,
+                           cc=deeper.cc, subject=deeper.subject, depth=2)
+            segs.extend(forwards.split(normalize.text(deeper.text), depth=2, top=head))
     return segs[: forwards.MAX_SEGMENTS]
 
 
-def _person(p: Person | None) -> ModelPerson | None:
-    return None if p is None else ModelPerson(p.name, p.email)
+def _is_forward(seg: Segment, m: ParsedMail, own_words: int) -> bool:
+    """A forwarded message is hand-off text; quoted history below a reply is context only."""
+    if seg.source == "attached" or seg.marker in _FORWARD_MARKERS:
+        return True
+    if seg.source != "forwarded":
+        return False
+    # Outlook writes the same block for a forward and a reply: the subject, or a near-empty
+    # note above it, tells them apart.
+    return bool(_FWD_SUBJECT.match(m.subject or "")) or (own_words < 8 and not _REPLY_SUBJECT.match(m.subject or ""))
+
+
+def _forwarded(m: ParsedMail, segs: list[Segment]) -> bool:
+    return bool(m.embedded) or forwards.is_forward_marker_html(m.html) or any(
+        s.source == "forwarded" and (s.marker != "original_message" or _FWD_SUBJECT.match(m.subject or ""))
+        for s in segs)
+
+
+def _org(email: str | None) -> str | None:
+    """The organisation an address speaks for: its domain, unless that is a free mail provider."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rpartition("@")[2].lower()
+    labels = domain.split(".")
+    base = labels[-2] if len(labels) >= 2 else labels[0]
+    return None if base in FREEMAIL else ".".join(labels[-2:])
+
+
+def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) -> Reading:
+    """The first hand-off in reading order that survives the counter-cues and the role rules."""
+    rows = cues.rows_for(langs)
+    readings: list[roles.Reading] = []
+    for i, sc in enumerate(scenes):
+        subject = m.subject if i == 0 else (sc.segment.subject or "")
+        lines = ([normalize.line(subject)] if subject else []) + sentences(sc.text)[:MAX_SENTENCES]
+        before = ""
+        for sentence in lines:
+            found = list(cues.hits(sentence, rows))
+            counters = [h for h in found if h.cue.kind is None]
+            for h in counters:
+                if h.cue.scope == "message":
+                    return Reading(Kind.NONE, None, counter=h.cue.name)
+            if not counters:
+                for h in found:
+                    got = roles.read(h, sc, before, people)
+                    if got is not None and not _internal(got):
+                        readings.append(got)
+                        break
+            before += " " + sentence
+    if not readings:
+        return Reading(Kind.NONE, None)
+    return Reading(readings[0].kind, readings[0])
+
+
+def _internal(r: roles.Reading) -> bool:
+    """A colleague brought in to serve someone ("looping in Jen, who handles invoices", "meet Sarah,
+    our new office manager") is business as usual: the helper works where the writer works."""
+    if r.kind is not Kind.DIRECT_INTRO or r.contact is None or r.scene.writer is None:
+        return False
+    org = _org(r.scene.writer.email)
+    return org is not None and org == _org(r.contact.email) and _org(r.pin.email if r.pin else None) != org
+
+
+def _flags(kind: Kind, r: roles.Reading | None, stated: Facts, all_sentences: list[str]) -> list[FlagNote]:
+    if kind is Kind.NONE or r is None:
+        return []
+    ask = r.sentence[:EVIDENCE_LIMIT]
+    out: list[FlagNote] = []
+    opted_in = facts_mod.first(facts_mod.OPT_IN, all_sentences)
+    not_asked = facts_mod.first(facts_mod.NOT_ASKED, all_sentences)
+    contact_written_to = r.contact is not None and r.contact is r.scene.addressee
+    if kind is Kind.DIRECT_INTRO and not opted_in:
+        out.append(FlagNote(Flag.NO_OPT_IN, not_asked or ask))
+    elif kind is Kind.SAID_TO_CONTACT and contact_written_to and not opted_in:
+        out.append(FlagNote(Flag.NO_OPT_IN, ask))
+    elif kind is Kind.INTRO_REQUEST and not_asked and not r.cue.asks_first and not opted_in:
+        out.append(FlagNote(Flag.NO_OPT_IN, not_asked))
+    if r.referrer_vague or (kind is Kind.SAID_TO_CONTACT and r.referrer is None):
+        out.append(FlagNote(Flag.UNKNOWN_REFERRER, ask))
+    elif r.referrer is not None and not r.referrer.email:
+        out.append(FlagNote(Flag.REFERRER_UNREACHABLE,
+                            f"{r.referrer.name} is named but no address of theirs is in the message"))
+    missing = ((FactField.RELATIONSHIP, Flag.NO_RELATIONSHIP), (FactField.ASK, Flag.NO_SPECIFIC_ASK),
+               (FactField.GOAL, Flag.NO_GOAL), (FactField.TIMELINE, Flag.NO_TIMELINE),
+               (FactField.REQUIREMENTS, Flag.NO_REQUIREMENTS), (FactField.RESUME, Flag.NO_RESUME))
+    for field, flag in missing:
+        if stated.get(field) is None and not (field is FactField.RELATIONSHIP and r.relationship):
+            out.append(FlagNote(flag, ask))
+    return out
+
+
+def _person(s: Someone | None) -> Person | None:
+    return None if s is None else Person(s.name, s.email)
 
 
 def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: bytes) -> Analysis:
     is_baton = baton_matcher(assistant, domains)
     segs = _segments(m)
-    forwarded = bool(m.embedded) or forwards.is_forward_marker_html(m.html) or any(
-        s.source == "forwarded" and (s.marker != "original_message" or _FWD_SUBJECT.match(m.subject or ""))
-        for s in segs)
+    own_words = len(segs[0].text.split()) if segs else 0
     machine = autoreply.auto_generated(m, is_baton)
-    found = participants.collect(m, segs)
-    everyone = [p for p, _ in found]
-    h = handoff.Handoff()
-    if machine is None:
-        h = handoff.assign_roles(handoff.detect(segs, m.subject), segs, everyone, is_baton)
-    # The contact is asked first unless they are being written to directly (a recipient of the hand-off).
-    contact_is_recipient = bool(h.contact and h.segment and any(
-        (h.contact.email and p.email == h.contact.email) or (h.contact.name and p.name == h.contact.name)
-        for p in h.segment.to + h.segment.cc))
-    flag_list = flags_mod.flags(h, m.attachments, contact_is_recipient=contact_is_recipient)
+    people = People(is_baton, text="\n".join([m.subject or ""] + [s.text for s in segs]))
+    scenes: list[Scene] = []
+    quoted_text: list[str] = []
+    for i, seg in enumerate(segs):
+        handoff = i == 0 or _is_forward(seg, m, own_words)
+        sc = scene(seg, people, tag_prefix="" if i == 0 else "forwarded")
+        if handoff:
+            scenes.append(sc)
+        else:
+            quoted_text.append(seg.text)
+    for p in participants.body_mentions("\n".join(s.text for s in segs)):
+        people.add(p, "body")
+    handoff_text = "\n".join([m.subject or ""] + [s.text for s in scenes])
+    langs = language.ranked(handoff_text)
+    thread = keys_of(m, "\n".join(quoted_text), assistant=assistant, domains=domains)
+    reading = Reading(Kind.NONE, None) if machine is not None else _read(scenes, m, people, langs)
+    r = reading.found
+    all_sentences = [s for sc in scenes for s in sentences(sc.text)] + [s for t in quoted_text for s in sentences(t)]
+    stated = facts_mod.extract(all_sentences, m.attachments) if r is not None else Facts()
     sender = next((p.email for p in m.from_ + m.sender if p.email and not is_baton(p.email)), None)
     reply_to = None
     if machine is None:
-        reply_to = (h.referrer.email if h.referrer and h.referrer.email else None) or sender
-    roles = {"referrer": h.referrer, "pin": h.pin, "contact": h.contact}
+        reply_to = (r.referrer.email if r and r.referrer and r.referrer.email else None) or sender
+    roles_by_id = {}
+    if r is not None:
+        for role, s in ((Role.REFERRER, r.referrer), (Role.PIN, r.pin), (Role.CONTACT, r.contact)):
+            if s is not None:
+                roles_by_id.setdefault(id(s), role)
     return _only_real_addresses(m, raw, Analysis(
         message_id=m.message_id,
         subject=m.subject,
-        kind=Kind(h.kind),
-        forwarded=forwarded,
+        kind=reading.kind,
+        forwarded=_forwarded(m, segs),
         auto_generated=machine is not None,
-        participants=tuple(participants.with_roles(found, roles, is_baton)),
-        referrer=_person(h.referrer),
-        pin=_person(h.pin),
-        contact=_person(h.contact),
-        flags=tuple(flag_list),
+        participants=tuple(_participants(people, roles_by_id, m, is_baton)),
+        referrer=_person(r.referrer) if r else None,
+        pin=_person(r.pin) if r else None,
+        contact=_person(r.contact) if r else None,
+        flags=tuple(_flags(reading.kind, r, stated, all_sentences)),
         reply_to=reply_to,
         auto_generated_reason=machine,
-        evidence=h.evidence[:300] if h.evidence else None,
+        evidence=r.sentence[:EVIDENCE_LIMIT] if r else None,
         defects=tuple(m.defects[:30]),
+        language=langs[0] if langs else None,
+        confidence=round(max(0.0, r.confidence), 2) if r else None,
+        assumptions=tuple(r.assumptions) if r else (),
+        facts=stated,
+        thread=thread,
     ))
+
+
+def _participants(people: People, roles_by_id: dict[int, Role], m: ParsedMail, is_baton) -> list[Participant]:
+    out = []
+    for p in m.from_ + m.sender + m.to + m.cc:  # Baton's own addresses, as the contract lists them
+        if p.email and is_baton(p.email) and not any(q.email == p.email for q in out):
+            source = Source.FROM if p in m.from_ + m.sender else Source.TO if p in m.to else Source.CC
+            out.append(Participant(p.name, p.email, Role.ASSISTANT, source))
+    for s in people.everyone[:200]:
+        out.append(Participant(s.name, s.email, roles_by_id.get(id(s), Role.OTHER), Source(s.source)))
+    return out
 
 
 def _haystack(m: ParsedMail) -> str:
@@ -118,10 +254,6 @@ def _only_real_addresses(m: ParsedMail, raw: bytes, a: Analysis) -> Analysis:
     return replace(a, defects=tuple(defects), **changes)
 
 
-def _empty(error: str) -> Analysis:
-    return Analysis(defects=(error,))
-
-
 def analyze_bytes(raw: bytes, *, assistant: str, domains: list[str]) -> Analysis:
     """The Analysis of a raw message. Never raises: a failure becomes a `defects` entry."""
     return parse_and_analyze(raw, assistant=assistant, domains=domains)[1]
@@ -134,7 +266,7 @@ def parse_and_analyze(raw: bytes, *, assistant: str, domains: list[str]) -> tupl
         return m, analyze_parsed(m, assistant=assistant, domains=domains, raw=raw)
     except Exception as e:  # a rule bug must not lose a message; log the type, never the content
         log.exception("analysis failed: %s", type(e).__name__)
-        return m, _empty(f"analysis failed: {type(e).__name__}")
+        return m, Analysis(defects=(f"analysis failed: {type(e).__name__}",), thread=ThreadKeys())
 
 
 def analyze_file(path: str | Path, *, assistant: str, domains: list[str]) -> dict:
@@ -150,13 +282,13 @@ HANDOFF_TEXT_LIMIT = 6000
 
 
 def handoff_text(m: ParsedMail) -> str:
-    """The words the optional LLM may see: the hand-off's own text (in a forward, the forwarded
-    message), never quoted history or attachments. Empty when there is no hand-off."""
+    """The words the optional LLM may see: the hand-off's own text (the writer's words and any
+    forwarded message), never quoted history or attachments."""
     try:
         segs = _segments(m)
-        h = handoff.detect(segs, m.subject)
+        own_words = len(segs[0].text.split()) if segs else 0
+        text = "\n\n".join(s.text for i, s in enumerate(segs) if i == 0 or _is_forward(s, m, own_words))
     except Exception as e:
         log.warning("handoff_text failed: %s", type(e).__name__)
         return ""
-    text = h.text or (h.segment.text if h.segment else "")
     return text.strip()[:HANDOFF_TEXT_LIMIT]

@@ -10,9 +10,8 @@ import re
 
 from inbound.analysis.forwards import split
 from inbound.analysis.parse import ParsedMail
+from inbound.analysis.thread import intro_keys
 from model import Command
-
-_KEY = r"[A-Za-z0-9_-]{1,64}"
 
 # The words a reply may start with, per command and language (en, de, fr, es, pt, nl, it).
 # Only the very start of the new text counts, so "no" inside a sentence or in the quoted draft
@@ -45,18 +44,7 @@ COMMANDS: tuple[tuple[re.Pattern[str], Command], ...] = tuple(
 
 def keys(m: ParsedMail, rcpt_tos: list[str], *, assistant: str, domains: list[str]) -> list[str]:
     """Keys of intro+KEY@ addresses and of Baton Message-IDs, the envelope's first."""
-    local = re.escape(assistant.rpartition("@")[0])
-    doms = "|".join(re.escape(d) for d in domains)
-    address = re.compile(rf"^{local}\+({_KEY})@(?:{doms})$", re.I)
-    found: list[str] = []
-    header_addrs = [p.email for p in m.to + m.cc if p.email] + (m.headers.get("delivered-to") or [])
-    for addr in list(rcpt_tos) + header_addrs:
-        hit = address.match(addr.strip())
-        if hit and not hit.group(1).startswith("bounce-"):
-            found.append(hit.group(1))
-    cited = " ".join((m.headers.get("in-reply-to") or []) + (m.headers.get("references") or []))
-    found += re.findall(rf"<({_KEY})\.[A-Za-z0-9_-]+@(?:{doms})>", cited, re.I)
-    return list(dict.fromkeys(found))
+    return intro_keys(m, rcpt_tos, assistant=assistant, domains=domains)
 
 
 def command(m: ParsedMail) -> Command | None:

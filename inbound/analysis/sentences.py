@@ -16,7 +16,7 @@ def sentences(text: str) -> list[str]:
         para = re.sub(r"\s*\n\s*", " ", para).strip()
         if not para:
             continue
-        for s in re.split(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-ZÀ-Þ0-9])", para):
+        for s in re.split(r"(?<=[.!?])\s+(?=[\"'(\[¿¡]?[A-ZÀ-Þ0-9])", para):
             s = s.strip()
             if out and re.search(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|[A-Z])\.$", out[-1]):
                 out[-1] = (out[-1] + " " + s)[:1000]  # "Mr. Skilling" is one sentence
@@ -32,10 +32,15 @@ def fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
+# Titles in Baton's languages: "Frau Vogel" and "Katrin Vogel" are one person.
+TITLES = frozenset("""mr mrs ms mx dr prof professor professora professeur jr sr sra srta dra herr frau hr fr m mme mlle
+don dona dom eng ing lic dott sig avv arch mevr dhr drs ir mw madame monsieur senor senora""".split())
+
+
 def tokens(name: str | None) -> list[str]:
     if not name:
         return []
-    return [t for t in re.split(r"[^\w']+", fold(name)) if t and t not in {"mr", "mrs", "ms", "dr", "prof", "jr", "sr"}]
+    return [t for t in re.split(r"[^\w']+", fold(name)) if t and t not in TITLES]
 
 
 def name_matches(name: str | None, person: Person) -> bool:

@@ -1,0 +1,372 @@
+"""English cues. Each row is one way of writing a hand-off (or of writing ordinary mail that
+sounds like one), with the places its roles are read from (see cues/__init__.py)."""
+from __future__ import annotations
+
+from functools import partial
+
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="en")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+# Reaching out, as the PIN writes it; "you" is the contact.
+CONTACT_ACT = (r"(?:contact|reach out|get in touch|be in touch|get in contact|connect|write|e-?mail|message|call|ring|"
+               r"phone|talk|speak|meet|chat|touch base|ping|drop (?:you )?a (?:line|note)|introduce myself|"
+               r"send|ask|liaise|follow up|pass)")
+# The act must be towards the reader: "you" follows in the sentence, or the act ends the clause.
+_CLAUSE_END = r"\s*(?:[.,;:!?(\-]|$|and\b|about\b|since\b|as\b|regarding\b|re\b|for\b|to discuss\b|on\b)"
+TO_YOU = r"(?=<GAP>\b(?:you|your|yourself)\b|\s*(?:" + CONTACT_ACT + r")\b" + _CLAUSE_END + r")"
+AFTER_ACT = r"(?=<GAP>\b(?:you|your|yourself)\b|" + _CLAUSE_END + r")"
+
+ROWS = (
+    # --- said_to_contact: the PIN writes to the contact, citing the referrer -------------------
+    r("suggested_i", SAID,
+      r"\b(?:suggested|suggests|recommended|recommends|advised|encouraged|urged|insisted|proposed)(?: to me)?,?(?: that)?,? "
+      r"(?:I|me)\b(?!'m| am| was| have| had)(?: to| should| might| could| would| ought to| must| may)?"
+      r"(?: (?:try|possibly|also|definitely|really|probably|just|directly))?" + TO_YOU,
+      needs="suggest|recommend|advis|encourag|urge|insist|propos",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Sheila Okafor, who I met at the meetup, suggested I reach out to you.",
+                "She said the slot was filled and suggested I contact you about the senior opening.",
+                "My friend Dev Patel said you invest in hardware and suggested I get in touch.",
+                "Ben suggested I reach out (his note is below).",
+                "Patricia, my manager for four years, recommended I contact you regarding analyst roles.",
+                "She recommended that I contact you."),
+      misses=("Sheila suggested we push the sync to Thursday.", "She suggested I take the job.")),
+    r("asked_me_to", SAID,
+      r"\b(?:asked|told|requested|wanted|encouraged|urged|instructed|directed|invited) (?:me|that I)(?: to)? "
+      r"(?:(?:try|also|please|directly) )?(?:(?:contact|reach out|get in touch|be in touch|get in contact|call|ring|phone|"
+      r"talk|speak|meet|touch base|connect|write|e-?mail|introduce myself|follow up)\b"
+      r"(?!\s+(?:you guys|y'all|all of you|both of you|the (?:team|group)))" + AFTER_ACT + r"|"
+      r"(?:send|forward) you (?:my|a copy of my|a note|a line|an? e-?mail)\b|drop you a (?:line|note)\b)",
+      needs="asked|told|request|wanted|encourag|urge|instruct|direct|invite",
+      ref="left", pin="writer", contact="addressee",
+      examples=("John White asked me to contact you.", "Mike asked me to send you my resume for a potential position.",
+                "Joe asked me to get in touch with you regarding the project.",
+                "Marcus Ashford, my TA, told me to reach out.", "Hunt Mitchell asked me to email you."),
+      misses=("He told me that you guys have rescheduled.", "Lance asked me to send you the attached draft.")),
+    r("said_i_should", SAID,
+      r"\b(?:said|thought|felt|believes|figured|mentioned|thinks|feels)(?: that)?,? I (?:should|could|might|ought to|must|"
+      r"would do well to)(?: (?:also|really|definitely))? (?:" + CONTACT_ACT + r")\b" + TO_YOU,
+      needs="said|thought|felt|believe|figured|mention|think|feel",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Greg said I should write to you.", "Maria thought I should reach out to you directly."),
+      misses=("He said I could apply online.",)),
+    r("handed_over", SAID,
+      r"\b(?:recently |has |had )*(?:passed|handed|turned)\b<SHORT>\b(?:on ?to|over to) me\b",
+      needs="to me", ref="left", pin="writer", contact="addressee",
+      examples=("Lexi Elliott recently passed UT recruiting onto me.",)),
+    r("told_me_you", SAID,
+      r"\b(?:told me|mentioned|said|thought|thinks|felt|believes|suggested|assured me)(?: that)?,? you(?:'d|'re| would| might| "
+      r"could| may| can| are| were| will)? (?:be )?(?:able to |the person to |well placed to )?(?:help|advise|a (?:great|good|"
+      r"right|perfect|ideal|useful|natural) (?:person|one|contact|resource)|the (?:right|best|perfect|ideal) (?:person|one)|"
+      r"know|have (?:some |a copy|the |more |information|info|details|insight|advice|thoughts|ideas|experience)|run|lead|"
+      r"head|manage|invest|hire|are hiring|hiring|building|looking for|open to|happy to|glad to)",
+      needs="told me|mention|said|thought|think|felt|believe|suggest|assured",
+      ref="left", pin="writer", contact="addressee",
+      examples=("My neighbor, Carol Jennings, told me you run the internship program.",
+                "Lee thought you'd be a great person to talk to.",
+                "Jane mentioned you might be able to help."),
+      misses=("I thought you would like the photos.", "You said you were busy this week.")),
+    r("pointed_me", SAID,
+      r"\b(?:pointed|sent|directed|referred|steered|forwarded|passed) me (?:your way|in your direction|to you|toward you|"
+      r"towards you|over to you|on to you)\b",
+      needs="me your way|me in your direction|me to you|me toward|me over to you|me on to you",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Lucy Grant pointed me your way.", "Jonah referred me to you."),
+      misses=("Please send me your notes.",)),
+    r("gave_me_your_name", SAID,
+      r"(?<!\bI )(?<!\bI've )(?<!\bwe )\b(?:gave|given|passed(?: along| on)?|forwarded|shared|sent|provided|offered) (?:me )?your (?:name|e-?mail(?: address)?|"
+      r"number|phone number|contact(?: info(?:rmation)?| details)?|details|info|address)\b",
+      needs="your name|your email|your e-mail|your number|your contact|your details|your info|your address|your phone",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Lee Allbritton gave me your name.", "Ana passed along your contact details."),
+      misses=("I gave your name to Lynn, who will call you.",)),
+    r("recommended_by", SAID,
+      r"\b(?:I|we|you)(?:'ve| have| had)?(?: \w+)?? (?:was|were|been|being|came|come|comes|am|are) (?:\w+ ){0,2}?(?:referred|"
+      r"recommended|pointed|directed|sent|suggested|told|put in touch)(?: to you| your way| in your direction)? by\b",
+      needs="by", ref="right", pin="writer", contact="addressee",
+      examples=("I was referred to you by Patricia Lang.",
+                "You came highly recommended by Dr. Samuel Adeyemi, who chaired my committee.",
+                "I was told by someone at the conference that you lead the routing team."),
+      misses=("The report was written by Patricia Lang.",)),
+    r("referred_by", SAID,
+      r"(?:^|[-:(|]\s*)(?:referred by|referral from|recommended by|introduced by|friend of|via)\s+<NAME>",
+      needs="referred by|referral from|recommended by|introduced by|friend of|via ",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Senior UX Researcher opening - referred by Rachel Kim",),
+      misses=("Sent via Superhuman",)),
+    r("name_from", SAID,
+      r"\b(?:got|received|obtained|have|had|found|picked up|was given|were given|been given|took) your (?:name|e-?mail"
+      r"(?: address)?|number|contact(?: details| info(?:rmation)?)?|details|address) (?:from|through|via|by|thanks to)\b",
+      needs="your name|your email|your e-mail|your number|your contact|your details|your address",
+      ref="right", pin="writer", contact="addressee",
+      examples=("I got your name from Sheila Brandt.",),
+      ),
+    r("name_given", SAID,
+      r"\byour (?:name|e-?mail(?: address)?|number|contact(?: details)?) (?:was|has been|came up)(?: \w+){0,3}? "
+      r"(?:by|from|with|in (?:a |my )?conversation with|when I (?:spoke|talked) (?:with|to))\b",
+      needs="your name|your email|your e-mail|your number|your contact",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Your name came up in a conversation with Mia Lopez.", "Your name was given to me by Tom Lee."),
+      misses=("Your name was spelled wrong on the badge.",)),
+    r("at_the_suggestion_of", SAID,
+      r"\b(?:at|on|per|upon|following|after|with) (?:the )?(?:kind )?(?:suggestion|recommendation|advice|urging|encouragement|"
+      r"prompting|referral) of\b",
+      needs="suggestion of|recommendation of|advice of|urging of|encouragement of|prompting of|referral of",
+      ref="right", pin="writer", contact="addressee",
+      examples=("I'm writing at the suggestion of Mike Torres.",)),
+    r("at_x_suggestion", SAID,
+      r"\b(?:at|on|per|upon|following|after|with) (?P<x><NAME>)'s? (?:kind )?(?:suggestion|recommendation|advice|urging|"
+      r"encouragement|prompting|referral)\b",
+      needs="suggestion|recommendation|advice|urging|encouragement|prompting|referral",
+      ref="x", pin="writer", contact="addressee",
+      examples=("Per Anil's suggestion, I'm reaching out about mentoring.",
+                "At Professor Venkatesan's suggestion, I am writing to ask about the lab."),
+      misses=("Per our conversation, here is the deck.",)),
+    r("sent_me", SAID,
+      r"\b(?:said|told me) (?:that )?I should (?:" + CONTACT_ACT + r")\b",
+      needs="said|told me", ref="left", pin="writer", contact="addressee",
+      examples=("Greg said I should write to Owen.",)),
+    r("tell_her_i_sent_you", SAID,
+      r"\byou should (?:really )?(?:reach out to|contact|talk to|speak to|speak with|get in touch with|meet|e-?mail|write to) "
+      r"(?P<x><NAME>)",
+      needs="you should", ref="writer", pin="addressee", contact="x",
+      examples=("You should really talk to Gwen Halloran.",)),
+
+    # --- direct_intro: the writer introduces two people now ---------------------------------
+    r("meet_x", DIRECT,
+      r"(?:^|[,;:.!\-]\s*|\bplease\s+|\byou should\s+|\bI'?d like you to\s+|\bI want you to\s+|\bcome\s+|\bsay hello to\s+)"
+      r"(?-i:[Mm]eet)\s+(?P<x><NAME>)(?=\s*(?:[.!,;:(\-]|$|\s+(?:who|from|at|of|she|he|they|-)\b))",
+      needs="meet", pin="x", contact="other", pair=True,
+      examples=("Ben, meet Claire.", "Marcus, meet Lina!", "Please meet Jane Roe, who runs growth at Acme."),
+      misses=("Happy to meet Tuesday.", "Let's meet at the curb.", "Can we meet for coffee?")),
+    r("meet_each_other", DIRECT,
+      r"\b(?:please )?meet (?:each other|one another)\b|\b(?:meet|say hello to) (?:your|my) (?:new )?(?:contact|connection)\b",
+      needs="meet", pair=True, pin="other", contact="other",
+      examples=("Please meet each other!",)),
+    r("introduce_you_to", DIRECT,
+      r"\bintroduc(?:e|ing) you(?: (?:two|both|all))? to (?!each other|one another|the (?:audience|room|panel|crowd|group|"
+      r"class|team)\b)(?P<x>[^.;!?\n]{1,80})",
+      needs="introduc", pin="x", contact="addressee", pair=True,
+      examples=("I'd like to introduce you to Jane Roe.", "I wanted to introduce you to Sam, my former intern."),
+      misses=("I'll introduce you to the audience before we start.",)),
+    r("introduce_you_two", DIRECT,
+      r"\bintroduc(?:e|ing) you (?:two|both|all|to each other|to one another)\b|\bintroduc(?:e|ing) (?:the )?two of you\b|"
+      r"\b(?:delighted|pleased|happy|glad|excited|thrilled|honou?red|want|wanted|like|love|going) to introduce "
+      r"(?:you|each of you)(?: (?:all|both|two))?\b(?! to)",
+      needs="introduc", pair=True, pin="other", contact="other",
+      examples=("I'm delighted to introduce you to each other.", "Introducing you two!"),
+      misses=("I'll introduce you before we start.",)),
+    r("introduce_x", DIRECT,
+      r"\b(?:(?:pleased|delighted|happy|glad|excited|thrilled|honou?red|like|love|want|wanted|going) to|let me|allow me to|"
+      r"may I|I'?d like to) introduce (?!you\b|myself|ourselves|our |my company|us\b)(?P<x>[^.;!?\n]{1,80})",
+      needs="introduce", pin="x", contact="other", pair=True,
+      examples=("I'm pleased to introduce Jane Roe, who leads design at Acme.", "Let me introduce Felix Adams."),
+      misses=("Let me introduce myself.", "I wanted to introduce our new platform.")),
+    r("introducing_x", DIRECT,
+      r"(?:^|[-:]\s*)(?-i:Introducing|Intro(?:duction)?:)\s+(?P<x><NAME>)",
+      needs="introducing|intro", pin="x", contact="other", pair=True,
+      examples=("Introducing Maria Lopez (cc'd)!",)),
+    r("connect_you", DIRECT,
+      r"\b(?:connect|connecting|link|linking) you(?: (?:two|both|all))?(?: (?:with|to) (?P<x>[^.;!?\n]{1,80}))?",
+      needs="connect|link", pin="other", contact="other", pair=True,
+      examples=("I'd love to connect you two.", "As promised, connecting you two.",
+                "I wanted to connect you with Dana Lee."),
+      misses=("Could you connect me with Dana?",)),
+    r("connect_x_with_y", DIRECT,
+      r"\b(?:connect|connecting|link|linking|introduce|introducing|put|putting) (?P<x><NAME>)(?:\s*\([^)]{0,40}\))?"
+      r" (?:with|and|to|in touch with) (?P<y><NAME>)",
+      needs="connect|link|introduc|put", pin="x", contact="y", pair=True,
+      examples=("I'd like to connect Ana Ruiz with Tom Becker.", "I'm introducing Jess Moreno to Omar Farouk."),
+      misses=("Please connect me with Tom Becker.",)),
+    r("in_touch", DIRECT,
+      r"\b(?:put(?:ting)?|bring(?:ing)?|get(?:ting)?) you (?:two|both|all) (?:in touch|together|in contact)\b|"
+      r"\b(?:put(?:ting)?|bring(?:ing)?) you in (?:touch|contact) with (?P<x>[^.;!?\n]{1,80})",
+      needs="in touch|together|in contact", pair=True, pin="other", contact="other",
+      examples=("Putting you two in touch.", "I'm putting you in touch with Mara Lin."),
+      misses=("Please put me in touch with Mara.",)),
+    r("looping_in", DIRECT,
+      r"\b(?:looping|loop|cc'?ing|copying|adding|bringing)(?: in)? (?P<x><NAME>)(?:\s*\([^)]{0,30}\))?,?\s*(?:-\s*)?"
+      r"(?:who|since|as (?:she|he)|because|she|he)\b",
+      needs="loop|cc|copying|adding|bringing", contact="x", pin="other",
+      examples=("Looping in Priscilla Owusu, who runs engineering recruiting at Canopy.",
+                "Adding Kevin Park, who knows everything about pricing."),
+      misses=("Looping in the team.",)),
+    r("you_two_should", DIRECT,
+      r"\b(?:you two|you both|the two of you|both of you)\b<GAP>\b(?:should|would|could|will|might|must)\b<SHORT>"
+      r"\b(?:talk|meet|connect|chat|get together|have a lot|hit it off|get along|compare notes|know each other)",
+      needs="you two|you both|two of you|both of you", pair=True, pin="other", contact="other",
+      examples=("I think you two would have a lot to talk about.", "You both should really meet."),
+      misses=("You two should bring the slides.",)),
+    r("subject_pair", DIRECT,
+      r"\b(?:intro(?:duction)?|connecting(?: you)?|meet|vorstellung|kennenlernen|mise en relation|présentation|"
+      r"presentaci[óo]n|apresenta[çc][ãa]o|kennismaking|introductie|presentazione)\b\W{0,4}(?P<x><NAME>)"
+      r"(?:\s*\([^)]{0,40}\))?\s*(?:<>|<->|<=>|/|\+|&|↔|→|->|and|und|et|y|e|en)\s*(?P<y><NAME>)",
+      needs="intro|connect|meet|vorstellung|kennenlernen|relation|présentation|presentaci|apresenta|kennismaking|"
+            "presentazione",
+      pin="x", contact="y", pair=True,
+      examples=("Intro: Ben (Northgate) <> Claire (Fernwood)", "Connecting you: Jess Moreno <> Omar Farouk"),
+      misses=("Sierra Pacific/Nevada Power Transmission",)),
+    r("pair_arrow", DIRECT,
+      r"(?P<x><NAME>)(?:\s*\([^)]{0,40}\))?\s*(?:<>|<->|<=>|↔)\s*(?P<y><NAME>)",
+      needs="<>|<->|<=>|↔", pin="x", contact="y", pair=True,
+      examples=("Jess Moreno <> Omar Farouk",)),
+    r("gave_your_name_to", DIRECT,
+      r"\bI(?:'ve| have)? (?:given|gave|passed(?: along| on)?|forwarded|sent|shared) your (?:name|number|e-?mail|"
+      r"contact(?: details)?|details)<SHORT> to (?P<x>[^.;!?\n]{1,80})",
+      needs="your name|your number|your email|your e-mail|your contact|your details",
+      ref="writer", pin="x", contact="addressee", offline=True,
+      examples=("I gave your name and number to Lynn, who will call you.",)),
+    r("relative_will_contact", DIRECT,
+      r"(?P<x><RELATION>(?:,? <NAME>)?)<GAP>\s(?:is going to|will|'ll|is about to|plans to|wants to|would like to|may)\s+"
+      r"(?:be )?(?:" + CONTACT_ACT + r")(?: with| to)?\s+(?:you)\b",
+      needs="will|'ll|going to|about to|plans to|wants to|would like to|may",
+      ref="writer", pin="x", contact="addressee", offline=True,
+      examples=("My wife's sister Lena was just laid off and is going to connect with you.",),
+      misses=("Kim will call you about the contract.",)),
+
+    # --- intro_request: an intro asked for or offered, not made yet ---------------------------
+    r("introduce_me", REQUEST,
+      r"\b(?:introduc(?:e|ing)|intro(?:'?ing)?|connect(?:ing)?|link(?:ing)?|refer(?:ring)?|recommend(?:ing)?) me "
+      r"(?:to|with) (?P<x>[^.;!?\n]{1,80})",
+      needs="me to|me with", ref="addressee", pin="writer", contact="x",
+      examples=("Could you introduce me to her?", "Thanks for offering at dinner to intro me to Lucas Moreau.",
+                "Would you mind connecting me with Dana Lee?"),
+      misses=("He introduced me to his wife.",)),
+    r("introducing_me", REQUEST,
+      r"\b(?:introducing|connecting|intro'?ing|introduce|intro) me\b(?! to| with)",
+      needs="introducing me|connecting me|intro'ing me|introduce me|intro me|introing me",
+      ref="addressee", pin="writer", contact="other",
+      examples=("Would you be up for introducing me?", "If you know someone, could you introduce me?")),
+    r("put_me_in_touch", REQUEST,
+      r"\b(?:put|get|bring) me in (?:touch|contact) with (?P<x>[^.;!?\n]{1,80})",
+      needs="in touch with|in contact with", ref="addressee", pin="writer", contact="x",
+      examples=("Could you put me in touch with him?",)),
+    r("make_an_intro", REQUEST,
+      r"\byou\b<SHORT>\b(?:make|do|set up|arrange|facilitate) (?:an |the |a (?:quick |brief )?)?(?:intro(?:duction)?|"
+      r"connection|e-?intro)\b"
+      r"(?: (?:to|with|for) (?P<x>[^.;!?\n]{1,80}))?",
+      needs="intro|connection", ref="addressee", pin="writer", contact="x",
+      examples=("Would you be willing to make an intro?",),
+      misses=("I'll make the intro now.",)),
+    r("love_an_intro", REQUEST,
+      r"\b(?:would|'d|I'd|I would) (?:love|like|appreciate|welcome|be grateful for) (?:an? |your )?(?:intro(?:duction)?|"
+      r"connection|e-?intro)(?: (?:to|with) (?P<x>[^.;!?\n]{1,80}))?",
+      needs="intro|connection", ref="addressee", pin="writer", contact="x",
+      examples=("Would love an intro to anyone you think could spare an hour.",)),
+    r("know_anyone", REQUEST,
+      r"\b(?:do|would|might) you (?:happen to )?know (?:anyone|anybody|someone|somebody|people|folks|a good)\b",
+      needs="know", ref="addressee", pin="writer",
+      examples=("Quick favor: do you know anyone at Stripe?",
+                "Random ask: do you know anyone who's really good at B2B SaaS pricing?")),
+    r("you_know_x", REQUEST,
+      r"\byou (?:mentioned|said|told me) (?:that )?you know (?P<x>[^.;!?\n]{1,80})",
+      needs="you know", ref="addressee", pin="writer", contact="x",
+      examples=("You mentioned you know Dr. Evelyn Lin, who runs the fellowship.",)),
+    r("introduce_x_to_y", REQUEST,
+      r"\b(?:introduce|intro|connect|link|put) (?!me\b|you\b|myself\b|us\b)(?P<x>[^.;!?\n]{1,60}?) (?:to|with|in touch with) "
+      r"(?!each other|one another)(?P<y>[^.;!?\n]{1,80})",
+      needs="introduc|intro|connect|link|put", ref="addressee", pin="x", contact="y",
+      examples=("Please help me introduce my colleague Ines Duarte to Tom Becker.",
+                "Can you help me intro Jamal to Whitney Cole?",
+                "Would you be willing to introduce her to your colleague Beth?")),
+    r("check_with", REQUEST,
+      r"\b(?:check|ask|see) (?:with )?(?P<x><NAME>)(?:\s*\([^)]{0,60}\))? (?:whether|if) (?:she|he|they)(?:'d|'s| would| might| "
+      r"is| are)? (?:be )?(?:open|up|willing|interested|happy|glad|available)",
+      needs="whether|if", ref="addressee", contact="x", pin="other", asks_first=True,
+      examples=("Can you check with Nina Oduya whether she'd be open to an intro to my mentee?",)),
+    r("help_my_relative", REQUEST,
+      r"\b(?:can|could|would|will) you (?:please |possibly |perhaps )?(?:help|assist|advise|talk to|speak with|meet with|"
+      r"look at|mentor|point) (?P<x><RELATION>)",
+      needs="you", ref="writer", pin="x", contact="addressee",
+      examples=("Can you help my wife's sister find something in LA?",)),
+    r("relative_looking", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:is|has been|was just|just got) (?:\w+ )?(?:looking|searching|hunting|laid off|"
+      r"let go|applying)",
+      needs="looking|searching|hunting|laid off|let go|applying", ref="writer", pin="x", contact="addressee",
+      examples=("My cousin is looking for a job in logistics.",)),
+    r("help_them_find_work", REQUEST,
+      r"\b(?:can|could|would) you (?:please |possibly )?help (?:him|her|them) (?:to )?(?:find|land|get|look for)\b",
+      needs="help him|help her|help them", ref="writer", pin="left", contact="addressee",
+      examples=("Could you help her find something in LA?",)),
+    r("willing_to_talk", REQUEST,
+      r"\bwould you (?:be )?(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down) (?:with|to) "
+      r"(?P<x>him|her|them|my [^.;!?\n]{1,60})",
+      needs="would you", ref="writer", pin="x", contact="addressee",
+      examples=("Would you be willing to talk with him?",)),
+    r("offer_intro", REQUEST,
+      r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
+      r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|I'?d be (?:happy|glad)|happy to|"
+      r"glad to|I can|I could|let me know if you'?d like(?: me)? to)"
+      r"<SHORT>\b(?:an? )?(?:intro(?:duce|duction)?|connect|put you in touch)\b(?! me)(?:<SHORT> (?:to|with) "
+      r"(?P<x>[^.;!?\n]{1,80}))?",
+      needs="intro|connect|in touch", ref="writer", pin="other", contact="x", pair=True, asks_first=True,
+      examples=("Want an intro to Nora Lindqvist at Fjord Capital?",
+                "Would you be open to an intro to my friend Mark Sato?",
+                "Happy to introduce you to Dana if helpful."),
+      misses=("Would you be open to a call next week?",)),
+
+    # --- counter-cues: ordinary mail that sounds like a hand-off ------------------------------
+    r("after_the_intro", None,
+      r"\bthanks?(?: you)?(?: so much| again| a lot)?,?(?: \w+,)? for (?:the |this |making the |your |a |the kind )?"
+      r"(?:(?:e-?)?intro(?:duction)?s?|connection|connecting us|introducing (?:us|me))\b|"
+      r"\bthanks?(?: you)?(?: so much| again)? for (?:referring|introducing|connecting|recommending|putting) (?:me|us)\b|"
+      r"\b(?:moving|move|moved|putting|put) (?:you|\w+|\w+ \w+) to (?:bcc|the bcc)\b|"
+      r"\b(?:nice|great|lovely|good) to (?:e-?)?meet you\b",
+      needs="thank|bcc|meet you", scope="message",
+      examples=("Thanks so much for the intro!", "Thanks Ana for the intro, moving you to bcc.",
+                "Great to e-meet you, Sam.")),
+    r("staff_role", None,
+      r"\b(?:our|your|my|the) (?:new )?(?:office manager|account manager|account executive|customer success (?:manager|lead)|"
+      r"success manager|sales (?:rep|representative|manager|lead)|sdr|bdr|project manager|executive assistant|assistant|"
+      r"paralegal|accountant|bookkeeper|support (?:lead|engineer|team)|point of contact|contact person|hire|team member|"
+      r"teammate|colleague|manager|cfo|controller|recruiter|hr partner|counsel|legal team|finance team|billing team)\b"
+      r"(?!<SHORT>\b(?:at|from) (?!our\b)(?-i:[A-Z]))",
+      needs="manager|account|sales|sdr|bdr|assistant|paralegal|accountant|bookkeeper|support|point of contact|contact "
+            "person|hire|team|colleague|cfo|controller|recruiter|partner|counsel",
+      examples=("Please meet Sarah, our new office manager.", "I'd like to introduce you to Marcus, your new account manager.",
+                "Looping in my manager, Dave, who can help.")),
+    r("handles_business", None,
+      r"\b(?:handles?|handling|manages?|managing|takes? care of|is in charge of|looks? after|will take over|is taking over|"
+      r"took over|owns?|runs? point on)\b<SHORT>\b(?:invoices?|invoicing|billing|payments?|accounts? payable|payroll|"
+      r"accounting|contracts?|legal|support|tickets?|onboarding|logistics|scheduling|procurement|your account|the account|"
+      r"renewals?|licen[cs]es?|compliance)\b|"
+      r"\bfrom (?:our|the|my) (?:legal|finance|billing|accounting|support|it|hr|procurement|sales|ops|operations|security) team\b",
+      needs="handl|manag|take care|takes care|in charge|look after|looks after|take over|taking over|took over|own|"
+            "runs point|team",
+      examples=("Looping in Jen, who handles our invoices.", "Looping in Sam from our legal team."),
+      misses=("Looping in Priscilla, who runs engineering recruiting at Canopy.",)),
+    r("colleague_will_reach_out", None,
+      r"\b(?:my|our) (?:colleague|teammate|associate|partner|team|assistant|rep|representative|specialist)\b<GAP>"
+      r"\b(?:will|'ll|is going to|shall) (?:reach out|be in touch|follow up|contact you|get in touch|call you|e-?mail you|"
+      r"send you)",
+      needs="will|'ll|going to|shall",
+      examples=("My colleague Ryan will reach out to you this week to set up a demo.",)),
+    r("sales_pitch", None,
+      r"\b(?:introduce|show|walk) you (?:to |through )?(?:our|my) (?:new )?(?:product|platform|company|solution|client|services?|"
+      r"tool|app|agency|firm|offering|software)\b|\bintroduce you to (?-i:[A-Z]\w+), (?:a|an|the|our) (?:\w+ ){0,3}"
+      r"(?:platform|tool|solution|app|software|service|company|startup)\b|\b(?:book|schedule|grab) a (?:quick |short |15-minute |"
+      r"20-minute |30-minute )?(?:demo|product tour)\b|\bfree trial\b|\bunsubscribe\b|\bmy client\b",
+      needs="our|my|demo|trial|unsubscribe|platform|tool|solution|client", scope="message",
+      examples=("I wanted to introduce you to DataSprout, a platform that automates reporting.",
+                "I'd love to introduce you to my client, a fintech startup.", "Can we book a quick demo?")),
+    r("self_intro", None,
+      r"\b(?:introduce|introducing) (?:myself|ourselves)\b|\ba (?:quick|brief|short) introduction of (?:myself|us)\b",
+      needs="myself|ourselves|introduction of",
+      examples=("Let me introduce myself: I lead sales at Acme.",)),
+    r("stage_intro", None,
+      r"\bintroduc(?:e|ing) you (?:before|after|at the (?:start|beginning)|on stage|when|to the (?:audience|room|panel|crowd|"
+      r"group|class|attendees))\b",
+      needs="introduc",
+      examples=("I'll introduce you before we start the panel.",)),
+    r("reference_check", None,
+      r"\b(?:listed|named|gave|put) you (?:down )?as (?:a |her |his |their |one of (?:her|his|their) )?references?\b",
+      needs="reference", scope="message",
+      examples=("Jane Doe listed you as a reference for the analyst role.",)),
+    r("document_section", None,
+      r"\b(?:the )?introduction (?:section|chapter|paragraph|slides?)\b|\bin the introduction\b",
+      needs="introduction",
+      examples=("Could you look at the introduction section before Friday?",)),
+)

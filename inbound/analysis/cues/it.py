@@ -1,0 +1,6 @@
+"""Cues in it (to be written)."""
+from __future__ import annotations
+
+from inbound.analysis.cues import Cue
+
+ROWS: tuple[Cue, ...] = ()

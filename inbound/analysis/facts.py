@@ -1,0 +1,233 @@
+"""Facts a hand-off states about the PIN, each with the sentence that states it.
+
+A fact found never raises its "missing" flag, fills the draft's blank and pre-fills the PIN's
+questionnaire (model.FACT_CLEARS). Each row recognises one way the fact is written, in one of
+Baton's languages; rows are searched sentence by sentence and are bounded (no two unbounded
+quantifiers meet), so the search is linear.
+"""
+from __future__ import annotations
+
+import re
+
+from inbound.analysis.parse import Attachment
+from model import Fact, FactField, Facts
+
+_MONTHS = (r"(?:jan(?:uary|uar|vier|eiro|uari)?|feb(?:ruary|ruar|rero|ruari|braio)?|févr(?:ier)?|fevereiro|mar(?:ch|s|zo|ço)?|"
+           r"märz|maart|apr(?:il|il|ile)?|avril|abril|may|mai|mayo|maio|mei|maggio|june?|juni|juin|junio|junho|giugno|"
+           r"july?|juli|juillet|julio|julho|luglio|aug(?:ust|usti|ustus)?|août|agosto|sep(?:t(?:ember|iembre|embre)?)?|"
+           r"setembro|settembre|oct(?:ober|obre)?|okt(?:ober)?|octubre|outubro|ottobre|nov(?:ember|embre|embro)?|"
+           r"dec(?:ember)?|dez(?:ember|embro)?|déc(?:embre)?|diciembre|dicembre)")
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|few|couple of|zwei|drei|vier|sechs|deux|trois|six|dos|tres|seis|" \
+       r"dois|duas|twee|drie|zes|due|tre|sei|einigen|quelques|unas|algumas|enkele|qualche)"
+
+
+def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+ROWS: dict[FactField, tuple[re.Pattern[str], ...]] = {
+    FactField.RELATIONSHIP: _rx(
+        # "my old teammate", "my intern", "was my manager", "my TA"
+        r"\b(?:my|our) (?:former |old |ex-?|current |longtime |long-time |good |close |dear )?(?:intern|cousin|teammate|"
+        r"team-mate|colleague|co-?worker|friend|classmate|student|mentee|neighbou?r|brother|sister|son|daughter|nephew|"
+        r"niece|wife|husband|partner|client|report|direct report|manager|boss|roommate|TA|advisor|adviser|supervisor|"
+        r"professor|mentor|employee|coach|co-?founder|lab ?mate|postdoc|phd student)\b",
+        r"\bwas (?:my|our) (?:\w+ )?(?:manager|boss|report|direct report|intern|student|TA|advisor|supervisor|colleague|"
+        r"teammate|mentor|professor|employee)\b",
+        r"\b(?:we|I|\w+ and I|she and I|he and I) (?:have )?(?:worked|work|studied|served|met|grew up|went to school|were "
+        r"(?:postdocs|classmates|colleagues|roommates|teammates|in the same)|sat|overlapped|trained|built|ran|co-?founded|"
+        r"played) (?:together|with|at|in|on)\b",
+        r"\b(?:I'?ve|I have|we'?ve|we have) known (?:each other|him|her|them|\w+)(?: \w+)? (?:for|since)\b",
+        r"\b(?:old|good|close|family|personal|dear|longtime) friends?\b|\bfriends? of (?:mine|ours)\b|\bare (?:old )?friends\b",
+        r"\b(?:used to|previously) (?:work|report)(?:ed)? (?:for|with|to) me\b|\breported to me\b|\bon my (?:team|staff)\b|"
+        r"\bin my (?:group|lab|class|team|course|seminar|program)\b|\bI (?:have )?(?:mentored|managed|supervised|taught|hired|"
+        r"advised|coached)\b|\bI was in (?:your|his|her|their) (?:angel )?round\b",
+        # de
+        r"\b(?:mein|meine|meinen|meinem|unser|unsere)[rnms]? (?:ehemalige[rn]?|frühere[rn]?|alte[rn]?|langjährige[rn]? )?"
+        r"(?:Kollege|Kollegin|Student|Studentin|Mitarbeiter|Mitarbeiterin|Freund|Freundin|Nachbar|Nachbarin|Doktorand|"
+        r"Doktorandin|Praktikant|Praktikantin|Chef|Chefin|Mentee|Schüler|Schülerin)\b",
+        r"\b(?:kennen uns|kenne (?:ihn|sie|\w+)|kennen (?:ihn|sie)) (?:seit|aus|von|schon)\b|\b(?:zusammen|gemeinsam) "
+        r"(?:gearbeitet|studiert|im selben Team)\b|\bgemeinsamen Zeit\b|\bbei mir (?:seine|ihre|die) (?:Master|Bachelor|"
+        r"Doktor)arbeit\b|\baus meinem (?:Seminar|Team|Labor)\b",
+        # fr
+        r"\b(?:mon|ma|notre) (?:ancien(?:ne)? |ex-?)?(?:collègue|stagiaire|étudiant|étudiante|camarade|ami|amie|voisin|"
+        r"voisine|cousin|cousine|associé|associée|mentor|mentoré|mentorée|doctorant|doctorante|chef|patron)\b",
+        r"\b(?:avons|avez|ont|a) travaillé ensemble\b|\b(?:je (?:le|la|les) connais|je connais \w+|nous nous connaissons|"
+        r"on se connaît) depuis\b|\bdans notre programme\b|\b\w+ et moi avons\b",
+        # es
+        r"\b(?:mi|nuestr[oa]) (?:ex-?|antigu[oa] )?(?:compañer[oa]|colega|jef[ea]|alumn[oa]|estudiante|amig[oa]|vecin[oa]|"
+        r"prim[oa]|socio|socia|mentora?|becari[oa])\b",
+        r"\b(?:trabajamos|estudiamos|coincidimos) juntos\b|\b(?:trabajamos|estudiamos) (?:juntos|en)\b|"
+        r"\b(?:l[oa] conozco|nos conocemos|conozco a \w+) (?:desde|hace)\b|\bfue mi (?:jef[ea]|profesor[a]?|alumn[oa])\b",
+        # pt
+        r"\b(?:meu|minha|nosso|nossa) (?:ex-?|antig[oa] )?(?:colega|chefe|alun[oa]|estagiári[oa]|amig[oa]|vizinh[oa]|"
+        r"prim[oa]|sóci[oa]|mentorad[oa])\b",
+        r"\b(?:trabalhamos|estudamos) juntos\b|\b(?:conheço (?:ele|ela|o|a|\w+)|nos conhecemos) (?:há|desde)\b|"
+        r"\bfoi (?:meu|minha) (?:chefe|professor[a]?|alun[oa])\b",
+        # nl
+        r"\b(?:mijn|onze) (?:oud-?|voormalige |oude )?(?:collega|student|studente|stagiair|studiegenoot|vriend|vriendin|"
+        r"buurman|buurvrouw|neef|nicht|promovendus|mentee)\b",
+        r"\b(?:hebben|heb) (?:\w+ ){0,2}(?:samen|jaren samen) (?:gewerkt|gestudeerd)\b|\b(?:ken (?:hem|haar|\w+)|kennen "
+        r"elkaar) (?:al|sinds|van)\b",
+        # it
+        r"\b(?:il mio|la mia|mio|mia|nostr[oa]) (?:ex |vecchi[oa] )?(?:collega|studente|studentessa|capo|compagn[oa]|amic[oa]|"
+        r"vicin[oa]|cugin[oa]|dottorand[oa]|tirocinante)\b",
+        r"\babbiamo lavorato insieme\b|\b(?:l[oa] conosco|ci conosciamo) da\b",
+    ),
+    FactField.GOAL: _rx(
+        r"\b(?:looking for|seeking|searching for|hoping to|aiming (?:for|at|to)|interested in|exploring|targeting|focused on|"
+        r"trying to (?:move|break|get|land|find)|wants? to (?:move|work|join|get|break|transition|land|find|switch)|"
+        r"would like to (?:move|work|join|transition|switch)|moving (?:into|to)|transition(?:ing)? (?:into|to|from)|"
+        r"thinking about moving|applying (?:for|to)|raising (?:a|our|an|their|his|her)|starting to (?:raise|look)|"
+        r"preparing (?:for|our)|open to (?:roles|positions|opportunities))\b"
+        r"(?! (?:a |any )?(?:job|work|something|anything|opportunities)\b)",
+        r"\b(?:about|regarding) (?:\w+ ){0,2}(?:roles?|positions?|opportunities|careers?|openings?) (?:in|at|on)\b",
+        r"\b(?:sucht|suchen|suche) (?:eine[nm]?|nach|derzeit|gerade|aktuell|einen)\b|\bauf der Suche nach\b|"
+        r"\binteressiert (?:sich )?(?:für|an)\b|\b(?:möchte|möchten|wollen|will) (?:\w+ ){0,4}(?:wechseln|einsteigen|"
+        r"pilotieren|gewinnen|aufbauen|finden|arbeiten)\b|\bbereite[nt]? (?:\w+ ){0,2}(?:Series|Finanzierungsrunde|Runde)\b",
+        r"\b(?:cherche|recherche|cherchons|recherchons|cherchent) (?:un|une|à|des|activement)\b|\bsouhaite(?:rais|rait)? "
+        r"(?:rejoindre|trouver|évoluer|être|intégrer|travailler)\b|\bintéressée? par\b|\bprépar(?:e|ons) (?:une|ma|notre) "
+        r"(?:levée|candidature|reconversion)\b",
+        r"\b(?:busco|busca|buscamos|buscando|estoy buscando) (?:un|una|trabajo|socio|empleo|oportunidades)\b|"
+        r"\bme gustaría (?:trabajar|unirme|cambiar|incorporarme|entrar)\b|\binteresad[oa] en\b|\bestamos (?:levantando|"
+        r"preparando)\b",
+        r"\b(?:procuro|procura|procuramos|procurando|estou procurando) (?:um|uma|trabalho|vaga|emprego|oportunidades)\b|"
+        r"\bgostaria de (?:trabalhar|entrar|mudar|integrar)\b|\binteressad[oa] em\b|\bestamos (?:captando|levantando)\b",
+        r"\b(?:zoek|zoekt|zoeken) (?:een|naar|nu|momenteel)\b|\bop zoek naar\b|\bgeïnteresseerd in\b|\b(?:wil|willen) "
+        r"(?:graag )?(?:overstappen|werken|instappen)\b",
+        r"\b(?:cerco|cerca|cerchiamo|sta cercando|stiamo cercando) (?:un|una|lavoro|nuove|di)\b|\bvorrei (?:lavorare|"
+        r"entrare|cambiare|lavorare)\b|\binteressat[oa] (?:a|al|alla)\b",
+    ),
+    FactField.TARGETS: _rx(
+        r"\b(?:\w+ ){0,3}(?:roles?|positions?|jobs?|openings?|internships?) (?:in|at|on|with) [A-Za-z]",
+        r"\b(?:senior|junior|staff|principal|lead|head of|vp|vice president|director|chief|cto|cfo|ceo|coo|analyst|associate|"
+        r"product manager|pm|engineer|designer|scientist|researcher|data engineer) (?:role|position|opening|job)\b",
+    ),
+    FactField.ASK: _rx(
+        r"\b(?:\d{1,3}|fifteen|twenty|thirty|forty-five|sixty|a few|half an hour)[- ]?(?:minutes?|mins?)\b|\bhalf an hour\b|"
+        r"\ban hour\b",
+        r"\b(?:for|have|spare|grab|get|set up|schedule|book|jump on|hop on|up for|open to|over|time for) (?:a |an )?"
+        r"(?:quick |short |brief |30-minute |20-minute |15-minute |virtual )?(?:call|chat|coffee|conversation|video call|"
+        r"phone call|zoom|meeting|intro call)\b",
+        r"\b(?:your|his|her|their|\w+'s) (?:view|views|advice|perspective|thoughts|take|insight|feedback) on\b|\bwhat you look for\b|"
+        r"\b(?:take a look at|look at|review) (?:my|her|his|their|our) (?:resume|cv|deck|profile|application|model)\b|"
+        r"\bwhether (?:it|they|the team|you)(?:'re| are| is)? (?:hiring|looking)\b|\bhow (?:you|your team|they|\w+) "
+        r"(?:hires?|made|structured|is structured)\b|\bsanity-check\b|\bpoint (?:him|her|them|me) (?:toward|to)\b",
+        r"\b(?:30|20|15|45|60|dreißig|zwanzig) Minuten\b|\b(?:kurzes? |ersten? )?(?:Gespräch|Telefonat|Videocall|Austausch|"
+        r"Kennenlerngespräch|Kaffee)\b",
+        r"\bun (?:premier |bref |court )?(?:échange|appel|entretien|café|rendez-vous)\b|\b(?:une )?demi-heure\b|"
+        r"\b(?:30|20|15) minutes\b|\bquelques questions\b",
+        r"\buna (?:breve |corta )?(?:llamada|conversación|reunión|videollamada)\b|\bun café\b|\b(?:30|20|15) minutos\b|"
+        r"\bmedia hora\b|\bunas preguntas\b",
+        r"\buma (?:breve |rápida )?(?:conversa|ligação|chamada|reunião|videochamada)\b|\bum café\b|\bmeia hora\b|"
+        r"\balgumas perguntas\b",
+        r"\been (?:kort |kleine )?(?:gesprek|telefoontje|kennismaking|videocall|afspraak)\b|\been kop koffie\b|"
+        r"\b(?:30|20|15) minuten\b|\bhalf uur\b",
+        r"\buna (?:breve )?(?:chiamata|telefonata|call|chiacchierata|videochiamata)\b|\bun caffè\b|\bmezz'?ora\b|"
+        r"\b(?:30|20|15) minuti\b|\bqualche domanda\b",
+    ),
+    FactField.TIMELINE: _rx(
+        r"\b(?:in|by|before|after|until|from|starting|start(?:ing)? in|this|next|early|late|mid-?|end of|ende|fin|finales de|"
+        r"final de|eind|fine|entro|bis|vor|avant|antes de|até|voor|d'ici|à partir de|a partir de|ab|dès|desde|tegen|"
+        r"prima di|da|a)\s+(?:the )?(?:end of )?" + _MONTHS + r"\b",
+        r"\b(?:this|next|by the end of (?:the|this)?|end of (?:the|this)?) ?(?:week|month|quarter|year|spring|summer|fall|"
+        r"autumn|winter|semester)\b",
+        r"\b(?:graduat\w+|asap|as soon as possible|immediately|right away|deadline|close (?:the round|applications)|"
+        r"closes?|defen[cs]e|interviews? start|start date|q[1-4]|20\d\d|h[12] 20\d\d)\b",
+        r"\b(?:within|in|over|during) (?:the )?(?:next )?" + _NUM + r" (?:weeks?|months?|days?)\b",
+        r"\b(?:nächste|kommende|diese)[nr]? (?:Woche|Monat|Jahr|Quartal)|\bin den nächsten (?:\w+ )?(?:Wochen|Monaten|Tagen)\b|"
+        r"\bbis (?:Ende|spätestens|Mitte)\b|\bim (?:Frühjahr|Sommer|Herbst|Winter|Februar|März)\b|\bFrist\b",
+        r"\b(?:la semaine|le mois|l'année) prochaine?\b|\bd'ici (?:fin|la fin|quelques|deux|trois)\b|\bdate limite\b|"
+        r"\bau (?:second|premier) semestre\b|\bdans (?:les )?(?:\w+ )?(?:semaines|mois)\b|\bcet (?:été|automne|hiver)\b",
+        r"\b(?:la (?:próxima|siguiente) semana|el (?:próximo|siguiente) mes)\b|\ben las próximas (?:\w+ )?semanas\b|"
+        r"\bfecha límite\b|\bantes de fin de\b|\beste (?:verano|año|mes)\b",
+        r"\b(?:na (?:próxima|semana que vem)|no próximo mês)\b|\bnas próximas (?:\w+ )?semanas\b|\bprazo\b|"
+        r"\bainda este (?:ano|mês)\b",
+        r"\bvolgende (?:week|maand)\b|\bde komende (?:\w+ )?(?:weken|maanden)\b|\bdeadline\b|\bdit (?:voorjaar|najaar|jaar)\b",
+        r"\b(?:la prossima settimana|il prossimo mese)\b|\bnelle prossime (?:\w+ )?settimane\b|\bscadenza\b|\bentro (?:fine|la)\b",
+    ),
+    FactField.REQUIREMENTS: _rx(
+        r"(?:[$€£]\s?\d|\bR\$\s?\d|\bCHF\s?\d|\b\d+\s?k\b|\b\d[\d.,]*\s?(?:k€|€|euros?|dollars?|usd|eur)\b)",
+        r"\b(?:salary|compensation|comp|base pay|pay range|ote|equity|gehalt|gehaltsvorstellung|salaire|rémunération|salario|"
+        r"sueldo|salário|remuneração|salaris|stipendio|retribuzione|ral)\b",
+        r"\b(?:remote|hybrid|on-?site|relocat\w+|based in|moving to|located in|commut\w+|visa|sponsorship|work permit|"
+        r"remoto|remota|híbrido|presencial|télétravail|à distance|home-?office|vor ort|op afstand|thuiswerk|da remoto|in sede|"
+        r"ibrido|umzug|déménag\w+|mudanza|mudar para|verhuiz\w+|trasferi\w+)\b",
+        r"\b(?:roles?|positions?|jobs?|work|opportunities|something|anything|a job|a role|a position|internship) in "
+        r"(?-i:[A-Z][a-z]+|[A-Z]{2,3})\b",
+        r"\b(?:in|near|around|to) (?-i:(?:New York|San Francisco|Los Angeles|the Bay Area|Bay Area|[A-Z][a-z]+ (?:City|Area)|"
+        r"NYC|SF|LA|DC))\b|\bideally (?:in|based in|staying in|remote|hybrid) ",
+        r"\b(?:part-?time|full-?time|contract role|freelance|teilzeit|vollzeit|temps partiel|tiempo parcial|meio período|"
+        r"deeltijd|part time)\b",
+    ),
+    FactField.RESUME: _rx(
+        r"https?://\S*(?:resume|r%C3%A9sum|\bcv\b|/cv|linkedin\.\w+/in/|docs\.google|drive\.google|dropbox|lebenslauf|"
+        r"curriculum)\S*",
+        r"\S*(?:resume|r[ée]sum[ée]|\bcv|lebenslauf|curriculum)\S*\.(?:pdf|docx?|rtf|txt|pages)\b",
+        r"\b(?:my|her|his|their|the) (?:resume|r[ée]sum[ée]|cv|c\.v\.) (?:is |was )?(?:attached|here|linked|below|enclosed)\b|"
+        r"\b(?:attached|attaching|enclosed|linked|attach) (?:is |are )?(?:my|her|his|their|the) (?:resume|r[ée]sum[ée]|cv)\b|"
+        r"\b(?:I'?ve|I have|have) attached (?:my|her|his|their|the) (?:resume|r[ée]sum[ée]|cv)\b|"
+        r"\b(?:Lebenslauf|CV) (?:im Anhang|anbei|angehängt|beigefügt)\b|\b(?:mon|son|le) CV (?:en pièce jointe|ci-joint)\b|"
+        r"\b(?:mi|su|el) (?:CV|currículum|curriculum) (?:adjunto|va adjunto)\b|\b(?:meu|seu|o) (?:CV|currículo) (?:em anexo|anexo|"
+        r"segue)\b|\b(?:mijn|zijn|haar) cv (?:in de bijlage|bijgevoegd)\b|\b(?:il mio|il suo) (?:CV|curriculum) (?:in allegato|"
+        r"allegato)\b",
+    ),
+}
+RESUME_FILE = re.compile(r"(?i)(?:r[ée]sum[ée]|\bcv\b|_cv|cv_|curriculum|lebenslauf|currículo|currículum)")
+# Opt-in: the contact agreed, or was asked, before the hand-off (clears `no_opt_in`).
+OPT_IN = _rx(
+    r"\b(?:said|says|told me|agreed|is happy|is glad|would be (?:happy|glad)|is open|was open|offered|confirmed)\b"
+    r"[^.!?]{0,40}\b(?:happy|glad|open|willing|keen|delighted)\b",
+    r"\b(?:(?:thanks|thank you)(?: both)? for (?:saying yes|agreeing|being open)|both (?:agreed|said yes|said they|opted in)|"
+    r"(?:she|he|they|\w+) (?:said|agreed|confirmed) (?:yes|that (?:she|he|they)(?:'d| would) be)|with (?:his|her|their) "
+    r"(?:permission|blessing|ok)|checked with (?:him|her|them|\w+) (?:first|already|beforehand)|already (?:said yes|agreed)|"
+    r"(?:is|are) expecting (?:your|to hear)|as (?:we )?(?:discussed|promised|agreed)|when I asked (?:last|earlier)|"
+    r"thank you for telling (?:him|her|them) you'?d be glad|double opt-?in)\b",
+    r"\b(?:bestätigt|zugestimmt|einverstanden|grundsätzlich offen|freut sich (?:über|auf)|wie besprochen|wie vereinbart)\b",
+    r"\b(?:comme convenu|d'accord pour|a accepté|ont accepté|est partant|ravie? d'échanger|avec son accord)\b",
+    r"\b(?:como (?:acordamos|quedamos|hablamos)|está de acuerdo|aceptó|estaba abiert[oa]|encantad[oa] de)\b",
+    r"\b(?:como combinamos|toparam|topou|concordou|concordaram|está de acordo|aceitou)\b",
+    r"\b(?:zoals afgesproken|gaat akkoord|heeft toegestemd|staat open|vindt het (?:leuk|prima))\b",
+    r"\b(?:come d'accordo|come concordato|ha accettato|è disponibile|sarebbe felice|ben felice)\b",
+)
+# The writer says the contact was not asked (keeps `no_opt_in` for a request too).
+NOT_ASKED = _rx(
+    r"\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:\w+ )?(?:asked|checked with|run (?:it|this) by|told)\b|"
+    r"\bwithout (?:asking|checking)\b|\bnoch nicht gefragt\b|\bpas encore demandé\b|\bsin preguntar\b|\bainda não perguntei\b|"
+    r"\bnog niet gevraagd\b|\bnon (?:l'ho|gli ho|le ho) ancora chiesto\b",
+    # The PIN will write or call the contact directly: nobody asked the contact.
+    r"\b(?:he|she|they|\w+)(?:'ll| will| is going to| are going to) (?:give you a (?:call|ring|buzz)|call you|reach out|"
+    r"contact you|get in touch|e-?mail you|write to you|be in touch)\b",
+)
+
+
+def extract(sentences: list[str], attachments: list[Attachment]) -> Facts:
+    """The facts `sentences` state (read in order: the hand-off's own words first), with evidence."""
+    found: dict[str, Fact] = {}
+    for f, rows in ROWS.items():
+        for s in sentences:
+            m = next((m for rx in rows if (m := rx.search(s))), None)
+            if m is not None:
+                found[f.value] = Fact(_value(f, s, m), s[:300])
+                break
+    if FactField.RESUME.value not in found:
+        for a in attachments:
+            if a.filename and RESUME_FILE.search(a.filename):
+                found[FactField.RESUME.value] = Fact(a.filename, f"attachment: {a.filename}")
+                break
+    return Facts(**found)
+
+
+def _value(f: FactField, sentence: str, m: re.Match[str]) -> str:
+    """The words worth carrying into the draft: a link as is, otherwise the sentence itself."""
+    if f is FactField.RESUME and m.group(0).startswith("http"):
+        return m.group(0).rstrip(".,);")
+    return sentence.strip()[:300]
+
+
+def first(rows: tuple[re.Pattern[str], ...], sentences: list[str]) -> str | None:
+    """The first sentence any row matches."""
+    for s in sentences:
+        if any(rx.search(s) for rx in rows):
+            return s
+    return None

@@ -1,0 +1,188 @@
+"""People as a sentence mentions them: names, pronouns, vague stand-ins ("a friend"), relatives.
+
+Every pattern here is bounded (a name is at most five words of at most 41 characters), so a
+search is linear in the text. `nearest` finds the mention next to a point of a sentence: the cue
+tables say on which side of their anchor a role stands.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
+# "John", "O'Hara", "Jean-Luc", or an initial "J.": a capital inside a long token (a link, a hash)
+# starts no name, because a word is at most 41 characters.
+WORD = _UP + r"(?:\.|(?:[^\W\d_]|['\-]){1,40})"
+PARTICLE = r"(?:van|von|de|da|das|do|dos|del|della|di|du|le|la|der|den|ter|te|bin|al|ten|zu)"
+TITLE = (r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Professora|Professeur|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Dra|"
+         r"Don|Doña|Dña|Dª|Dom|Dona|Eng|Ing|Lic|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Arch|Mevr|Dhr|Drs|Ir|Mw)(?:\.ª|ª|\.)?")
+NAME = (r"(?:(?:" + TITLE + r")[ ]+)*" + WORD + r"(?:[ ]+(?:" + WORD + r"|" + PARTICLE + r"(?![\w'])" + r")){0,3}"
+        r"(?:[ ]+(?:Jr\.?|Sr\.?|II|III|IV))?")
+_NAME_RE = re.compile(NAME)
+_TITLE_RE = re.compile(r"^(?:" + TITLE + r")[ ]+")
+
+PRONOUNS = frozenset({
+    "he", "she", "him", "her", "they", "them",  # en
+    "er", "ihn",  # de ("sie" is also "you" and "they": not read as a person)
+    "il", "elle", "lui",  # fr (lui: it)
+    "él", "ella",  # es
+    "ele", "ela",  # pt
+    "hij", "zij", "hem", "haar",  # nl
+    "lei",  # it
+})
+_PRONOUN_RE = re.compile(r"(?<![\w'])(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + r")(?![\w'])",
+                         re.IGNORECASE)
+
+# Someone unnamed standing in for a referrer: gives `unknown_referrer`.
+VAGUE = (
+    r"(?i:so[\s\-]and[\s\-]so|"
+    r"(?:a|an|one of my|one of our|some|several|a few|a couple of) (?:\w+ ){0,2}"
+    r"(?:friends?|colleagues?|co-?workers?|contacts?|acquaintances?|classmates?|sources?|people|folks|recruiters?|"
+    r"headhunters?|mentors?|professors?|clients?|connections?)(?: of (?:mine|yours|ours))?|"
+    r"some(?:one|body)(?: (?:at|from|in) [\w\s\-]{1,40}?)?(?=[,.;:!?)]|\s+(?:who|that|said|told|suggested|mentioned|recommended))|"
+    r"mutual friends?|"
+    # de, fr, es, pt, nl, it
+    r"(?:ein|eine) (?:gemeinsame[rn]? )?(?:Freund(?:in)?|Bekannte[r]?|Kolleg(?:e|in))|jemand|"
+    r"(?:un|une) (?:ami|amie|collègue|contact|connaissance)(?: commune?)?|quelqu'un|"
+    r"(?:un|una) (?:amig[oa]|colega|conocid[oa]|contacto)(?: en común| mutu[oa])?|alguien|"
+    r"(?:um|uma) (?:amig[oa]|colega|conhecid[oa]|contato)(?: em comum| mútu[oa])?|alguém|"
+    r"(?:een) (?:(?:gezamenlijke|gemeenschappelijke) )?(?:vriend(?:in)?|kennis|collega)|iemand|"
+    r"(?:un|una) (?:amic[oa]|collega|conoscente|contatto)(?: comune| in comune)?|qualcuno)"
+)
+_VAGUE_RE = re.compile(r"(?<![\w'])" + VAGUE + r"(?![\w'])")
+
+# Relatives and friends someone asks help for ("my wife's sister", "mein Neffe").
+RELATION = (
+    r"(?i:(?:my|our) (?:\w+'s )?(?:wife|husband|partner|son|daughter|brother|sister|cousin|nephew|niece|friend|"
+    r"neighbou?r|mentee|former colleague|old colleague|colleague|classmate|intern|student|kid|uncle|aunt|"
+    r"mother|father|mom|dad|brother-in-law|sister-in-law|godson|goddaughter|former student|report)s?|"
+    r"(?:mein|meine|unser|unsere)[rn]? (?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|"
+    r"Freundin|Nachbar|Nachbarin|Kollege|Kollegin|Student|Studentin|Mann|Frau)|"
+    r"(?:mon|ma|notre) (?:fils|fille|frère|sœur|soeur|cousin|cousine|neveu|nièce|ami|amie|voisin|voisine|collègue|"
+    r"étudiant|étudiante|mari|femme)|"
+    r"(?:mi|nuestr[oa]) (?:hij[oa]|herman[oa]|prim[oa]|sobrin[oa]|amig[oa]|vecin[oa]|colega|estudiante|espos[oa])|"
+    r"(?:meu|minha|nosso|nossa|o meu|a minha) (?:filh[oa]|irmão|irmã|prim[oa]|sobrinh[oa]|amig[oa]|vizinh[oa]|"
+    r"colega|alun[oa]|marido|mulher)|"
+    r"(?:mijn|onze) (?:zoon|dochter|broer|zus|neef|nicht|vriend|vriendin|buurman|buurvrouw|collega|student)|"
+    r"(?:mio|mia|il mio|la mia|nostr[oa]) (?:figli[oa]|fratello|sorella|cugin[oa]|nipote|amic[oa]|vicin[oa]|"
+    r"collega|studente|studentessa|marito|moglie))"
+)
+_RELATION_RE = re.compile(r"(?<![\w'])" + RELATION + r"(?![\w'])")
+
+# Capitalised words that start a sentence, a date or a greeting, not a person (lower case).
+NOT_A_NAME = frozenset("""
+i the this that these those it we you they he she hi hello hey dear thanks thank please also and but so or my our
+your his her their a an as if when who which what where why how everyone everybody nobody someone somebody anyone
+all both each any many most some no not yes ok okay great good best kind warm many sincerely cheers regards love
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december today yesterday tomorrow tonight morning afternoon evening week weekend month
+year re fw fwd subject from to cc bcc sent date attached regards mr mrs ms dr prof here there now then just
+meet one management legal customer service sales team office inc ltd llc gmbh ag sa bv srl spa
+hope looking happy glad sorry quick quickly short shortly last next first second finally however also again
+would could should can will let let's i'm i've i'd i'll we're we've you're you've it's that's there's
+liebe lieber liebes hallo guten tag sehr geehrte geehrter herzliche grüße viele danke bitte ich du sie wir ihr
+der die das ein eine und aber auch noch schon heute morgen montag dienstag mittwoch donnerstag freitag samstag
+sonntag januar februar märz mai juni juli oktober dezember kurz anbei mit freundlichen gruß beste
+bonjour bonsoir salut cher chère chers madame monsieur merci cordialement bien je tu nous vous il elle le la les
+un une et mais aussi lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril juin juillet
+août septembre octobre novembre décembre coucou bises amitiés
+hola estimado estimada estimados querido querida gracias saludos buenos buenas días yo tú usted el la los las
+lunes martes miércoles jueves viernes sábado domingo enero febrero marzo abril mayo junio julio agosto septiembre
+octubre noviembre diciembre un una y pero también atentamente abrazos
+olá oi caro cara prezado prezada obrigado obrigada abraço abraços eu você o a os as um uma e mas segunda terça
+quarta quinta sexta sábado domingo janeiro fevereiro março maio junho julho setembro outubro novembro dezembro
+beste hoi hallo dag goedemorgen goedemiddag groet groeten bedankt dank ik jij u wij zij het een en maar ook
+maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart mei juni juli augustus
+ciao caro cara gentile gentilissima gentilissimo salve grazie saluti cordiali io tu lei noi il lo la gli le un
+una e ma anche lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio febbraio aprile maggio giugno
+luglio agosto settembre ottobre novembre dicembre
+""".split())
+# Words that make a capitalised phrase an organisation or a thing rather than a person (lower case).
+ORG_WORDS = frozenset("""
+group inc inc. llc ltd ltd. corp corporation company co co. services service solutions partners staffing
+technologies technology systems program programme desk department energy bank university college school
+institute website online network networks team association labs lab capital ventures venture fund health
+healthcare bio therapeutics consulting consultancy agency studio studios holdings foundation gmbh ag sa sas sarl
+srl spa bv nv plc lp llp ab oy as kg ug e.v. university hospital clinic center centre society council board
+committee club industries international global analytics software app platform cloud media press news
+""".split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    kind: str  # name | pronoun | vague | relation
+    text: str  # as written (a name without leading sentence words)
+
+
+def clean_name(raw: str) -> str | None:
+    """A name without leading sentence words ("Yesterday John Smith" -> "John Smith"), trailing
+    possessive ("Anil's" -> "Anil"), or None when no name is left or it names an organisation."""
+    raw = re.sub(r"'s$|'$", "", raw.strip())
+    words = raw.split()
+    while words and words[0].lower().strip(".,") in NOT_A_NAME and not _TITLE_RE.match(words[0] + " "):
+        words = words[1:]
+    while words and words[-1].lower().strip(".,") in NOT_A_NAME:
+        words = words[:-1]
+    if not words:
+        return None
+    lowered = [w.lower().strip(".,") for w in words]
+    if any(w in ORG_WORDS for w in lowered):
+        return None
+    bare = [w for w in words if not _TITLE_RE.match(w + " ")]
+    if not bare:
+        return None
+    if len(bare) == 1 and bare[0].isupper() and len(bare[0]) > 1:
+        return None  # an acronym: IBM, NYU
+    return " ".join(words)
+
+
+def without_title(name: str) -> str:
+    while True:
+        m = _TITLE_RE.match(name)
+        if not m:
+            return name
+        name = name[m.end():]
+
+
+def names(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    for m in _NAME_RE.finditer(text):
+        raw = m.group(0)
+        cleaned = clean_name(raw)
+        if not cleaned:
+            continue
+        start = m.start() + raw.find(cleaned.split()[0])
+        out.append(Mention(start, start + len(cleaned), "name", cleaned))
+    return out
+
+
+def find(text: str) -> list[Mention]:
+    """Every mention in `text`, in order; a vague phrase or relative wins over a name inside it."""
+    found = [Mention(m.start(), m.end(), "vague", m.group(0)) for m in _VAGUE_RE.finditer(text)]
+    found += [Mention(m.start(), m.end(), "relation", m.group(0)) for m in _RELATION_RE.finditer(text)]
+    found += [Mention(m.start(), m.end(), "pronoun", m.group(0)) for m in _PRONOUN_RE.finditer(text)]
+    taken = [(f.start, f.end) for f in found]
+    for n in names(text):
+        if not any(a <= n.start < b for a, b in taken):
+            found.append(n)
+    return sorted(found, key=lambda f: f.start)
+
+
+def nearest(text: str, at: int, side: str, *, reach: int = 160, kinds: frozenset[str] | None = None) -> Mention | None:
+    """The mention closest to `at` on `side` ("left" or "right"), within `reach` characters."""
+    if side == "left":
+        window_start = max(0, at - reach)
+        window = text[window_start:at]
+        got = [m for m in find(window) if kinds is None or m.kind in kinds]
+        if not got:
+            return None
+        m = got[-1]
+        return Mention(m.start + window_start, m.end + window_start, m.kind, m.text)
+    window = text[at:at + reach]
+    got = [m for m in find(window) if kinds is None or m.kind in kinds]
+    if not got:
+        return None
+    m = got[0]
+    return Mention(m.start + at, m.end + at, m.kind, m.text)

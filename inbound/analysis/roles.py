@@ -1,0 +1,265 @@
+"""Who is who, by constraints over the people of the message, not by which row matched.
+
+A cue says where each role stands (the writer, the addressee, the mention left or right of its
+anchor, a window, or "whoever is left"). Here each place becomes a person from the inventory:
+a pronoun becomes its antecedent, "my wife's sister" a described person, a first name the full
+name the headers give. Then the hard rules hold or the reading is dropped: the PIN is not the
+contact, Baton plays no role, a referrer is someone other than the writer and the reader, and
+every address stays one the message carries. When two people could be either the PIN or the
+contact, what the message says of each decides (who is looking, who runs or hires), and the
+reading's confidence says how much was guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from inbound.analysis import mentions
+from inbound.analysis.cues import Cue, Hit
+from inbound.analysis.people import People, Scene, Someone
+from inbound.analysis.sentences import name_matches, tokens
+from model import Kind
+
+# Asides between a referrer and the verb: "Sheila, who I met at the meetup, suggested ...",
+# "Patricia Lang, my manager for four years, recommended ...", "Marcus (my TA) told me ...".
+_ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|his|her|their|a|an|the|now|then|"
+                    r"currently|also|formerly|previously|once|both|wer|die|der|qui|que|quien|quem|che|wie)\b[^,]{0,120},",
+                    re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
+
+# What the message says of someone who needs help, and of someone who helps (all languages).
+NEED = re.compile(
+    r"\b(?:looking (?:for|to|at|around)|seeking|searching|hoping|exploring|interested in|wants? to|would (?:like|love) to|"
+    r"'d (?:like|love) to|keen to|job search|moving (?:into|to|from)|transition\w*|open to|graduat\w*|finishing|"
+    r"student|phd (?:student|candidate)|candidate|raising|fundrais\w*|laid off|between jobs|new to|early[- ]career|"
+    r"junior|intern\b|internship|career change|considering|thinking about|applying|trying to|starting to look|"
+    r"would love (?:your|to hear|to learn|advice)|could use|needs?|struggl\w*|"
+    r"sucht|suchen|möchte|würde gerne|interessiert|bewirbt|studiert|absolvent\w*|"
+    r"cherche|recherche|souhaite|aimerait|voudrait|étudiant\w*|candidat\w*|"
+    r"busca|buscando|quiere|quisiera|le gustaría|estudiante|"
+    r"procura|procurando|gostaria|quer\b|estudante|"
+    r"zoekt|wil graag|zou graag|student\w*|"
+    r"cerca|sta cercando|vorrebbe|studente|studentessa)\b",
+    re.IGNORECASE)
+HELP = re.compile(
+    r"\b(?:runs?|ran|leads?|led|heads?|manages?|founded|co-?founded|partner (?:at|of)|is a partner|invests?|investor|"
+    r"backed|has backed|is hiring|hires|hiring|knows (?:everything|a lot|the space)|expert|built|building out|"
+    r"vp|vice president|director|head of|chief|cto|ceo|cfo|professor|advisor|mentor\b|has been generous|chairs?|"
+    r"recruit\w*|works? at|is at|principal|senior (?:partner|director)|"
+    r"leitet|führt|gründer\w*|investiert|stellt ein|dirige|fondateur|fondatrice|investit|recrute|"
+    r"dirige|fundador\w*|invierte|contrata|lidera|fundou|investe|contrata|"
+    r"leidt|oprichter|investeert|dirige|fondatore|fondatrice|investe|assume)\b",
+    re.IGNORECASE)
+
+
+@dataclass
+class Reading:
+    kind: Kind
+    cue: Cue
+    sentence: str
+    scene: Scene
+    referrer: Someone | None = None
+    pin: Someone | None = None
+    contact: Someone | None = None
+    referrer_vague: bool = False
+    pin_described: bool = False
+    relationship: str | None = None  # a relation word the sentence gave ("my colleague")
+    confidence: float = 1.0
+    assumptions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Found:
+    someone: Someone | None
+    vague: bool = False
+    described: bool = False
+    pronoun: bool = False
+    relation: str | None = None
+
+
+def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: People, scene: Scene) -> Found:
+    """The person a mention means: a name from the inventory, a pronoun's antecedent, a vague
+    stand-in, or a relative described through the writer ("Greg Hall's cousin")."""
+    if m is None:
+        return Found(None)
+    if m.kind == "vague":
+        return Found(None, vague=True)
+    if m.kind == "name":
+        return Found(people.named(m.text))
+    if m.kind == "pronoun":
+        exclude = [s for s in (scene.writer, scene.addressee) if s]
+        candidates = [n.text for n in mentions.names(before[-800:])]
+        candidates = [n for n in candidates if not any(name_matches(n, s.person) for s in exclude)]
+        # A person, not a capitalised word: someone the headers name, or a full name.
+        likely = [n for n in candidates if people.find(n) or len(mentions.without_title(n).split()) >= 2
+                  or mentions.without_title(n) != n]
+        for name in reversed(likely or candidates):
+            return Found(people.named(name), pronoun=True)
+        return Found(None, pronoun=True)
+    # A relative: "my colleague Ines Duarte" names them right after; "my wife's sister" does not.
+    after = text[m.end:m.end + 60]
+    named = re.match(r"[ ,]{0,2}(?:-\s*)?(" + mentions.NAME + r")", after)
+    if named:
+        cleaned = mentions.clean_name(named.group(1))
+        if cleaned:
+            return Found(people.named(cleaned), relation=m.text)
+    writer = scene.writer.name if scene.writer and scene.writer.name else None
+    relative = re.sub(r"(?i)^(?:my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
+                      r"mijn|onze|mio|mia|il mio|la mia|nostr\w)\s+", "", m.text)
+    name = f"{writer}'s {relative}" if writer else m.text
+    # Described, not named: a role, never a participant the message lists.
+    return Found(Someone(name, None, ["described"]), described=True, relation=m.text)
+
+
+def _window(hit: Hit, span: tuple[int, int] | None) -> mentions.Mention | None:
+    if span is None:
+        return None
+    text = hit.sentence[span[0]:span[1]]
+    found = mentions.find(text)
+    if not found:
+        return None
+    first = found[0]
+    return mentions.Mention(first.start + span[0], first.end + span[0], first.kind, first.text)
+
+
+def _left(hit: Hit) -> mentions.Mention | None:
+    head = hit.sentence[:hit.start]
+    if _FIRST_PERSON.search(head[-12:]):
+        return None  # "I gave your name ...": the writer, not a referrer
+    cut = _ASIDE.sub(" ", head)
+    return mentions.nearest(cut, len(cut), "left", reach=200)
+
+
+def _right(hit: Hit) -> mentions.Mention | None:
+    return mentions.nearest(hit.sentence, hit.end, "right", reach=120)
+
+
+def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
+    """The roles one cue gives in its sentence; None when the hard rules rule it out."""
+    cue = hit.cue
+    assert cue.kind is not None
+    reading = Reading(cue.kind, cue, hit.sentence, scene)
+    text, lead = hit.sentence, before + " " + hit.sentence[:hit.start]
+    addressee = scene.addressee
+    found: dict[str, Found] = {}
+
+    def place(where: str) -> Found:
+        if where not in found:
+            if where == "writer":
+                found[where] = Found(scene.writer)
+            elif where == "addressee":
+                found[where] = Found(addressee)
+            elif where in ("left", "right", "x", "y"):
+                m = {"left": _left, "right": _right}[where](hit) if where in ("left", "right") else \
+                    _window(hit, hit.x if where == "x" else hit.y)
+                found[where] = _resolve(m, text=text, before=lead, people=people, scene=scene)
+            else:
+                found[where] = Found(None)
+        return found[where]
+
+    ref_place = cue.ref
+    if ref_place == "addressee" and scene.addressee_is_baton:
+        ref_place = "writer"  # "Baton, please introduce X to Y": the writer is the referrer
+    ref = place(ref_place)
+    pin, contact = place(cue.pin), place(cue.contact)
+    if ref_place == "writer" and cue.pin == "writer" and scene.addressee_is_baton:
+        ref = Found(None)  # the PIN asks Baton directly: nobody refers them
+    reading.referrer, reading.referrer_vague = ref.someone, ref.vague
+    reading.pin, reading.contact = pin.someone, contact.someone
+    reading.pin_described = pin.described
+    reading.relationship = next((f.relation for f in (pin, contact, ref) if f.relation), None)
+    if ref.pronoun or pin.pronoun or contact.pronoun:
+        reading.confidence -= 0.1
+        reading.assumptions.append("pronoun")
+
+    if not _holds(reading, ref, scene):
+        return None
+    _fill_others(reading, cue, scene, people)
+    if cue.pair and reading.pin and reading.contact:
+        _order_pair(reading, before + " " + hit.sentence + " " + scene.text)
+    if reading.pin is not None and reading.pin is reading.contact:
+        return None
+    if reading.kind is Kind.DIRECT_INTRO and not cue.offline and not (
+            reading.pin and reading.pin.email and reading.contact and reading.contact.email):
+        return None  # an introduction made now reaches both people: each is on the thread
+    if reading.kind is Kind.SAID_TO_CONTACT and reading.pin is None:
+        return None
+    return reading
+
+
+def _holds(reading: Reading, ref: Found, scene: Scene) -> bool:
+    """The hard rules every reading must keep."""
+    cue = reading.cue
+    if reading.kind is Kind.SAID_TO_CONTACT:
+        if reading.referrer is None and not reading.referrer_vague:
+            return False  # "X suggested I ..." with no X is not a referral
+        if reading.referrer is not None and reading.referrer in (scene.writer, scene.addressee):
+            return False  # the writer citing themselves, or "as you suggested"
+    if cue.pin in ("x", "y", "left", "right") and reading.pin is None:
+        return False  # the row's PIN is not a person ("introduce you to our platform")
+    if cue.contact in ("x", "y") and reading.contact is None and cue.kind is Kind.DIRECT_INTRO:
+        return False
+    for role in (reading.pin, reading.contact):
+        if role is not None and role is reading.referrer:
+            return False
+    return True
+
+
+def _candidates(reading: Reading, scene: Scene, people: People) -> list[Someone]:
+    """People on the thread who could take an open role: recipients, then people the words name
+    with an address ("Ines Duarte (ines@...)", "Theo Park (cc'd)")."""
+    taken = {id(s) for s in (reading.referrer, reading.pin, reading.contact, scene.writer) if s}
+    out: list[Someone] = [s for s in scene.recipients if id(s) not in taken]
+    for s in people.everyone:
+        if id(s) in taken or s in out:
+            continue
+        if s.email and s.seen("body", "cc_mention", "forwarded_to", "forwarded_cc", "forwarded_from"):
+            out.append(s)
+    return out
+
+
+def _fill_others(reading: Reading, cue: Cue, scene: Scene, people: People) -> None:
+    open_roles = [r for r in ("pin", "contact") if getattr(reading, r) is None and getattr(cue, r) == "other"]
+    if not open_roles:
+        return
+    pool = _candidates(reading, scene, people)
+    for role in open_roles:
+        if not pool:
+            break
+        setattr(reading, role, pool.pop(0))
+        reading.confidence -= 0.15
+        reading.assumptions.append(f"{role}_from_thread")
+
+
+def _mentioned(s: Someone, text: str) -> list[int]:
+    """Where `text` names `s` (its full name, first or last name)."""
+    words = [w for w in tokens(s.name) if len(w) > 2] if s.name else []
+    if not words:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    from inbound.analysis.sentences import fold
+    return [m.start() for m in pattern.finditer(fold(text))]
+
+
+def need_score(s: Someone, text: str) -> float:
+    """How much `text` describes `s` as the one looking for help (positive) or helping (negative):
+    the words in the 120 characters after each time it names them."""
+    from inbound.analysis.sentences import fold
+    folded = fold(text)
+    score = 0.0
+    for at in _mentioned(s, text)[:20]:
+        window = folded[at:at + 120].split(".")[0]
+        score += len(NEED.findall(window)) - len(HELP.findall(window))
+    return score
+
+
+def _order_pair(reading: Reading, text: str) -> None:
+    """Of two people introduced to each other, the PIN is the one the message says needs help."""
+    pin, contact = reading.pin, reading.contact
+    assert pin is not None and contact is not None
+    a, b = need_score(pin, text), need_score(contact, text)
+    if b > a:
+        reading.pin, reading.contact = contact, pin
+    if a == b:
+        reading.confidence -= 0.2
+        reading.assumptions.append("pin_or_contact")
