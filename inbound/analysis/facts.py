@@ -32,6 +32,7 @@ ROWS: dict[FactField, tuple[re.Pattern[str], ...]] = {
         r"team-mate|colleague|co-?worker|friend|classmate|student|mentee|neighbou?r|brother|sister|son|daughter|nephew|"
         r"niece|wife|husband|partner|client|report|direct report|manager|boss|roommate|TA|advisor|adviser|supervisor|"
         r"professor|mentor|employee|coach|co-?founder|lab ?mate|postdoc|phd student)\b",
+        r"\b(?:at|from|in) my (?:last|previous|old|former|current|first) (?:company|job|firm|employer|team|school|lab|startup)\b",
         r"\bwas (?:my|our) (?:\w+ )?(?:manager|boss|report|direct report|intern|student|TA|advisor|supervisor|colleague|"
         r"teammate|mentor|professor|employee)\b",
         r"\b(?:we|I|\w+ and I|she and I|he and I) (?:have )?(?:worked|work|studied|served|met|grew up|went to school|were "

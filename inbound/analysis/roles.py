@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from inbound.analysis import mentions
 from inbound.analysis.cues import Cue, Hit
 from inbound.analysis.people import People, Scene, Someone
-from inbound.analysis.sentences import name_matches, tokens
+from inbound.analysis.sentences import fold, name_matches, tokens
 from model import Kind
 
 # Asides between a referrer and the verb: "Sheila, who I met at the meetup, suggested ...",
@@ -237,19 +237,21 @@ def _mentioned(s: Someone, text: str) -> list[int]:
     if not words:
         return []
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-    from inbound.analysis.sentences import fold
     return [m.start() for m in pattern.finditer(fold(text))]
 
 
 def need_score(s: Someone, text: str) -> float:
     """How much `text` describes `s` as the one looking for help (positive) or helping (negative):
-    the words in the 120 characters after each time it names them."""
-    from inbound.analysis.sentences import fold
+    the words in the 120 characters after each time it names them. What follows a need word
+    describes the goal ("looking for a VP role"), not the person, so only helper words before it
+    count."""
     folded = fold(text)
     score = 0.0
     for at in _mentioned(s, text)[:20]:
         window = folded[at:at + 120].split(".")[0]
-        score += len(NEED.findall(window)) - len(HELP.findall(window))
+        need = NEED.search(window)
+        helper = window[:need.start()] if need else window
+        score += 1.5 * len(NEED.findall(window)) - len(HELP.findall(helper))
     return score
 
 

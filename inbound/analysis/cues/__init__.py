@@ -79,8 +79,9 @@ def row(name: str, kind: Kind | None, pattern: str, *, needs: str, lang: str, re
         if place not in PLACES:
             raise ValueError(f"{name}: unknown place {place!r}")
     source = _MACRO.sub(lambda m: _MACROS[m.group(0)], pattern)
-    return Cue(name, kind, re.compile(source, flags), tuple(w.strip().lower() for w in needs.split("|")), lang,
-               ref, pin, contact, pair, asks_first, scope, examples, misses, offline)
+    return Cue(name=name, kind=kind, pattern=re.compile(source, flags),
+               needs=tuple(w.strip().lower() for w in needs.split("|")), lang=lang, ref=ref, pin=pin, contact=contact,
+               pair=pair, asks_first=asks_first, scope=scope, offline=offline, examples=examples, misses=misses)
 
 
 @dataclass(frozen=True)

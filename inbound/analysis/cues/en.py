@@ -37,15 +37,17 @@ ROWS = (
     r("asked_me_to", SAID,
       r"\b(?:asked|told|requested|wanted|encouraged|urged|instructed|directed|invited) (?:me|that I)(?: to)? "
       r"(?:(?:try|also|please|directly) )?(?:(?:contact|reach out|get in touch|be in touch|get in contact|call|ring|phone|"
-      r"talk|speak|meet|touch base|connect|write|e-?mail|introduce myself|follow up)\b"
-      r"(?!\s+(?:you guys|y'all|all of you|both of you|the (?:team|group)))" + AFTER_ACT + r"|"
+      r"talk|speak|meet|touch base|connect|write|e-?mail|introduce myself)\b"
+      r"(?!\s+(?:you guys|y'all|all of you|both of you|the (?:team|group)|this|it|that|these|those|the\b|a copy|along|"
+      r"over|you and let|and let))" + AFTER_ACT + r"|"
       r"(?:send|forward) you (?:my|a copy of my|a note|a line|an? e-?mail)\b|drop you a (?:line|note)\b)",
       needs="asked|told|request|wanted|encourag|urge|instruct|direct|invite",
       ref="left", pin="writer", contact="addressee",
       examples=("John White asked me to contact you.", "Mike asked me to send you my resume for a potential position.",
                 "Joe asked me to get in touch with you regarding the project.",
                 "Marcus Ashford, my TA, told me to reach out.", "Hunt Mitchell asked me to email you."),
-      misses=("He told me that you guys have rescheduled.", "Lance asked me to send you the attached draft.")),
+      misses=("He told me that you guys have rescheduled.", "Lance asked me to send you the attached draft.",
+              "Alan asked me to email this to you.", "Kate asked me to email you and let you know that we confirm.")),
     r("said_i_should", SAID,
       r"\b(?:said|thought|felt|believes|figured|mentioned|thinks|feels)(?: that)?,? I (?:should|could|might|ought to|must|"
       r"would do well to)(?: (?:also|really|definitely))? (?:" + CONTACT_ACT + r")\b" + TO_YOU,
@@ -345,8 +347,9 @@ ROWS = (
       needs="will|'ll|going to|shall",
       examples=("My colleague Ryan will reach out to you this week to set up a demo.",)),
     r("sales_pitch", None,
-      r"\b(?:introduce|show|walk) you (?:to |through )?(?:our|my) (?:new )?(?:product|platform|company|solution|client|services?|"
-      r"tool|app|agency|firm|offering|software)\b|\bintroduce you to (?-i:[A-Z]\w+), (?:a|an|the|our) (?:\w+ ){0,3}"
+      r"\b(?:introduce|show|walk) you (?:to |through )?(?:our|my) (?!(?:dear |good |old |close )?(?:friend|colleague|"
+      r"former|mentee|student|cousin|nephew|niece|son|daughter|brother|sister|wife|husband|partner|neighbou?r|intern|"
+      r"co-?founder|classmate|teammate)\b)|\bintroduce you to (?-i:[A-Z]\w+), (?:a|an|the|our) (?:\w+ ){0,3}"
       r"(?:platform|tool|solution|app|software|service|company|startup)\b|\b(?:book|schedule|grab) a (?:quick |short |15-minute |"
       r"20-minute |30-minute )?(?:demo|product tour)\b|\bfree trial\b|\bunsubscribe\b|\bmy client\b",
       needs="our|my|demo|trial|unsubscribe|platform|tool|solution|client", scope="message",
