@@ -97,7 +97,8 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
     rows = cues.rows_for(langs)
     readings: list[roles.Reading] = []
     for i, sc in enumerate(scenes):
-        subject = m.subject if i == 0 else (sc.segment.subject or "")
+        # A reply's subject repeats the hand-off it answers ("Re: Sheila suggested I reach out").
+        subject = m.subject if i == 0 and not _REPLY_SUBJECT.match(m.subject or "") else ""
         lines = ([normalize.line(subject)] if subject else []) + sentences(sc.text)[:MAX_SENTENCES]
         before = ""
         for sentence in lines:
@@ -174,8 +175,8 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
             scenes.append(sc)
         else:
             quoted_text.append(seg.text)
-    for p in participants.body_mentions("\n".join(s.text for s in segs)):
-        people.add(p, "body")
+    for p, tag in participants.body_mentions("\n".join(s.text for s in segs)):
+        people.add(p, tag)
     handoff_text = "\n".join([m.subject or ""] + [s.text for s in scenes])
     langs = language.ranked(handoff_text)
     thread = keys_of(m, "\n".join(quoted_text), assistant=assistant, domains=domains)

@@ -180,8 +180,8 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     if reading.pin is not None and reading.pin is reading.contact:
         return None
     if reading.kind is Kind.DIRECT_INTRO and not cue.offline and not (
-            reading.pin and reading.pin.email and reading.contact and reading.contact.email):
-        return None  # an introduction made now reaches both people: each is on the thread
+            reading.pin in scene.recipients and reading.contact in scene.recipients):
+        return None  # an introduction made now reaches both people: each receives the message
     if reading.kind is Kind.SAID_TO_CONTACT and reading.pin is None:
         return None
     return reading
@@ -213,7 +213,7 @@ def _candidates(reading: Reading, scene: Scene, people: People) -> list[Someone]
     for s in people.everyone:
         if id(s) in taken or s in out:
             continue
-        if s.email and s.seen("body", "cc_mention", "forwarded_to", "forwarded_cc", "forwarded_from"):
+        if s.email and s.seen("body", "cc_mention"):
             out.append(s)
     return out
 

@@ -23,8 +23,9 @@ ROWS = (
     # --- said_to_contact: the PIN writes to the contact, citing the referrer -------------------
     r("suggested_i", SAID,
       r"\b(?:suggested|suggests|recommended|recommends|advised|encouraged|urged|insisted|proposed)(?: to me)?,?(?: that)?,? "
-      r"(?:I|me)\b(?!'m| am| was| have| had)(?: to| should| might| could| would| ought to| must| may)?"
-      r"(?: (?:try|possibly|also|definitely|really|probably|just|directly))?" + TO_YOU,
+      r"(?:(?:I|me)\b(?!'m| am| was| have| had)(?: to| should| might| could| would| ought to| must| may)?"
+      r"(?: (?:try|possibly|also|definitely|really|probably|just|directly))?" + TO_YOU + r"|"
+      r"we (?:should |might |could )?(?:talk|meet|connect|chat|speak|get in touch|get together|compare notes|grab coffee)\b)",
       needs="suggest|recommend|advis|encourag|urge|insist|propos",
       ref="left", pin="writer", contact="addressee",
       examples=("Sheila Okafor, who I met at the meetup, suggested I reach out to you.",
@@ -34,6 +35,17 @@ ROWS = (
                 "Patricia, my manager for four years, recommended I contact you regarding analyst roles.",
                 "She recommended that I contact you."),
       misses=("Sheila suggested we push the sync to Thursday.", "She suggested I take the job.")),
+    r("heres_the_intro", DIRECT,
+      r"\b(?:here(?:'s| is)|this is|consider this) (?:the|an|my|your|a quick|a brief) (?:e-?)?intro(?:duction)?\b|"
+      r"\b(?:e-?)?introducing you (?:both|two)\b",
+      needs="intro", pin="other", contact="other", pair=True,
+      examples=("Ingrid, Malik - thanks both for the quick yes; here's the intro.",)),
+    r("vocative_description", DIRECT,
+      r"^(?P<y><NAME>)\s*(?::|-|--)\s*(?P<x><NAME>)(?:'s)? (?:is|was|has|leads|runs|heads|manages|founded|works|joined|"
+      r"just|recently|and I|spent|built|knows)\b",
+      needs="is|was|has|leads|runs|heads|manages|founded|works|joined|just|recently|and i|spent|built|knows",
+      pin="x", contact="y", pair=True, flags=0,
+      examples=("Malik: Ingrid is co-founder and CEO of Ferrovia.", "Sofia - Kwame is finishing his PhD in my group.")),
     r("asked_me_to", SAID,
       r"\b(?:asked|told|requested|wanted|encouraged|urged|instructed|directed|invited) (?:me|that I)(?: to)? "
       r"(?:(?:try|also|please|directly) )?(?:(?:contact|reach out|get in touch|be in touch|get in contact|call|ring|phone|"
@@ -268,12 +280,15 @@ ROWS = (
       needs="you know", ref="addressee", pin="writer", contact="x",
       examples=("You mentioned you know Dr. Evelyn Lin, who runs the fellowship.",)),
     r("introduce_x_to_y", REQUEST,
-      r"\b(?:introduce|intro|connect|link|put) (?!me\b|you\b|myself\b|us\b)(?P<x>[^.;!?\n]{1,60}?) (?:to|with|in touch with) "
+      r"(?<!\ban )(?<!\bthe )(?<!\byour )(?<!\bmy )(?<!\bhis )(?<!\bher )(?<!\bour )"
+      r"\b(?:introduce|intro|connect|link|put) (?!me\b|you\b|myself\b|us\b|from\b|between\b)(?P<x>[^.;!?\n]{1,60}?) "
+      r"(?:to|with|in touch with) "
       r"(?!each other|one another)(?P<y>[^.;!?\n]{1,80})",
       needs="introduc|intro|connect|link|put", ref="addressee", pin="x", contact="y",
       examples=("Please help me introduce my colleague Ines Duarte to Tom Becker.",
                 "Can you help me intro Jamal to Whitney Cole?",
-                "Would you be willing to introduce her to your colleague Beth?")),
+                "Would you be willing to introduce her to your colleague Beth?"),
+      misses=("I was cc'd on an intro from Ravi Shankar to Jess Moreno.",)),
     r("check_with", REQUEST,
       r"\b(?:check|ask|see) (?:with )?(?P<x><NAME>)(?:\s*\([^)]{0,60}\))? (?:whether|if) (?:she|he|they)(?:'d|'s| would| might| "
       r"is| are)? (?:be )?(?:open|up|willing|interested|happy|glad|available)",
@@ -315,21 +330,21 @@ ROWS = (
       r"\bthanks?(?: you)?(?: so much| again| a lot)?,?(?: \w+,)? for (?:the |this |making the |your |a |the kind )?"
       r"(?:(?:e-?)?intro(?:duction)?s?|connection|connecting us|introducing (?:us|me))\b|"
       r"\bthanks?(?: you)?(?: so much| again)? for (?:referring|introducing|connecting|recommending|putting) (?:me|us)\b|"
-      r"\b(?:moving|move|moved|putting|put) (?:you|\w+|\w+ \w+) to (?:bcc|the bcc)\b|"
+      r"\b(?:moving|move|moved|putting|put) (?!me\b|myself\b)(?:you|\w+|\w+ \w+) to (?:bcc|the bcc)\b|"
       r"\b(?:nice|great|lovely|good) to (?:e-?)?meet you\b",
       needs="thank|bcc|meet you", scope="message",
       examples=("Thanks so much for the intro!", "Thanks Ana for the intro, moving you to bcc.",
                 "Great to e-meet you, Sam.")),
     r("staff_role", None,
-      r"\b(?:our|your|my|the) (?:new )?(?:office manager|account manager|account executive|customer success (?:manager|lead)|"
+      r"\b(?:our|your) (?:new )?(?:office manager|account manager|account executive|customer success (?:manager|lead)|"
       r"success manager|sales (?:rep|representative|manager|lead)|sdr|bdr|project manager|executive assistant|assistant|"
       r"paralegal|accountant|bookkeeper|support (?:lead|engineer|team)|point of contact|contact person|hire|team member|"
-      r"teammate|colleague|manager|cfo|controller|recruiter|hr partner|counsel|legal team|finance team|billing team)\b"
+      r"cfo|controller|hr partner|counsel|legal team|finance team|billing team)\b"
       r"(?!<SHORT>\b(?:at|from) (?!our\b)(?-i:[A-Z]))",
       needs="manager|account|sales|sdr|bdr|assistant|paralegal|accountant|bookkeeper|support|point of contact|contact "
             "person|hire|team|colleague|cfo|controller|recruiter|partner|counsel",
-      examples=("Please meet Sarah, our new office manager.", "I'd like to introduce you to Marcus, your new account manager.",
-                "Looping in my manager, Dave, who can help.")),
+      examples=("Please meet Sarah, our new office manager.", "I'd like to introduce you to Marcus, your new account manager."),
+      misses=("Please help me introduce my colleague Ines Duarte to Tom Becker.",)),
     r("handles_business", None,
       r"\b(?:handles?|handling|manages?|managing|takes? care of|is in charge of|looks? after|will take over|is taking over|"
       r"took over|owns?|runs? point on)\b<SHORT>\b(?:invoices?|invoicing|billing|payments?|accounts? payable|payroll|"
