@@ -1,6 +1,113 @@
-"""Cues in de (to be written)."""
+"""German cues (formal Sie and informal du)."""
 from __future__ import annotations
 
-from inbound.analysis.cues import Cue
+from functools import partial
 
-ROWS: tuple[Cue, ...] = ()
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="de")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+YOU = r"(?:Ihnen|Sie|dir|dich|du|euch|ihr|Ihren|Ihre|deinen|deine|dein)"
+CONTACT = (r"(?:melden|schreiben|wenden|kontaktieren|Kontakt aufnehmen|in Kontakt treten|anrufen|ansprechen|"
+           r"vorstellen|austauschen|treffen|sprechen|unterhalten)")
+
+ROWS = (
+    r("empfohlen", SAID,
+      r"\b(?:hat|hatte|haben) mir (?:\w+ ){0,2}(?:empfohlen|geraten|vorgeschlagen|nahegelegt|ans Herz gelegt|gesagt)\b"
+      r"(?=<GAP>\b(?-i:" + YOU + r")\b|<GAP>\b" + CONTACT + r")|"
+      r"\b(?:empfahl|riet|schlug) mir\b(?=<GAP>\b(?-i:" + YOU + r")\b)",
+      needs="empfohlen|geraten|vorgeschlagen|nahegelegt|ans herz|gesagt|empfahl|riet|schlug",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Anna Schmidt hat mir empfohlen, mich bei Ihnen zu melden.",
+                "Mein Kollege Tom hat mir geraten, dir zu schreiben.")),
+    r("meinte_du", SAID,
+      r"\b(?:meinte|sagte|erzählte|erwähnte|findet|fand|glaubt)(?: mir)?,? (?:dass )?(?-i:(?:du|Sie))\b(?: (?:bist|seien|wärst|"
+      r"wären|könntest|könnten|kennst|kennen|kannst|können|hast|haben))",
+      needs="meinte|sagte|erzählte|erwähnte|findet|fand|glaubt",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Markus Weber meinte, du bist genau der Richtige für Verpackungsdesign.",)),
+    r("auf_empfehlung", SAID,
+      r"\bauf (?:(?:die |der )?(?:Empfehlung|Anraten|Anregung|Rat|Vorschlag|Hinweis)) (?:von|meines|meiner)\b|"
+      r"\b(?:von|durch) (?:\w+ ){0,2}(?:empfohlen|vermittelt)\b",
+      needs="empfehlung|anraten|anregung|rat |vorschlag|hinweis|empfohlen|vermittelt",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Auf Empfehlung von Clara Jung schreibe ich Ihnen.",)),
+    r("namen_von", SAID,
+      r"\b(?:Ihren|deinen|Ihre|deine) (?:Namen|Kontakt|Adresse|E-Mail(?:-Adresse)?|Nummer|Kontaktdaten) (?:habe ich|hab ich|"
+      r"bekam ich|erhielt ich) (?:\w+ ){0,2}(?:von|über|durch)\b|\b(?:habe|hab) (?:Ihren|deinen|Ihre|deine) (?:Namen|Kontakt|"
+      r"Adresse|Kontaktdaten) (?:von|über|durch)\b",
+      needs="namen|kontakt|adresse|mail|nummer", ref="right", pin="writer", contact="addressee",
+      examples=("Ihren Kontakt habe ich von Jan Roth bekommen.",)),
+    r("gab_mir", SAID,
+      r"\b(?:hat|hatte) mir (?:Ihren|deinen|Ihre|deine) (?:Namen|Kontakt|Adresse|E-Mail|Nummer|Kontaktdaten) "
+      r"(?:gegeben|weitergegeben|geschickt)|\b(?:hat|hatte) mich (?:an (?:Sie|dich|euch)|zu (?:Ihnen|dir)) "
+      r"(?:verwiesen|weitergeleitet|geschickt)",
+      needs="gegeben|weitergegeben|geschickt|verwiesen|weitergeleitet", ref="left", pin="writer", contact="addressee",
+      examples=("Jan Roth hat mir Ihren Kontakt gegeben.",)),
+
+    r("vorstellen", DIRECT,
+      r"\bdarf ich (?:(?:Ihnen|euch|dir|Sie) )?(?:einander )?vorstellen\b|\b(?:ich )?(?:möchte|will|würde) "
+      r"(?:(?:Ihnen|euch|dir|Sie) )?(?:gerne |gern )?(?!(?:\w+ ){0,2}(?:unsere[nrm]?|unser|mich|meine[nrm]?)\b)"
+      r"(?:einander |miteinander )?(?:\w+ ){0,4}vorstellen\b|"
+      r"\b(?:hiermit )?stelle ich (?:Ihnen|euch|dir|Sie) (?:gerne |gern )?(?:einander |gegenseitig )?(?:\w+ ){0,4}vor\b",
+      needs="vorstellen|stelle ich", pin="other", contact="other", pair=True,
+      examples=("Darf ich vorstellen: Herr Felix Wagner - Frau Dr. Claudia Neumann.",
+                "Ich möchte euch gerne einander vorstellen.", "Hiermit stelle ich euch einander vor."),
+      misses=("Ich möchte Ihnen unsere Lösung vorstellen.",)),
+    r("bekannt_machen", DIRECT,
+      r"\b(?:möchte|will|wollte) (?:euch|Sie|dich) (?:gerne |gern )?(?:miteinander|einander)? ?(?:bekannt machen|verbinden|"
+      r"vernetzen|zusammenbringen|in Kontakt bringen)\b|\b(?:ich )?(?:verbinde|vernetze|bringe) (?:euch|Sie) (?:hiermit |gerne )?"
+      r"(?:miteinander|zusammen|in Kontakt)\b|\blernt euch (?:kennen|mal kennen)\b|\bihr (?:solltet|müsst) euch "
+      r"(?:unbedingt )?kennenlernen\b|\bkurze (?:Intro|Vorstellung)\b",
+      needs="bekannt|verbinde|vernetz|zusammen|kontakt|kennen|intro|vorstellung", pin="other", contact="other", pair=True,
+      examples=("Ich möchte euch miteinander bekannt machen.", "Kurze Intro, wie versprochen.")),
+
+    r("mich_bekannt_machen", REQUEST,
+      r"\b(?:könntest|kannst|würdest|könnten|würden|können) (?:du|Sie) mich (?:bitte |vielleicht )?(?:mit|bei) (?P<x>[^.;!?\n]{1,60}?) "
+      r"(?:bekannt machen|in Kontakt bringen|vernetzen|verbinden|zusammenbringen)\b",
+      needs="bekannt|kontakt|vernetz|verbind|zusammen", ref="addressee", pin="writer", contact="x",
+      examples=("Könntest du mich mit Andreas Peters bekannt machen?",)),
+    r("mich_vorstellen", REQUEST,
+      r"\b(?:könntest|kannst|würdest|könnten|würden|können) (?:du|Sie) mich (?:bitte |vielleicht )?(?P<x>[^.;!?\n]{1,60}?) "
+      r"vorstellen\b",
+      needs="vorstellen", ref="addressee", pin="writer", contact="x",
+      examples=("Könntest du mich Andreas Peters vorstellen?",)),
+    r("x_mit_y", REQUEST,
+      r"\b(?:könntest|kannst|würdest|könnten|würden|können|bitte) (?:du |Sie )?(?P<x>[^.;!?\n]{1,60}?) mit (?P<y>[^.;!?\n]{1,60}?) "
+      r"(?:bekannt machen|in Kontakt bringen|vernetzen|verbinden|zusammenbringen)\b",
+      needs="bekannt|kontakt|vernetz|verbind|zusammen", ref="addressee", pin="x", contact="y",
+      examples=("Könnten Sie Herrn Lange mit Frau Busch bekannt machen?",)),
+    r("kennst_du_jemanden", REQUEST,
+      r"\b(?:kennst du|kennen Sie) (?:zufällig )?(?:jemanden|wen|eine[nm]?)\b",
+      needs="kennst du|kennen sie", ref="addressee", pin="writer",
+      examples=("Kennst du jemanden bei der Telekom?",)),
+    r("soll_ich", REQUEST,
+      r"\b(?:soll|sollen|darf|kann|könnte) ich (?:dich|Sie|euch) (?:mit|bei) (?P<x>[^.;!?\n]{1,60}?) (?:bekannt machen|in Kontakt "
+      r"bringen|vernetzen|verbinden)\b|\b(?:soll|sollen|darf|kann|könnte) ich (?:dich|Sie) (?:gerne )?vorstellen\b",
+      needs="soll ich|sollen ich|darf ich|kann ich|könnte ich", ref="writer", pin="addressee", contact="x",
+      pair=True, asks_first=True,
+      examples=("Soll ich dich mit Nora Berg bekannt machen?",)),
+
+    r("danke_vorstellung", None,
+      r"\b(?:danke|vielen dank|herzlichen dank|besten dank)(?: (?:dir|Ihnen|euch))?(?: nochmals| noch mal)? für (?:die|das|den|deine|"
+      r"Ihre) (?:Vorstellung|Vermittlung|Intro|Kontakt|Verbindung|Bekanntschaft)\b|\b(?:setze|nehme) (?:dich|Sie|\w+) "
+      r"(?:\w+ )?(?:in|ins) (?:Bcc|BCC)\b",
+      needs="danke|dank|bcc", scope="message",
+      examples=("Danke für die Vorstellung, Anna!", "Ich setze dich in Bcc.")),
+    r("zustaendig", None,
+      r"\b(?:kümmert sich|zuständig|verantwortlich)\b<SHORT>\b(?:um|für) (?:die |das |den |unsere |alle )?(?:Rechnung\w*|"
+      r"Buchhaltung|Abrechnung|Vertr\w+|Rechtliche\w*|Support|Zahlung\w*|Lohn\w*|Einkauf|Logistik)\b|"
+      r"\bunsere[rn]? (?:neue[rn]? )?(?:Kundenbetreuer\w*|Ansprechpartner\w*|Assistent\w*|Buchhalter\w*)\b",
+      needs="kümmert|zuständig|verantwortlich|unsere",
+      examples=("Ich setze Frau Keller in Kopie, sie kümmert sich um die Rechnungen.",)),
+    r("verkauf", None,
+      r"\b(?:Ihnen|dir|euch) (?:gerne |gern |kurz )?(?:unsere|unser|unseren) (?:\w+ ){0,2}(?:Lösung|Produkt|Plattform|Software|"
+      r"Angebot|Service|Dienstleistung|Tool)\b|\bDemo (?:vereinbaren|buchen)\b|\babmelden\b",
+      needs="lösung|produkt|plattform|software|angebot|service|dienstleistung|tool|demo|abmelden", scope="message",
+      examples=("Ich möchte Ihnen gerne unsere neue Plattform vorstellen.",)),
+    r("selbst", None,
+      r"\b(?:stelle|möchte|darf) (?:ich )?mich (?:kurz |gerne |Ihnen |dir |euch )*(?:vorstellen|vor)\b",
+      needs="mich", examples=("Darf ich mich kurz vorstellen?",)),
+)

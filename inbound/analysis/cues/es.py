@@ -1,6 +1,75 @@
-"""Cues in es (to be written)."""
+"""Spanish cues (tú, usted, Spain and Latin America)."""
 from __future__ import annotations
 
-from inbound.analysis.cues import Cue
+from functools import partial
 
-ROWS: tuple[Cue, ...] = ()
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="es")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+ROWS = (
+    r("me_sugirio", SAID,
+      r"\bme (?:sugirió|recomendó|aconsejó|dijo|pidió|animó|propuso|comentó|sugiere|recomienda)\b"
+      r"(?=<GAP>\b(?:te|le|contigo|usted|ti|escribir\w*|contact\w*|hablar|llamar\w*)\b)",
+      needs="sugirió|recomendó|aconsejó|dijo|pidió|animó|propuso|comentó|sugiere|recomienda",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Pedro me sugirió que te escribiera.", "Fue Carmen López quien me recomendó que le escribiera.")),
+    r("por_recomendacion", SAID,
+      r"\b(?:por|siguiendo (?:la|el)) (?:recomendación|sugerencia|consejo|indicación) de\b|\bde parte de\b|"
+      r"\b(?:recomendad[oa]|referid[oa]) por\b",
+      needs="recomendación|sugerencia|consejo|indicación|de parte de|recomendad|referid",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Le escribo por recomendación de Ana Ruiz.",)),
+    r("me_dio_contacto", SAID,
+      r"\bme (?:dio|pasó|compartió|facilitó) (?:tu|su) (?:contacto|nombre|correo|número|email|dirección)\b|"
+      r"\bme habló (?:muy bien )?de (?:ti|usted)\b",
+      needs="contacto|nombre|correo|número|email|dirección|habló", ref="left", pin="writer", contact="addressee",
+      examples=("Laura me dio tu contacto.",)),
+
+    r("te_presento", DIRECT,
+      r"\b(?:te|os|les|le) presento (?:a )?(?!nuestr|mi empresa)(?P<x>[^.;!?\n]{1,80})|\b(?:me gustaría|quiero|quisiera) "
+      r"presentar(?:te|os|les|le) (?:a )?(?!nuestr|mi empresa)(?P<y>[^.;!?\n]{1,80})",
+      needs="presento|presentar", pin="x", contact="addressee", pair=True,
+      examples=("Diego, te presento a Sofía Romero.",), misses=("Me gustaría presentarle nuestra plataforma.",)),
+    r("los_pongo", DIRECT,
+      r"\b(?:os|los|les|las) (?:pongo|pondré|quiero poner) en contacto\b|\b(?:os|les|los) presento\b(?=\s*[:.,;!]|$)|"
+      r"\b(?:os|les|los) conecto\b",
+      needs="contacto|presento|conecto", pin="other", contact="other", pair=True,
+      examples=("Los pongo en contacto.",)),
+
+    r("presentarme", REQUEST,
+      r"\b(?:me )?(?:podrías|podría|puedes|puede|quisieras|quisiera|serías tan amable de|sería tan amable de|te importaría)"
+      r"(?: \w+)? (?:presentarme|ponerme en contacto) (?:a|con|al) (?P<x>[^.;!?\n]{1,80})",
+      needs="presentar|contacto", ref="addressee", pin="writer", contact="x",
+      examples=("¿Sería tan amable de presentarme con el Ing. Raúl Méndez?",)),
+    r("me_podrias_presentar", REQUEST,
+      r"\bme (?:podrías|podría|puedes|puede) (?:presentar|poner en contacto) (?:a|con|al) (?P<x>[^.;!?\n]{1,80})",
+      needs="presentar|contacto", ref="addressee", pin="writer", contact="x",
+      examples=("¿Me podrías presentar a Lucía Gómez?",)),
+    r("conoces_a_alguien", REQUEST,
+      r"\b(?:conoces|conoce|conocéis) a (?:alguien|alguna persona)\b",
+      needs="conoc", ref="addressee", pin="writer", examples=("¿Conoces a alguien en Glovo?",)),
+    r("quieres_que", REQUEST,
+      r"\b(?:quieres|quiere|te gustaría|le gustaría) que (?:te|le) (?:presente|ponga en contacto)(?: (?:a|con) "
+      r"(?P<x>[^.;!?\n]{1,80}))?",
+      needs="que te|que le", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("¿Quieres que te presente a Marta Gil?",)),
+
+    r("gracias_presentacion", None,
+      r"\bgracias (?:por|de nuevo por|otra vez por) (?:la|el|tu|su) (?:presentación|contacto|intro|introducción|conexión)\b|"
+      r"\b(?:te|le) (?:paso|pongo|muevo) a (?:copia oculta|CCO|cco)\b",
+      needs="gracias|copia oculta|cco", scope="message",
+      examples=("Gracias por la presentación, Pedro.",)),
+    r("facturacion", None,
+      r"\b(?:se encarga|encargad[oa]|responsable|lleva)\b<SHORT>\b(?:de la |del |de los )?(?:factura\w*|contabilidad|pagos?|"
+      r"cobros?|contratos?|administración|soporte)\b",
+      needs="encarga|responsable|lleva",
+      examples=("Te pongo en copia a Laura, de administración, que se encarga de la facturación.",)),
+    r("venta", None,
+      r"\bpresentar(?:le|te|les) (?:nuestr[oa]s?|mi empresa)\b|\bnuestr[oa] (?:plataforma|solución|producto|herramienta|"
+      r"servicio)\b|\bdarse de baja\b",
+      needs="presentar|plataforma|solución|producto|herramienta|servicio|baja", scope="message",
+      examples=("Me gustaría presentarle nuestra plataforma de pagos.",)),
+)

@@ -1,6 +1,93 @@
-"""Cues in fr (to be written)."""
+"""French cues (vous and tu)."""
 from __future__ import annotations
 
-from inbound.analysis.cues import Cue
+from functools import partial
 
-ROWS: tuple[Cue, ...] = ()
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="fr")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+ROWS = (
+    r("conseille_de", SAID,
+      r"\b(?:m'a|m'avait|m'ont) (?:\w+ )?(?:conseillé|suggéré|recommandé|dit|proposé|encouragé|demandé)\b(?: de| d')"
+      r"(?=<GAP>\b(?:vous|te|t'|toi)\b)",
+      needs="conseillé|suggéré|recommandé|dit|proposé|encouragé|demandé",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Un ami commun m'a conseillé de t'écrire.", "Marc Dubois m'a suggéré de vous contacter.")),
+    r("sur_les_conseils", SAID,
+      r"\b(?:sur|suivant) (?:les |le )?(?:conseils?|recommandations?|suggestions?|indications?) (?:de|d')|"
+      r"\bde la part (?:de|d')|\b(?:recommandée?|conseillée?|orientée?) (?:vers vous |vers toi )?par\b",
+      needs="conseil|recommandation|suggestion|indication|de la part|recommandé|conseillé|orienté",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Sur les conseils de Marc Dubois, que je mets en copie, je me permets de vous contacter.",
+                "Je vous écris de la part de Claire Martin.")),
+    r("donne_coordonnees", SAID,
+      r"\b(?:m'a|m'avait) (?:donné|transmis|passé|communiqué) (?:vos|tes|votre|ton) (?:coordonnées|contact|nom|adresse|"
+      r"e-?mail|numéro)\b|\b(?:m'a|m'avait) (?:parlé|beaucoup parlé) de (?:vous|toi)\b",
+      needs="donné|transmis|passé|communiqué|parlé", ref="left", pin="writer", contact="addressee",
+      examples=("Paul m'a donné vos coordonnées.", "Sophie m'a beaucoup parlé de vous.")),
+    r("coordonnees_par", SAID,
+      r"\b(?:j'ai (?:eu|obtenu|reçu)) (?:vos|tes|votre|ton) (?:coordonnées|contact|nom|adresse|e-?mail) (?:par|via|grâce à)\b",
+      needs="coordonnées|contact|nom|adresse|mail", ref="right", pin="writer", contact="addressee",
+      examples=("J'ai eu vos coordonnées par Paul Durand.",)),
+
+    r("mise_en_relation", DIRECT,
+      r"\bje (?:vous|te|les) (?:mets|met|mettre) (?:en relation|en contact)\b|\bje (?:me permets de |souhaite |voudrais )?"
+      r"(?:vous|te) (?:mettre|connecter) en (?:relation|contact)\b|\bje vous connecte\b|\bje fais les présentations\b",
+      needs="relation|contact|connecte|présentations", pin="other", contact="other", pair=True,
+      examples=("Comme convenu avec chacun de vous, je vous mets en relation.",)),
+    r("je_te_presente", DIRECT,
+      r"\bje (?:te|vous) présente (?!notre|nos|mon entreprise|ma société)(?P<x>[^.;!?\n]{1,80})|"
+      r"\b(?:j'ai le plaisir|je suis ravie?|permettez-moi|je souhaite|j'aimerais) (?:de )?(?:vous|te) présenter "
+      r"(?!notre|nos|mon entreprise|ma société)(?P<y>[^.;!?\n]{1,80})",
+      needs="présente|présenter", pin="x", contact="addressee", pair=True,
+      examples=("Sophie, je te présente Antoine Bernard, fondateur d'Embaléco.",),
+      misses=("Permettez-moi de vous présenter notre solution.",)),
+
+    r("me_presenter", REQUEST,
+      r"\b(?:pourrais|pourriez|peux|pouvez|voudrais|voudriez|accepterais|accepteriez)[- ](?:tu|vous) (?:me présenter|me "
+      r"mettre en (?:relation|contact)) (?:à|avec|au|aux) (?P<x>[^.;!?\n]{1,80})",
+      needs="présenter|relation|contact", ref="addressee", pin="writer", contact="x",
+      examples=("Pourriez-vous me mettre en relation avec Nathalie Roux?",)),
+    r("tu_pourrais_me_presenter", REQUEST,
+      r"\b(?:tu|vous) (?:pourrais|pourriez|peux|pouvez) (?:me présenter|me mettre en (?:relation|contact)) (?:à|avec|au|aux) "
+      r"(?P<x>[^.;!?\n]{1,80})",
+      needs="présenter|relation|contact", ref="addressee", pin="writer", contact="x",
+      examples=("tu pourrais me mettre en contact avec Julie Morel?",
+                "Tu pourrais me présenter à ta cousine Élodie Garnier?")),
+    r("mettre_x_avec_y", REQUEST,
+      r"\b(?:pourrais|pourriez|peux|pouvez)[- ](?:tu|vous) (?:mettre en (?:relation|contact)|présenter) "
+      r"(?P<x>[^.;!?\n]{1,60}?) (?:avec|à) (?P<y>[^.;!?\n]{1,80})",
+      needs="relation|contact|présenter", ref="addressee", pin="x", contact="y",
+      examples=("Pourriez-vous mettre en relation Pierre Garnier avec Nathalie Roux?",)),
+    r("tu_connais", REQUEST,
+      r"\b(?:tu connais|vous connaissez|connais-tu|connaissez-vous) (?:quelqu'un|une personne|des gens)\b",
+      needs="connais", ref="addressee", pin="writer",
+      examples=("Tu connais quelqu'un chez Doctolib?",)),
+    r("veux_tu_que", REQUEST,
+      r"\b(?:veux-tu|voulez-vous|tu veux|vous voulez|souhaites-tu|souhaitez-vous) que je (?:te|vous) (?:présente|mette en "
+      r"(?:relation|contact))(?: (?:à|avec) (?P<x>[^.;!?\n]{1,80}))?",
+      needs="que je", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("Veux-tu que je te présente Claire Petit?",)),
+
+    r("merci_presentation", None,
+      r"\bmerci (?:beaucoup |encore |infiniment )?(?:pour|de) (?:la|cette|ta|votre|l') ?(?:mise en relation|présentation|"
+      r"intro|introduction|mise en contact)\b|\b(?:je te |je vous )?(?:mets|passe) en (?:copie cachée|cci|Cci|CCI)\b",
+      needs="merci|copie cachée|cci", scope="message",
+      examples=("Merci pour la mise en relation, Marc!",)),
+    r("facturation", None,
+      r"\b(?:s'occupe|se charge|chargée?|responsable)\b<SHORT>\b(?:de la |des |du )?(?:factur\w+|comptabilité|paiements?|"
+      r"contrats?|juridique|support|paie)\b",
+      needs="occupe|charge|responsable",
+      examples=("Je mets en copie ma collègue Julie, qui s'occupe de la facturation.",)),
+    r("vente", None,
+      r"\b(?:vous|te) présenter (?:notre|nos|mon entreprise|ma société)\b|\bnotre (?:solution|plateforme|logiciel|offre|outil)\b|"
+      r"\bse désinscrire\b|\bdésabonner\b",
+      needs="présenter|solution|plateforme|logiciel|offre|outil|désinscrire|désabonner", scope="message",
+      examples=("Permettez-moi de vous présenter notre solution de gestion.",)),
+    r("me_presente", None,
+      r"\b(?:je me présente|me présenter|permettez-moi de me présenter)\b",
+      needs="présent", examples=("Permettez-moi de me présenter.",)),
+)

@@ -1,6 +1,69 @@
-"""Cues in it (to be written)."""
+"""Italian cues (tu and Lei)."""
 from __future__ import annotations
 
-from inbound.analysis.cues import Cue
+from functools import partial
 
-ROWS: tuple[Cue, ...] = ()
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="it")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+ROWS = (
+    r("su_suggerimento", SAID,
+      r"\b(?:su|dietro) (?:suggerimento|consiglio|indicazione|raccomandazione|segnalazione) (?:di|del|della|dell')|"
+      r"\bda parte di\b|\b(?:consigliat[oa]|segnalat[oa]|raccomandat[oa]|suggerit[oa]) da\b",
+      needs="suggerimento|consiglio|indicazione|raccomandazione|segnalazione|da parte di|consigliat|segnalat|"
+            "raccomandat|suggerit",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Su suggerimento del Prof. Marco Rossi, che legge in copia, mi permetto di scriverLe.",)),
+    r("mi_ha_suggerito", SAID,
+      r"\bmi (?:ha|aveva) (?:suggerito|consigliato|detto|chiesto|raccomandato|proposto|indicato)\b(?: di)?"
+      r"(?=<GAP>\b(?:ti|te|Le|la|lei|voi|contatt\w*|scriver\w*|sentir\w*)\b)",
+      needs="suggerito|consigliato|detto|chiesto|raccomandato|proposto|indicato",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Giulia mi ha suggerito di scriverti.",)),
+    r("mi_ha_dato", SAID,
+      r"\bmi ha (?:dato|passato|girato) (?:il )?(?:tuo|suo) (?:contatto|nome|numero|indirizzo|email)\b",
+      needs="contatto|nome|numero|indirizzo|email", ref="left", pin="writer", contact="addressee",
+      examples=("Paolo mi ha dato il tuo contatto.",)),
+
+    r("ti_presento", DIRECT,
+      r"\b(?:ti|vi|Le|le) presento (?!la nostra|il nostro|i nostri|le nostre)(?P<x>[^.;!?\n]{1,80})|\b(?:vorrei|mi fa piacere|"
+      r"ho il piacere di) presentar(?:ti|vi|Le|le) (?!la nostra|il nostro|i nostri|le nostre)(?P<y>[^.;!?\n]{1,80})",
+      needs="presento|presentar", pin="x", contact="addressee", pair=True,
+      examples=("Francesca, ti presento Alessandro Conti.",), misses=("Vorrei presentarLe la nostra piattaforma.",)),
+    r("vi_metto_in_contatto", DIRECT,
+      r"\b(?:vi|ti|Vi) (?:metto|mettiamo) in contatto\b|\bvi presento\b(?=\s*[:.,;!]|$)",
+      needs="contatto|presento", pin="other", contact="other", pair=True,
+      examples=("Vi metto in contatto!",)),
+
+    r("mi_presenti", REQUEST,
+      r"\b(?:mi potresti|potresti|mi potrebbe|potrebbe|riusciresti a|puoi) (?:presentarmi|mettermi in contatto|presentare me|"
+      r"presentare) (?:a|con|al|alla) (?P<x>[^.;!?\n]{1,80})",
+      needs="presenta|contatto", ref="addressee", pin="writer", contact="x",
+      examples=("Mi potresti presentare a Sara Colombo?",)),
+    r("conosci_qualcuno", REQUEST,
+      r"\b(?:conosci|conosce|conoscete) (?:qualcuno|qualche persona)\b",
+      needs="conosc", ref="addressee", pin="writer", examples=("Conosci qualcuno in Ferrari?",)),
+    r("vuoi_che", REQUEST,
+      r"\b(?:vuoi|vuole|ti piacerebbe) che (?:ti|La|la) (?:presenti|metta in contatto)(?: (?:a|con) (?P<x>[^.;!?\n]{1,80}))?",
+      needs="che ti|che la", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("Vuoi che ti presenti Luca Bruni?",)),
+
+    r("grazie_presentazione", None,
+      r"\bgrazie (?:mille |ancora )?(?:per|della|dell') (?:la )?(?:presentazione|contatto|intro|introduzione|segnalazione)\b|"
+      r"\b(?:ti|La) (?:sposto|metto) in (?:ccn|CCN|copia nascosta)\b",
+      needs="grazie|ccn|copia nascosta", scope="message",
+      examples=("Grazie per la presentazione, Marco!",)),
+    r("fatture", None,
+      r"\b(?:si occupa|segue|gestisce|responsabile)\b<SHORT>\b(?:delle |della |dei |degli )?(?:fattur\w+|contabilità|pagamenti|"
+      r"contratti|amministrazione)\b",
+      needs="occupa|segue|gestisce|responsabile",
+      examples=("Metto in copia la collega Anna, che si occupa delle fatture.",)),
+    r("vendita", None,
+      r"\bpresentar(?:ti|vi|Le|le) (?:la nostra|il nostro|i nostri|le nostre)\b|\b(?:la nostra|il nostro) (?:piattaforma|"
+      r"soluzione|prodotto|software|servizio)\b|\bdisiscriver\w*\b|\bcancellarti\b",
+      needs="presentar|piattaforma|soluzione|prodotto|software|servizio|disiscriv|cancellarti", scope="message",
+      examples=("Vorrei presentarLe la nostra piattaforma.",)),
+)

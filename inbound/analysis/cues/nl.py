@@ -1,6 +1,78 @@
-"""Cues in nl (to be written)."""
+"""Dutch cues (u and je)."""
 from __future__ import annotations
 
-from inbound.analysis.cues import Cue
+from functools import partial
 
-ROWS: tuple[Cue, ...] = ()
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="nl")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+ROWS = (
+    r("op_aanraden", SAID,
+      r"\bop (?:aanraden|advies|aanbeveling|voorspraak|verzoek|suggestie) van\b|\b(?:aanbevolen|doorverwezen|getipt) door\b",
+      needs="aanraden|advies|aanbeveling|voorspraak|verzoek|suggestie|aanbevolen|doorverwezen|getipt",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Op aanraden van Pieter Jansen neem ik contact met u op.",)),
+    r("raadde_aan", SAID,
+      r"\b(?:raadde|raadt|adviseerde|stelde|zei|vroeg|tipte) (?:me|mij)\b(?: aan| voor)?(?=<GAP>\b(?:je|jou|u|jullie|contact)\b)|"
+      r"\b(?:heeft|had) (?:me|mij) (?:aangeraden|geadviseerd|getipt|gevraagd|doorverwezen naar (?:je|u))\b",
+      needs="raadde|raadt|adviseerde|stelde|zei|vroeg|tipte|aangeraden|geadviseerd|getipt|gevraagd|doorverwezen",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Eva raadde me aan om contact met je op te nemen.", "Tom heeft me aangeraden je te mailen.")),
+    r("naam_van", SAID,
+      r"\b(?:kreeg|heb|had|ontving) (?:ik )?(?:je|jouw|uw) (?:naam|gegevens|nummer|e-?mailadres|contactgegevens) (?:van|via|door)\b|"
+      r"\b(?:gaf|heeft) (?:me|mij) (?:je|jouw|uw) (?:naam|gegevens|nummer|e-?mailadres|contactgegevens)\b",
+      needs="naam|gegevens|nummer|mailadres", ref="right", pin="writer", contact="addressee",
+      examples=("Ik kreeg je naam van Eva Smit.",)),
+    r("via_subject", SAID,
+      r"^(?:Via|Doorverwezen door|Op aanraden van) (?-i:[A-Z])",
+      needs="via|doorverwezen|aanraden", ref="right", pin="writer", contact="addressee", flags=0,
+      examples=("Via Eva Smit: vraag over UX",)),
+
+    r("aan_elkaar_voorstellen", DIRECT,
+      r"\b(?:aan elkaar )?voor(?:stellen|stel)\b(?=<SHORT>\baan elkaar\b)|\baan elkaar voor(?:stellen|stel)\b|"
+      r"\b(?:ik )?(?:breng|zet)(?: ik)? (?:jullie|u) (?:graag |hierbij )?(?:met elkaar )?in contact\b|\bmaak kennis met\b",
+      needs="elkaar|contact|kennis", pin="other", contact="other", pair=True,
+      examples=("Mag ik jullie aan elkaar voorstellen?", "Graag breng ik jullie met elkaar in contact.")),
+    r("stel_voor_aan", DIRECT,
+      r"\b(?:ik )?(?:stel|wil|zou) (?:je|jou|u) (?:graag )?(?:voorstellen|voor) aan (?P<x>[^.;!?\n]{1,80})",
+      needs="voor", pin="x", contact="addressee", pair=True,
+      examples=("Ik stel je graag voor aan Lotte Meijer.",)),
+
+    r("mij_voorstellen", REQUEST,
+      r"\b(?:zou|kun|kan|wil) (?:je|jij|u) (?:me|mij) (?:willen |kunnen )?(?:voorstellen aan|in contact (?:brengen|zetten) met|"
+      r"koppelen aan) (?P<x>[^.;!?\n]{1,80})",
+      needs="voorstellen|contact|koppelen", ref="addressee", pin="writer", contact="x",
+      examples=("Zou je me willen voorstellen aan Henk de Wit?",)),
+    r("mij_voorstellen_end", REQUEST,
+      r"\b(?:zou|kun|kan|wil) (?:je|jij|u) (?:me|mij) (?:aan|met) (?P<x>[^.;!?\n]{1,60}?) (?:willen |kunnen )?"
+      r"(?:voorstellen|in contact brengen|koppelen)\b",
+      needs="voorstellen|contact|koppelen", ref="addressee", pin="writer", contact="x",
+      examples=("Kun je mij aan Sanne Vos voorstellen?",)),
+    r("ken_jij_iemand", REQUEST,
+      r"\b(?:ken jij|ken je|kent u) (?:toevallig )?(?:iemand|mensen)\b",
+      needs="ken", ref="addressee", pin="writer", examples=("Ken jij iemand bij ASML?",)),
+    r("zal_ik", REQUEST,
+      r"\b(?:zal|kan|mag) ik (?:je|jou|u) (?:voorstellen aan|in contact brengen met) (?P<x>[^.;!?\n]{1,80})",
+      needs="zal ik|kan ik|mag ik", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("Zal ik je voorstellen aan Karin Bos?",)),
+
+    r("bedankt_introductie", None,
+      r"\b(?:bedankt|dank je wel|dank u wel|dank je|dankjewel|dankuwel) (?:nog )?(?:voor|vanwege) (?:de|het|jullie) "
+      r"(?:introductie|kennismaking|voorstellen|intro|contact)\b|\b(?:zet|verplaats) (?:je|jou|u|\w+) (?:even )?(?:in|naar) "
+      r"(?:de )?bcc\b",
+      needs="bedankt|dank|bcc", scope="message",
+      examples=("Dank je wel voor de introductie! Ik zet je even in de bcc.",)),
+    r("facturatie", None,
+      r"\b(?:regelt|doet|verzorgt|beheert|verantwoordelijk voor)\b<SHORT>\b(?:de )?(?:facturatie|facturen|boekhouding|"
+      r"administratie|betalingen|contracten)\b",
+      needs="regelt|doet|verzorgt|beheert|verantwoordelijk",
+      examples=("Ik zet mijn collega Anouk in de cc, zij regelt de facturatie.",)),
+    r("verkoop", None,
+      r"\b(?:stel|stellen) (?:ik )?(?:mij|me|ons|we) (?:graag )?(?:even |kort )?voor\b|\bonze (?:oplossing|software|dienst|"
+      r"diensten|tool|platform)\b|\bafmelden\b|\buitschrijven\b",
+      needs="voor|oplossing|software|dienst|tool|platform|afmelden|uitschrijven", scope="message",
+      examples=("Graag stel ik mij even voor.",)),
+)

@@ -1,6 +1,73 @@
-"""Cues in pt (to be written)."""
+"""Portuguese cues (Brazil and Portugal)."""
 from __future__ import annotations
 
-from inbound.analysis.cues import Cue
+from functools import partial
 
-ROWS: tuple[Cue, ...] = ()
+from inbound.analysis.cues import row
+from model import Kind
+
+r = partial(row, lang="pt")
+SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST
+
+ROWS = (
+    r("me_indicou", SAID,
+      r"\bme (?:indicou|sugeriu|recomendou|aconselhou|disse|pediu|incentivou)\b(?=<GAP>\b(?:você|vocês|te|o|a|lhe|consigo|"
+      r"contigo|falar|procurar|contact\w*|escrever)\b)|\b(?:sugeriu|recomendou|aconselhou|disse) que eu (?:te |o |a |lhe )?"
+      r"(?:procurasse|contactasse|contatasse|escrevesse|falasse|ligasse|entrasse)\b",
+      needs="indicou|sugeriu|recomendou|aconselhou|disse|pediu|incentivou",
+      ref="left", pin="writer", contact="addressee",
+      examples=("A Ana me indicou para falar com você.", "O Eduardo Santos sugeriu que eu te procurasse.",
+                "Foi o Dr. Rui Almeida quem me sugeriu que o contactasse.")),
+    r("por_indicacao", SAID,
+      r"\b(?:por|seguindo a) (?:indicação|sugestão|recomendação|conselho) d[aoe]s?\b|\ba pedido d[aoe]\b|"
+      r"\b(?:indicad[oa]|recomendad[oa]) (?:pel[oa]|por)\b",
+      needs="indicação|sugestão|recomendação|conselho|a pedido|indicad|recomendad",
+      ref="right", pin="writer", contact="addressee",
+      examples=("Escrevo por indicação da Beatriz Lima.",)),
+    r("passou_contato", SAID,
+      r"\bme (?:passou|deu|enviou) (?:o )?(?:seu|teu) (?:contato|contacto|nome|e-?mail|número)\b|\bme falou (?:muito bem )?"
+      r"de (?:você|ti)\b",
+      needs="contato|contacto|nome|mail|número|falou", ref="left", pin="writer", contact="addressee",
+      examples=("O Marcos me passou o seu contato.",)),
+
+    r("apresento", DIRECT,
+      r"\b(?:apresento|apresento-lhe|apresento-te|apresento-vos|quero (?:te |lhe |vos )?apresentar|gostaria de (?:te |lhe |vos )?"
+      r"apresentar)(?! um ao outro| uma à outra| vocês)(?: a | o | à | ao )?(?!noss|minha empresa)(?P<x>[^.;!?\n]{1,80})",
+      needs="apresent", pin="x", contact="addressee", pair=True,
+      examples=("Apresento-lhe a Eng.ª Marta Ribeiro.",)),
+    r("um_ao_outro", DIRECT,
+      r"\bapresent(?:o|ar|ando) (?:vocês |vos )?(?:um ao outro|uma à outra|vocês)\b|\b(?:coloco|deixo|ponho) vocês em contato\b|"
+      r"\bestou (?:conectando|apresentando) vocês\b|\bvou (?:apresentar|conectar) vocês\b",
+      needs="outro|outra|vocês", pin="other", contact="other", pair=True,
+      examples=("Apresento um ao outro!", "Estou conectando vocês.")),
+
+    r("me_apresentar", REQUEST,
+      r"\b(?:poderia|podia|pode|consegue|conseguiria|você poderia|podes)(?: \w+)? (?:me apresentar|apresentar-me|me colocar em "
+      r"contato|colocar-me em contacto) (?:a|ao|à|com) (?P<x>[^.;!?\n]{1,80})",
+      needs="apresentar|contato|contacto", ref="addressee", pin="writer", contact="x",
+      examples=("Você poderia me apresentar ao Thiago Martins?",)),
+    r("conhece_alguem", REQUEST,
+      r"\b(?:conhece|conheces|conhecem) (?:alguém|alguma pessoa)\b",
+      needs="conhece", ref="addressee", pin="writer", examples=("Conhece alguém na Nubank?",)),
+    r("quer_que", REQUEST,
+      r"\b(?:quer|queres|gostaria) que eu (?:te |lhe |o |a )?(?:apresente|coloque em contato)(?: (?:a|ao|à|com) "
+      r"(?P<x>[^.;!?\n]{1,80}))?",
+      needs="que eu", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("Quer que eu te apresente ao Paulo?",)),
+
+    r("obrigado_apresentacao", None,
+      r"\bobrigad[oa] (?:pela|pelo|mais uma vez pela) (?:apresentação|indicação|contato|contacto|intro|conexão)\b|"
+      r"\b(?:te|o|a) (?:passo|coloco|movo) (?:para|em) (?:cópia oculta|cco|CCO|bcc)\b",
+      needs="obrigad|cópia oculta|cco|bcc", scope="message",
+      examples=("Obrigado pela apresentação, Ana!",)),
+    r("financeiro", None,
+      r"\b(?:cuida|cuidam|responsável|encarregad[oa])\b<SHORT>\b(?:d[aoe]s? )?(?:notas? fisca\w*|fatura\w*|financeiro|"
+      r"pagamentos?|contratos?|cobranças?)\b",
+      needs="cuida|responsável|encarregad",
+      examples=("Estou copiando a Juliana, do financeiro, que cuida das notas fiscais.",)),
+    r("venda", None,
+      r"\b(?:apresentar|apresentamos) (?:noss[oa]s?|a nossa)\b|\bnoss[oa] (?:plataforma|solução|produto|ferramenta)\b|"
+      r"\bdescadastr\w+\b|\bcancelar (?:a )?inscrição\b",
+      needs="apresent|plataforma|solução|produto|ferramenta|descadastr|inscrição", scope="message",
+      examples=("Gostaria de apresentar nossa plataforma.",)),
+)
