@@ -97,8 +97,11 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
     rows = cues.rows_for(langs)
     readings: list[roles.Reading] = []
     for i, sc in enumerate(scenes):
-        # A reply's subject repeats the hand-off it answers ("Re: Sheila suggested I reach out").
-        subject = m.subject if i == 0 and not _REPLY_SUBJECT.match(m.subject or "") else ""
+        # A reply's subject repeats the hand-off it answers ("Re: Sheila suggested I reach out"); a
+        # forward's subject is the forwarded message's, read with it.
+        subject = (m.subject or "") if i == 0 else (sc.segment.subject or "")
+        if _REPLY_SUBJECT.match(subject) or (i == 0 and _FWD_SUBJECT.match(subject) and len(scenes) > 1):
+            subject = ""
         lines = ([normalize.line(subject)] if subject else []) + sentences(sc.text)[:MAX_SENTENCES]
         before = ""
         for sentence in lines:

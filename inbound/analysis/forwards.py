@@ -32,12 +32,15 @@ def _m(name: str, pattern: str, forward: bool = True) -> Marker:
 MARKERS: tuple[Marker, ...] = (
     # Gmail: "---------- Forwarded message ---------" (also its German, French, Spanish, Italian, Dutch UI)
     _m("gmail", r"^\s*-{5,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|"
-                r"Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht)\s*-{3,}\s*$"),
+                r"Mensaje reenviado|Mensagem encaminhada|Mensagem reencaminhada|Messaggio inoltrato|"
+                r"Doorgestuurd bericht)\s*-{3,}\s*$"),
     # Thunderbird and Yahoo: "-------- Forwarded Message --------" / "----- Forwarded Message -----"
-    _m("thunderbird", r"^\s*-{3,}\s*Forwarded Message\s*-{3,}\s*$"),
+    _m("thunderbird", r"^\s*-{3,}\s*(?:Forwarded Message|Weitergeleitete Nachricht|Message transf[ée]r[ée]|"
+                      r"Mensaje reenviado|Mensagem encaminhada|Messaggio inoltrato|Doorgestuurd bericht)\s*-{3,}\s*$"),
     # Apple Mail: "Begin forwarded message:" (and German / French Apple Mail)
     _m("apple", r"^\s*(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht|"
-                r"D[ée]but du message r[ée]exp[ée]di[ée])\s*:\s*$"),
+                r"D[ée]but du message r[ée]exp[ée]di[ée]|In[íi]cio da mensagem (?:re)?encaminhada|"
+                r"Inicio del mensaje reenviado|Begin doorgestuurd bericht|Inizio messaggio inoltrato)\s*:\s*$"),
     # Lotus Notes: "---------------------- Forwarded by Jane Roe/HOU/ECT on 05/23/2001 08:45 AM ----"
     _m("lotus_notes", r"^\s*-{3,}\s*Forwarded by .{1,200}? on .{1,80}?-{3,}\s*$"),
     # Outlook/Exchange and many others: "-----Original Message-----" (forward or reply; also localized)
@@ -46,7 +49,7 @@ MARKERS: tuple[Marker, ...] = (
     # Outlook (desktop and web): a rule line of underscores, then a From:/Sent: block
     _m("outlook_rule", r"^\s*_{20,}\s*$"),
     # Outlook without the rule (pasted, or the rule lost in HTML conversion): "From: ..." then "Sent: ..."
-    _m("outlook_block", r"^\s*\*?(?:From|Von|De)\s*:\*?\s+\S.{0,300}$"),
+    _m("outlook_block", r"^\s*\*?(?:From|Von|De|Van|Da)\s*:\*?\s+\S.{0,300}$"),
     # Quoted reply header: Gmail/Apple "On <date>, Jane <jane@x> wrote:", Yahoo "--- jane@x wrote:"
     _m("reply_header", r"^\s*(?:On\s.{4,250}\swrote|-{2,3}\s.{1,200}\swrote|Am\s.{4,250}\sschrieb|"
                        r"Le\s.{4,250}\sa\s[ée]crit)\s*:\s*$", forward=False),
@@ -55,11 +58,12 @@ MARKERS: tuple[Marker, ...] = (
 # Embedded header keys per language -> the field they mean.
 HEADER_KEYS: dict[str, str] = {
     "from": "from", "von": "from", "de": "from", "da": "from", "van": "from",
-    "to": "to", "an": "to", "à": "to", "a": "to", "para": "to", "aan": "to",
-    "cc": "cc", "kopie": "cc", "bcc": "bcc",
+    "to": "to", "an": "to", "à": "to", "a": "to", "para": "to", "aan": "to", "pour": "to",
+    "cc": "cc", "kopie": "cc", "bcc": "bcc", "cci": "bcc", "cco": "bcc",
     "subject": "subject", "betreff": "subject", "objet": "subject", "asunto": "subject", "oggetto": "subject",
-    "onderwerp": "subject", "sent": "date", "date": "date", "gesendet": "date", "datum": "date",
-    "envoyé": "date", "enviado": "date", "fecha": "date", "inviato": "date", "verzonden": "date",
+    "onderwerp": "subject", "sujet": "subject", "assunto": "subject", "sent": "date", "date": "date",
+    "gesendet": "date", "datum": "date", "envoyé": "date", "enviado": "date", "enviada": "date", "fecha": "date",
+    "inviato": "date", "verzonden": "date", "data": "date",
 }
 _KEY_LINE = re.compile(r"^\s*\*?(?P<key>[^\W\d_]{1,10})\s*:\*?\s*(?P<value>.*)$")
 _LOTUS_AUTHOR = re.compile(r"^\s*(?P<who>\S.{0,150}?)\s+(?:on|@)\s+\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}.*$")

@@ -179,6 +179,9 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
         _order_pair(reading, before + " " + hit.sentence + " " + scene.text)
     if reading.pin is not None and reading.pin is reading.contact:
         return None
+    if (reading.kind is Kind.INTRO_REQUEST and reading.referrer is scene.writer and reading.pin in scene.recipients
+            and reading.contact in scene.recipients and not scene.addressee_is_baton and not cue.asks_first):
+        reading.kind = Kind.DIRECT_INTRO  # both people receive the writer's introduction: it is happening now
     if reading.kind is Kind.DIRECT_INTRO and not cue.offline and not (
             reading.pin in scene.recipients and reading.contact in scene.recipients):
         return None  # an introduction made now reaches both people: each receives the message

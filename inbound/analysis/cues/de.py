@@ -58,12 +58,26 @@ ROWS = (
       misses=("Ich möchte Ihnen unsere Lösung vorstellen.",)),
     r("bekannt_machen", DIRECT,
       r"\b(?:möchte|will|wollte) (?:euch|Sie|dich) (?:gerne |gern )?(?:miteinander|einander)? ?(?:bekannt machen|verbinden|"
-      r"vernetzen|zusammenbringen|in Kontakt bringen)\b|\b(?:ich )?(?:verbinde|vernetze|bringe) (?:euch|Sie) (?:hiermit |gerne )?"
+      r"vernetzen|zusammenbringen|in Kontakt bringen)\b|\b(?:ich )?(?:verbinde|vernetze|bringe)(?: ich)? (?:euch|Sie) (?:hiermit |gerne |gern )?"
       r"(?:miteinander|zusammen|in Kontakt)\b|\blernt euch (?:kennen|mal kennen)\b|\bihr (?:solltet|müsst) euch "
       r"(?:unbedingt )?kennenlernen\b|\bkurze (?:Intro|Vorstellung)\b",
       needs="bekannt|verbinde|vernetz|zusammen|kontakt|kennen|intro|vorstellung", pin="other", contact="other", pair=True,
       examples=("Ich möchte euch miteinander bekannt machen.", "Kurze Intro, wie versprochen.")),
 
+    r("das_ist", DIRECT,
+      r"^(?P<y><NAME>),? (?:das ist|hier ist|darf ich vorstellen:?) (?P<x><NAME>)",
+      needs="das ist|hier ist|vorstellen", pin="x", contact="y", pair=True, flags=0,
+      examples=("Mehmet, das ist Jonas.",)),
+    r("x_mit_y_zusammen", REQUEST,
+      r"\b(?:möchte|würde|will|wollte)\b<SHORT>\b(?P<x>ihn|sie|[A-ZÄÖÜ][^.;!?\n]{0,40}?) (?:gern(?:e)? )?mit (?P<y>[^.;!?\n]{1,80}?) "
+      r"(?:zusammenbringen|bekannt machen|in Kontakt bringen|vernetzen|verbinden)\b",
+      needs="zusammenbringen|bekannt machen|kontakt bringen|vernetzen|verbinden", ref="writer", pin="x", contact="y",
+      examples=("Ich möchte ihn gern mit Herrn Klaus Zimmermann zusammenbringen.",)),
+    r("mich_mit_x_zu", REQUEST,
+      r"\bmich (?:\w+ ){0,2}mit (?P<x>[^.;!?\n]{1,60}?) (?:bekannt (?:zu )?machen|in Kontakt (?:zu )?bringen|zu vernetzen|"
+      r"zu verbinden|zusammenzubringen)\b",
+      needs="bekannt|kontakt|vernetz|verbind|zusammenzubringen", ref="addressee", pin="writer", contact="x",
+      examples=("Wären Sie so freundlich, mich mit ihm bekannt zu machen?",)),
     r("mich_bekannt_machen", REQUEST,
       r"\b(?:könntest|kannst|würdest|könnten|würden|können) (?:du|Sie) mich (?:bitte |vielleicht )?(?:mit|bei) (?P<x>[^.;!?\n]{1,60}?) "
       r"(?:bekannt machen|in Kontakt bringen|vernetzen|verbinden|zusammenbringen)\b",

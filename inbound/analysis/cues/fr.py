@@ -88,6 +88,7 @@ ROWS = (
       needs="présenter|solution|plateforme|logiciel|offre|outil|désinscrire|désabonner", scope="message",
       examples=("Permettez-moi de vous présenter notre solution de gestion.",)),
     r("me_presente", None,
-      r"\b(?:je me présente|me présenter|permettez-moi de me présenter)\b",
+      r"\b(?:je me présente|(?:permettez-moi|je voudrais|j'aimerais|je souhaite|je me permets) de me présenter|"
+      r"me présenter brièvement)\b(?! (?:à|au|aux|avec))",
       needs="présent", examples=("Permettez-moi de me présenter.",)),
 )

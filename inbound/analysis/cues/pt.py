@@ -36,9 +36,10 @@ ROWS = (
       needs="apresent", pin="x", contact="addressee", pair=True,
       examples=("Apresento-lhe a Eng.ª Marta Ribeiro.",)),
     r("um_ao_outro", DIRECT,
-      r"\bapresent(?:o|ar|ando) (?:vocês |vos )?(?:um ao outro|uma à outra|vocês)\b|\b(?:coloco|deixo|ponho) vocês em contato\b|"
+      r"\bapresent(?:o|ar|ando) (?:vocês |vos )?(?:um ao outro|uma à outra|vocês)\b|"
+      r"\b(?:coloco|deixo|ponho)(?:-vos| vocês| vos) em (?:contato|contacto)\b|"
       r"\bestou (?:conectando|apresentando) vocês\b|\bvou (?:apresentar|conectar) vocês\b",
-      needs="outro|outra|vocês", pin="other", contact="other", pair=True,
+      needs="outro|outra|vocês|vos", pin="other", contact="other", pair=True,
       examples=("Apresento um ao outro!", "Estou conectando vocês.")),
 
     r("me_apresentar", REQUEST,
