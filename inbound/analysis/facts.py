@@ -74,6 +74,20 @@ ROWS: dict[FactField, tuple[re.Pattern[str], ...]] = {
         r"\b(?:il mio|la mia|mio|mia|nostr[oa]) (?:ex |vecchi[oa] )?(?:collega|studente|studentessa|capo|compagn[oa]|amic[oa]|"
         r"vicin[oa]|cugin[oa]|dottorand[oa]|tirocinante)\b",
         r"\babbiamo lavorato insieme\b|\b(?:l[oa] conosco|ci conosciamo) da\b",
+        # "Pedro y yo coincidimos", "Jonas und ich haben zusammen studiert", "Pieter en ik hebben ..."
+        r"\b(?:\w+|(?-i:[A-Z]\w+)) (?:and|und|et|y|e|en) (?:I|ich|moi|yo|eu|ik|io) (?:\w+ ){0,3}(?:worked|were|studied|met|"
+        r"haben|hatten|avons|étions|hemos|coincidimos|trabajamos|estudiamos|nos conocimos|trabalhamos|estudamos|"
+        r"hebben|waren|abbiamo|siamo|eravamo|zusammen|gemeinsam|ensemble|juntos|samen|insieme)\b",
+        # "Bram ken ik van de roeivereniging", "Mehmet kenne ich vom Hackathon", "Conozco a Diego desde"
+        r"\b(?:kenne ich|ken ik|kennen wir|conozco a|conheço (?:o|a)|conosco|je connais|j'ai connu)\b|"
+        r"\b(?:somos|sommes|zijn|sind|siamo) (?:\w+ )?(?:amig[oa]s|amis|amies|vrienden|befreundet|amici|amiche)\b",
+        # "ela era minha gestora", "war mein Doktorand", "era il relatore della mia tesi", "foi minha aluna"
+        r"\b(?:war|était|a été|era|fue|foi|was|è stat[oa]) (?:mein|meine|mon|ma|mi|meu|minha|mijn|il mio|la mia|mio|mia|"
+        r"il|la|el|o|a|de)? ?(?:\w+ ){0,2}(?:Chef\w*|Kolleg\w*|Doktorand\w*|Betreuer\w*|collègue|directeur|directrice|"
+        r"professeur|jef[ea]|colega|profesor\w*|director[a]?|gestor[a]?|chefe|alun[oa]|orientador[a]?|professor[a]?|"
+        r"leidinggevende|collega|docent|relatore|relatrice|tutor|supervisor\w*|manager|mentor\w*|student\w*)\b",
+        r"\b(?:I'?ve|I have) known (?:her|him|them|\w+) (?:since|for)\b|\bsince (?:college|university|school|grad school)\b|"
+        r"\bdesde (?:la faculdade|a faculdade|la universidad|la facultad)\b",
     ),
     FactField.GOAL: _rx(
         r"\b(?:looking for|seeking|searching for|hoping to|aiming (?:for|at|to)|interested in|exploring|targeting|focused on|"
@@ -98,6 +112,16 @@ ROWS: dict[FactField, tuple[re.Pattern[str], ...]] = {
         r"(?:graag )?(?:overstappen|werken|instappen)\b",
         r"\b(?:cerco|cerca|cerchiamo|sta cercando|stiamo cercando) (?:un|una|lavoro|nuove|di)\b|\bvorrei (?:lavorare|"
         r"entrare|cambiare|lavorare)\b|\binteressat[oa] (?:a|al|alla)\b",
+        # Seeking, needing or raising something, in any of Baton's languages.
+        r"\b(?:needs? (?:a|an|someone|help|advice|to)|is raising|are raising|raising (?:a|an|our)|plans? to|hoping for|"
+        r"sucht|suchen|suche|brauchen|braucht|benötigt|benötigen|sammeln|wollen (?:\w+ ){0,5}(?:pilotieren|starten|"
+        r"wachsen|expandieren)|cherche|cherchons|recherche|a besoin|avons besoin|levons|lève|souhaite|souhaiterais|"
+        r"busca|buscamos|busco|necesita|necesitamos|estoy levantando|levantamos|queremos|quiere|"
+        r"procura|procuramos|procuro|precisa|precisamos|estou captando|captamos|queremos|pretende|"
+        r"zoekt|zoeken|zoek|heeft nodig|hebben nodig|willen (?:\w+ ){0,5}(?:uitbreiden|groeien|starten)|haalt|"
+        r"cerca|cerchiamo|cerco|ha bisogno|abbiamo bisogno|vorrei chiedere|stiamo raccogliendo|raccogliamo|"
+        r"sto fondando|sta fondando|estoy fundando|estou fundando|gründe|gründet)\b"
+        r"(?! (?:Ihnen|te|vous|le|lhe|u|La) (?:zu danken|remercier|agradecer|bedanken|ringraziare))",
     ),
     FactField.TARGETS: _rx(
         r"\b(?:\w+ ){0,3}(?:roles?|positions?|jobs?|openings?|internships?) (?:in|at|on|with) [A-Za-z]",
@@ -126,6 +150,10 @@ ROWS: dict[FactField, tuple[re.Pattern[str], ...]] = {
         r"\b(?:30|20|15) minuten\b|\bhalf uur\b",
         r"\buna (?:breve )?(?:chiamata|telefonata|call|chiacchierata|videochiamata)\b|\bun caffè\b|\bmezz'?ora\b|"
         r"\b(?:30|20|15) minuti\b|\bqualche domanda\b",
+        r"\b(?:advice|feedback|guidance|an intro|a referral) (?:on|about|for|from)\b|\b(?:juridisch|juridische|legal|fachlichen?) "
+        r"(?:advies|advice|Rat)\b|\b(?:un|uno|il suo|su|seu|votre|Ihren?) (?:parere|consejo|conselho|avis|Rat|feedback)\b|"
+        r"\b(?:Pilotpartner|pilot partner|parceiro industrial|partner industriali|socio|co-?founder|Mitgründer\w*|"
+        r"importer|importador|investidor|investor|inversor|mentor)\b",
     ),
     FactField.TIMELINE: _rx(
         r"\b(?:in|by|before|after|until|from|starting|start(?:ing)? in|this|next|early|late|mid-?|end of|ende|fin|finales de|"
@@ -146,6 +174,10 @@ ROWS: dict[FactField, tuple[re.Pattern[str], ...]] = {
         r"\bainda este (?:ano|mês)\b",
         r"\bvolgende (?:week|maand)\b|\bde komende (?:\w+ )?(?:weken|maanden)\b|\bdeadline\b|\bdit (?:voorjaar|najaar|jaar)\b",
         r"\b(?:la prossima settimana|il prossimo mese)\b|\bnelle prossime (?:\w+ )?settimane\b|\bscadenza\b|\bentro (?:fine|la)\b",
+        r"\b(?:la semana que viene|la semana próxima|antes del (?:verano|otoño|invierno)|en (?:primavera|verano|otoño))\b|"
+        r"\b(?:nesta semana|na semana que vem|antes do (?:verão|lançamento))\b|\b(?:in de week van|vóór|voor) \d{1,2}\b|"
+        r"\b(?:vor|bis zum|bis) \d{1,2}\.\s?\w+|\bnoch (?:im|in diesem)\b|\b(?:avant|d'ici|dès) (?:le |la |l')?(?:\d{1,2}|"
+        r"printemps|été|automne|rentrée)\b|\b\d{1,2}(?:er)? " + _MONTHS + r"\b",
     ),
     FactField.REQUIREMENTS: _rx(
         r"(?:[$€£]\s?\d|\bR\$\s?\d|\bCHF\s?\d|\b\d+\s?k\b|\b\d[\d.,]*\s?(?:k€|€|euros?|dollars?|usd|eur)\b)",
@@ -183,7 +215,13 @@ OPT_IN = _rx(
     r"(?:she|he|they|\w+) (?:said|agreed|confirmed) (?:yes|that (?:she|he|they)(?:'d| would) be)|with (?:his|her|their) "
     r"(?:permission|blessing|ok)|checked with (?:him|her|them|\w+) (?:first|already|beforehand)|already (?:said yes|agreed)|"
     r"(?:is|are) expecting (?:your|to hear)|as (?:we )?(?:discussed|promised|agreed)|when I asked (?:last|earlier)|"
-    r"thank you for telling (?:him|her|them) you'?d be glad|double opt-?in)\b",
+    r"thank you for telling (?:him|her|them) you'?d be glad|double opt-?in|for the (?:quick )?yes)\b",
+    r"\b(?:already )?checked with (?:you|both of you|each of you|him|her|them)\b|\b(?:you|she|he|they)(?:'d| would) be "
+    r"(?:happy|glad|open|keen) to\b|\byou(?:'re| are| were) open to\b",
+    r"\b(?:você|vocês) (?:topava|topou|topa|toparam)\b|\bjá falei com (?:os dois|vocês|ambos)\b|\bcomo combinei\b|"
+    r"\bdat u openstaat\b|\b(?:heb|had) het (?:jullie|u) (?:allebei |beiden )?(?:al )?(?:even )?gevraagd\b|"
+    r"\bte parec[ií]a bien\b|\b(?:ya )?(?:te|le) (?:había|he) hablado de\b|"
+    r"\b(?:sich|Sie) (?:\w+ ){0,4}(?:freut|offen)\b|\bdéjà (?:parlé|prévenu)\b|\bgià (?:accennato|parlato)\b",
     r"\b(?:bestätigt|zugestimmt|einverstanden|grundsätzlich offen|freut sich (?:über|auf)|wie besprochen|wie vereinbart)\b",
     r"\b(?:comme convenu|d'accord pour|a accepté|ont accepté|est partant|ravie? d'échanger|avec son accord)\b",
     r"\b(?:como (?:acordamos|quedamos|hablamos)|está de acuerdo|aceptó|estaba abiert[oa]|encantad[oa] de)\b",

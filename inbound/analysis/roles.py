@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from inbound.analysis import mentions
 from inbound.analysis.cues import Cue, Hit
 from inbound.analysis.people import People, Scene, Someone
-from inbound.analysis.sentences import fold, name_matches, tokens
+from inbound.analysis.sentences import fold, name_matches, sentences, tokens
 from model import Kind
 
 # Asides between a referrer and the verb: "Sheila, who I met at the meetup, suggested ...",
@@ -28,7 +28,7 @@ _ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|hi
 _FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
 
 # What the message says of someone who needs help, and of someone who helps (all languages).
-NEED = re.compile(
+NEED = re.compile(fold(
     r"\b(?:looking (?:for|to|at|around)|seeking|searching|hoping|exploring|interested in|wants? to|would (?:like|love) to|"
     r"'d (?:like|love) to|keen to|job search|moving (?:into|to|from)|transition\w*|open to|graduat\w*|finishing|"
     r"student|phd (?:student|candidate)|candidate|raising|fundrais\w*|laid off|between jobs|new to|early[- ]career|"
@@ -39,16 +39,19 @@ NEED = re.compile(
     r"busca|buscando|quiere|quisiera|le gustaría|estudiante|"
     r"procura|procurando|gostaria|quer\b|estudante|"
     r"zoekt|wil graag|zou graag|student\w*|"
-    r"cerca|sta cercando|vorrebbe|studente|studentessa)\b",
+    r"cerca|sta cercando|vorrebbe|studente|studentessa|precisa|necesita|brauch\w*|benötig\w*|a besoin|heeft nodig|"
+    r"ha bisogno|levantando|captando|lève|raccogli\w*)\b"),
     re.IGNORECASE)
-HELP = re.compile(
+HELP = re.compile(fold(
     r"\b(?:runs?|ran|leads?|led|heads?|manages?|founded|co-?founded|partner (?:at|of)|is a partner|invests?|investor|"
     r"backed|has backed|is hiring|hires|hiring|knows (?:everything|a lot|the space)|expert|built|building out|"
     r"vp|vice president|director|head of|chief|cto|ceo|cfo|professor|advisor|mentor\b|has been generous|chairs?|"
     r"recruit\w*|works? at|is at|principal|senior (?:partner|director)|"
     r"leitet|führt|gründer\w*|investiert|stellt ein|dirige|fondateur|fondatrice|investit|recrute|"
     r"dirige|fundador\w*|invierte|contrata|lidera|fundou|investe|contrata|"
-    r"leidt|oprichter|investeert|dirige|fondatore|fondatrice|investe|assume)\b",
+    r"leidt|oprichter|investeert|dirige|fondatore|fondatrice|investe|assume|advocaat|avocat|abogad\w*|advogad\w*|"
+    r"avvocat\w*|anwalt|anwältin|designer|consultant|berater\w*|conseill\w*|consultor\w*|"
+    r"cto|partner|importer|investidor\w*|inversor\w*|investisseur\w*|investor\w*|business angel|mentor\w*)\b"),
     re.IGNORECASE)
 
 
@@ -176,7 +179,7 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
         return None
     _fill_others(reading, cue, scene, people)
     if cue.pair and reading.pin and reading.contact:
-        _order_pair(reading, before + " " + hit.sentence + " " + scene.text)
+        _order_pair(reading, scene.text)
     if reading.pin is not None and reading.pin is reading.contact:
         return None
     if (reading.kind is Kind.INTRO_REQUEST and reading.referrer is scene.writer and reading.pin in scene.recipients
@@ -234,35 +237,55 @@ def _fill_others(reading: Reading, cue: Cue, scene: Scene, people: People) -> No
         reading.assumptions.append(f"{role}_from_thread")
 
 
-def _mentioned(s: Someone, text: str) -> list[int]:
-    """Where `text` names `s` (its full name, first or last name)."""
+_PRONOUN_START = re.compile(r"^\s*(?:he|she|they|his|her|er|sie|il|elle|él|ella|ele|ela|hij|zij|ze|lui|lei)\b",
+                            re.IGNORECASE)
+_VOCATIVE = re.compile(r"^\s*[^\W\d_][\w'\-]*(?: [^\W\d_][\w'\-]*)?\s*(?:,|:|-|--)\s+")
+
+
+def _words(s: Someone) -> re.Pattern[str] | None:
     words = [w for w in tokens(s.name) if len(w) > 2] if s.name else []
     if not words:
-        return []
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-    return [m.start() for m in pattern.finditer(fold(text))]
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-def need_score(s: Someone, text: str) -> float:
-    """How much `text` describes `s` as the one looking for help (positive) or helping (negative):
-    the words in the 120 characters after each time it names them. What follows a need word
-    describes the goal ("looking for a VP role"), not the person, so only helper words before it
-    count."""
-    folded = fold(text)
-    score = 0.0
-    for at in _mentioned(s, text)[:20]:
-        window = folded[at:at + 120].split(".")[0]
-        need = NEED.search(window)
-        helper = window[:need.start()] if need else window
-        score += 1.5 * len(NEED.findall(window)) - len(HELP.findall(helper))
-    return score
+def need_scores(people: list[Someone], text: str) -> list[float]:
+    """How much `text` describes each person as the one looking for help (positive) or helping
+    (negative). Each sentence is about its subject: the first of them it names after any
+    vocative ("Lotte, Bram ken ik ..." is about Bram), or, when it starts with a pronoun, whoever
+    the previous sentence was about. What follows a need word describes the goal ("looking for
+    a VP role"), not the person, so only helper words before it count."""
+    patterns = [_words(p) for p in people]
+    scores = [0.0] * len(people)
+    subject: int | None = None
+    for sentence in sentences(text)[:200]:
+        folded = fold(sentence)
+        body = folded
+        vocative = _VOCATIVE.match(folded)
+        if vocative and any(p is not None and p.search(vocative.group(0)) for p in patterns):
+            body = folded[vocative.end():]
+        first = None
+        for i, p in enumerate(patterns):
+            m = p.search(body) if p is not None else None
+            if m is not None and (first is None or m.start() < first[1]):
+                first = (i, m.start())
+        if first is not None:
+            subject = first[0]
+        elif not _PRONOUN_START.match(body):
+            subject = None
+        if subject is None:
+            continue
+        need = NEED.search(body)
+        helper = body[:need.start()] if need else body
+        scores[subject] += 1.5 * len(NEED.findall(body)) - len(HELP.findall(helper))
+    return scores
 
 
 def _order_pair(reading: Reading, text: str) -> None:
     """Of two people introduced to each other, the PIN is the one the message says needs help."""
     pin, contact = reading.pin, reading.contact
     assert pin is not None and contact is not None
-    a, b = need_score(pin, text), need_score(contact, text)
+    a, b = need_scores([pin, contact], text)
     if b > a:
         reading.pin, reading.contact = contact, pin
     if a == b:
