@@ -46,6 +46,17 @@ ROWS = (
       needs="is|was|has|leads|runs|heads|manages|founded|works|joined|just|recently|and i|spent|built|knows",
       pin="x", contact="y", pair=True, flags=0,
       examples=("Malik: Ingrid is co-founder and CEO of Ferrovia.", "Sofia - Kwame is finishing his PhD in my group.")),
+    r("suggested_she", SAID,
+      r"\b(?:suggested|recommended|advised|said|thought|asked|told) (?:that )?(?P<x>he|she|they|him|her|them)"
+      r"(?: should| might| could| would| ought to| to)? (?:" + CONTACT_ACT + r")\b(?=<GAP>\b(?:you|your)\b)",
+      needs="suggest|recommend|advis|said|thought|asked|told", ref="left", pin="x", contact="addressee",
+      examples=("Rick Craig suggested she talk to you.",)),
+    r("was_referred_by", SAID,
+      r"\b(?:he|she|they|who|(?-i:[A-Z][\w'\-]+))(?: \w+){0,2}? (?:was|has been|had been|is being|were) (?:\w+ )?(?:referred|"
+      r"recommended|sent|pointed) (?:(?:to (?:you|us|me)|your way|our way|my way) )?by\b",
+      needs="referred|recommended|sent|pointed", ref="right", pin="left", contact="addressee",
+      examples=("He is currently at Reliant; he was referred by Karen Lindley.",
+                "Paul Beckner with Citizens was referred by Jack Oliver to speak with you.")),
     r("asked_me_to", SAID,
       r"\b(?:asked|told|requested|wanted|encouraged|urged|instructed|directed|invited) (?:me|that I)(?: to)? "
       r"(?:(?:try|also|please|directly) )?(?:(?:contact|reach out|get in touch|be in touch|get in contact|call|ring|phone|"
@@ -320,14 +331,16 @@ ROWS = (
       examples=("Would you be willing to talk with him?",)),
     r("offer_intro", REQUEST,
       r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
-      r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|I'?d be (?:happy|glad)|happy to|"
-      r"glad to|I can|I could|let me know if you'?d like(?: me)? to)"
+      r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"
+      r"I'?m) be (?:happy|glad|pleased|delighted)|(?:happy|glad|pleased|delighted) to|I can|I could|"
+      r"let me know if you'?d like(?: me)? to)"
       r"<SHORT>\b(?:an? )?(?:intro(?:duce|duction)?|connect|put you in touch)\b(?! me)(?:<SHORT> (?:to|with) "
       r"(?P<x>[^.;!?\n]{1,80}))?",
       needs="intro|connect|in touch", ref="writer", pin="other", contact="x", pair=True, asks_first=True,
       examples=("Want an intro to Nora Lindqvist at Fjord Capital?",
                 "Would you be open to an intro to my friend Mark Sato?",
-                "Happy to introduce you to Dana if helpful."),
+                "Happy to introduce you to Dana if helpful.", "I'd be pleased to introduce you to him.",
+                "I would be glad to introduce you to John."),
       misses=("Would you be open to a call next week?",)),
 
     # --- counter-cues: ordinary mail that sounds like a hand-off ------------------------------
