@@ -77,6 +77,8 @@ def _is_forward(seg: Segment, m: ParsedMail, own_words: int) -> bool:
 
 
 def _forwarded(m: ParsedMail, segs: list[Segment]) -> bool:
+    if m.content_type == "multipart/report":
+        return False  # a delivery or feedback report carries the original, it does not forward it
     return bool(m.embedded) or forwards.is_forward_marker_html(m.html) or any(
         s.source == "forwarded" and (s.marker != "original_message" or _FWD_SUBJECT.match(m.subject or ""))
         for s in segs)

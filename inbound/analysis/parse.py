@@ -211,6 +211,9 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
     if raw.startswith(OLE_MAGIC):
         defects.append("Outlook .msg (OLE) file: not a MIME message")
         return ParsedMail(content_type="application/vnd.ms-outlook", defects=defects)
+    if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark before the first header hides every header
+        raw = raw[3:]
+        defects.append("byte-order mark before the headers")
     raw = raw.replace(b"\x00", b"")
     if raw.startswith(b"From ") and b"\n" in raw[:1000]:  # mbox separator line
         raw = raw.split(b"\n", 1)[1]

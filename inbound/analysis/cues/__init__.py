@@ -33,6 +33,7 @@ from model import Kind
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "nl", "it")
 
+_IN_SENTENCE = r"(?:[^.;!?\n]|\.(?=\S))"
 # Building blocks for patterns (written as <NAME> etc. in the rows).
 _MACROS = {
     "<NAME>": "(?-i:" + NAME + ")",  # rows ignore case, but a name starts with a capital
@@ -79,6 +80,9 @@ def row(name: str, kind: Kind | None, pattern: str, *, needs: str, lang: str, re
         if place not in PLACES:
             raise ValueError(f"{name}: unknown place {place!r}")
     source = _MACRO.sub(lambda m: _MACROS[m.group(0)], pattern)
+    # A window runs to the end of its sentence; a dot inside an address or a name ("J. Roe",
+    # "ines.duarte@x.example") does not end one.
+    source = source.replace(r"[^.;!?\n]", _IN_SENTENCE)
     return Cue(name=name, kind=kind, pattern=re.compile(source, flags),
                needs=tuple(w.strip().lower() for w in needs.split("|")), lang=lang, ref=ref, pin=pin, contact=contact,
                pair=pair, asks_first=asks_first, scope=scope, offline=offline, examples=examples, misses=misses)
