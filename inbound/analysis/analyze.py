@@ -96,7 +96,7 @@ def _org(email: str | None) -> str | None:
 
 def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) -> Reading:
     """The first hand-off in reading order that survives the counter-cues and the role rules."""
-    rows = cues.rows_for(langs)
+    rows = cues.rows_for(tuple(langs))
     readings: list[roles.Reading] = []
     for i, sc in enumerate(scenes):
         # A reply's subject repeats the hand-off it answers ("Re: Sheila suggested I reach out"); a

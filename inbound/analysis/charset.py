@@ -37,3 +37,16 @@ def decode(data: bytes, declared: str | None = None) -> str:
             except (UnicodeDecodeError, LookupError, ValueError):
                 continue
     return data.decode("windows-1252", errors="replace").replace("\x00", "")
+
+
+def detect(data: bytes) -> str:
+    """Bytes in an undeclared charset (an 8-bit header): the most likely charset by
+    charset-normalizer, loaded only when one is met; windows-1252 when it cannot tell."""
+    try:
+        from charset_normalizer import from_bytes
+        best = from_bytes(data[:4096]).best()
+        if best is not None and best.encoding:
+            return data.decode(best.encoding, errors="replace").replace("\x00", "")
+    except Exception:  # detection is a guess: never let it stop the parse
+        pass
+    return data.decode("windows-1252", errors="replace").replace("\x00", "")

@@ -17,7 +17,7 @@ from email.message import Message
 import mailparser
 
 from inbound.analysis.addresses import Person, parse_header_addresses
-from inbound.analysis.charset import decode
+from inbound.analysis.charset import decode, detect
 from inbound.analysis.htmltext import html_to_text
 
 log = logging.getLogger("baton.inbound.parse")
@@ -101,12 +101,14 @@ def _headers(msg: Message, defects: list[str]) -> dict[str, list[str]]:
         items = list(itertools.islice(msg.raw_items(), MAX_HEADERS))
     except Exception:
         return headers
+    fallback = msg.get_content_charset() if hasattr(msg, "get_content_charset") else None
     for name, raw_value in items:
         key = name.lower()
         values = headers.setdefault(key, [])
         if len(values) >= 20:
             continue
-        value = _header_value(name, raw_value, defects) if key in _PARSED or "=?" in raw_value else _plain(raw_value)
+        text = _plain(str(raw_value), fallback)
+        value = _header_value(name, text, defects) if key in _PARSED or "=?" in text else text
         values.append(re.sub(r"[\r\n]+\s*", " ", value)[:MAX_FIELD_BYTES])
     return headers
 
@@ -121,9 +123,17 @@ def _header_value(name: str, raw_value: str, defects: list[str]) -> str:
         return _plain(raw_value)
 
 
-def _plain(raw_value: str) -> str:
-    # Undecodable bytes (8-bit headers) arrive as surrogates; keep them as text.
-    return raw_value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+def _plain(raw_value: str, fallback: str | None = None) -> str:
+    """A header as text. 8-bit bytes (RFC 6532 UTF-8, or a legacy charset some clients still
+    write) arrive as surrogates: UTF-8 first, then the message's own charset, then detection."""
+    if raw_value.isascii():
+        return raw_value
+    data = raw_value.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return decode(data, fallback) if fallback else detect(data)
 
 
 def _people(headers: dict[str, list[str]], name: str) -> list[Person]:
@@ -169,10 +179,10 @@ def _embedded_bytes(msg: Message, defects: list[str]) -> list[bytes]:
     return out[:10]
 
 
-def _bodies(raw: bytes, defects: list[str]) -> tuple[str, str, list[Attachment]]:
-    """Plain text, HTML and attachments via mail-parser."""
+def _bodies(msg: Message, defects: list[str]) -> tuple[str, str, list[Attachment]]:
+    """Plain text, HTML and attachments via mail-parser, from the message already parsed."""
     try:
-        mp = mailparser.parse_from_bytes(raw)
+        mp = mailparser.MailParser(msg)
     except Exception as e:  # mail-parser gave up: the headers may still be worth reading
         defects.append(f"mail-parser: {type(e).__name__}")
         return "", "", []
@@ -224,7 +234,9 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
     capped = _cap_head(head, defects)
     if capped is not head:
         raw = capped + b"\n\n" + body
-    msg = email.message_from_bytes(raw, policy=policy.default)
+    # One parse (compat32 keeps header values raw); mail-parser reads the bodies from it, and the
+    # fields decisions rest on go through policy.default's parser one by one.
+    msg = email.message_from_bytes(raw, policy=policy.compat32)
     for d in (msg.defects or [])[:20]:
         defects.append(type(d).__name__)
     headers = _headers(msg, defects)
@@ -232,7 +244,7 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
         content_type = msg.get_content_type()
     except Exception:
         content_type = "text/plain"
-    plain, markup, attachments = _bodies(raw, defects)
+    plain, markup, attachments = _bodies(msg, defects)
     embedded: list[ParsedMail] = []
     if depth < MAX_DEPTH:
         for inner in _embedded_bytes(msg, defects):

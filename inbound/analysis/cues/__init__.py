@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import import_module
 
 from inbound.analysis.mentions import NAME, RELATION, VAGUE
@@ -112,21 +113,41 @@ def table(lang: str) -> tuple[Cue, ...]:
     return _TABLES[lang]
 
 
-def rows_for(langs: list[str]) -> tuple[Cue, ...]:
+@dataclass(frozen=True)
+class Rows:
+    """Rows to read a message with, and which rows each `needs` word wakes."""
+    rows: tuple[Cue, ...]
+    by_word: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=64)
+def rows_for(langs: tuple[str, ...]) -> Rows:
     """The rows of these languages, English always included (mail mixes it into every language)."""
     out: list[Cue] = []
     for lang in dict.fromkeys([*langs, "en"]):
         if lang in LANGUAGES:
             out.extend(table(lang))
-    return tuple(out)
+    by_word: dict[str, list[int]] = {}
+    for i, cue in enumerate(out):
+        for w in cue.needs:
+            by_word.setdefault(w, []).append(i)
+    return Rows(tuple(out), {w: tuple(v) for w, v in by_word.items()})
 
 
-def hits(sentence: str, rows: tuple[Cue, ...]) -> Iterator[Hit]:
+def _triggered(lowered: str, rows: Rows) -> list[int]:
+    """Indexes of the rows one of whose words occurs in the sentence, in table order: each
+    distinct word is one substring test, however many rows share it."""
+    found: set[int] = set()
+    for w in [w for w in rows.by_word if w in lowered]:
+        found.update(rows.by_word[w])
+    return sorted(found)
+
+
+def hits(sentence: str, rows: Rows) -> Iterator[Hit]:
     """Every row that matches `sentence`, in table order."""
     lowered = sentence.lower()
-    for cue in rows:
-        if not any(w in lowered for w in cue.needs):
-            continue
+    for i in _triggered(lowered, rows):
+        cue = rows.rows[i]
         m = cue.pattern.search(sentence)
         if m is None:
             continue
