@@ -180,6 +180,8 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
             scenes.append(sc)
         else:
             quoted_text.append(seg.text)
+    for p in m.reply_to:
+        people.add(p, "reply_to")
     for p, tag in participants.body_mentions("\n".join(s.text for s in segs)):
         people.add(p, tag)
     handoff_text = "\n".join([m.subject or ""] + [s.text for s in scenes])

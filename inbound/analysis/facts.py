@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from inbound.analysis.cues import bounded
 from inbound.analysis.parse import Attachment
 from model import Fact, FactField, Facts
 
@@ -54,7 +55,7 @@ def _rx(*patterns: str) -> tuple[Row, ...]:
     for p in patterns:
         cased = "(?-i:" in p
         boundary = p.startswith(r"\b") and not p.startswith(r"\b(?:\w") and "|" not in _top_level(p)
-        source = p[2:] if boundary else p
+        source = bounded(p[2:] if boundary else p)
         if not cased:
             source = _lowered(source)
         rows.append(Row(re.compile(source, re.IGNORECASE if cased else 0), cased, boundary))
@@ -257,8 +258,9 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"deeltijd|part time)\b",
     ),
     FactField.RESUME: _rx(
-        r"https?://\S*(?:resume|r%C3%A9sum|\bcv\b|/cv|linkedin\.\w+/in/|docs\.google|drive\.google|dropbox|lebenslauf|"
-        r"curriculum)\S*",
+        r"https?://[^\s/]{1,100}/\S{0,200}?(?:resume|r%c3%a9sum|\bcv\b|/cv|linkedin\.\w+/in/|docs\.google|drive\.google|"
+        r"dropbox|lebenslauf|curriculum)\S{0,200}|https?://(?:\w{1,40}\.)?(?:linkedin|docs\.google|drive\.google|dropbox)"
+        r"\S{0,200}",
         r"(?:resume|r[ée]sum[ée]|\bcv|lebenslauf|curriculum)[\w\-.]{0,80}\.(?:pdf|docx?|rtf|txt|pages)\b",
         r"\b(?:my|her|his|their|the) (?:resume|r[ée]sum[ée]|cv|c\.v\.) (?:is |was )?(?:attached|here|linked|below|enclosed)\b|"
         r"\b(?:attached|attaching|enclosed|linked|attach) (?:is |are )?(?:my|her|his|their|the) (?:resume|r[ée]sum[ée]|cv)\b|"
@@ -278,7 +280,7 @@ OPT_IN = _rx(
     r"\b(?:(?:thanks|thank you)(?: both)? for (?:saying yes|agreeing|being open)|both (?:agreed|said yes|said they|opted in)|"
     r"(?:she|he|they|\w+) (?:said|agreed|confirmed) (?:yes|that (?:she|he|they)(?:'d| would) be)|with (?:his|her|their) "
     r"(?:permission|blessing|ok)|checked with (?:him|her|them|\w+) (?:first|already|beforehand)|already (?:said yes|agreed)|"
-    r"(?:is|are) expecting (?:your|to hear)|as (?:we )?(?:discussed|promised|agreed)|when I asked (?:last|earlier)|"
+    r"(?:is|are) expecting (?:your|to hear)|as (?:we )?(?:discussed|agreed)|when I asked (?:last|earlier)|"
     r"thank you for telling (?:him|her|them) you'?d be glad|double opt-?in|for the (?:quick )?yes)\b",
     r"\b(?:already )?checked with (?:you|both of you|each of you|him|her|them)\b|\b(?:you|she|he|they)(?:'d| would) be "
     r"(?:happy|glad|open|keen) to\b|\byou(?:'re| are| were) open to\b",

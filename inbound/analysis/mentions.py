@@ -16,7 +16,7 @@ WORD = _UP + r"(?:\.|(?:[^\W\d_]|['\-]){1,40})"
 PARTICLE = r"(?:van|von|de|da|das|do|dos|del|della|di|du|le|la|der|den|ter|te|bin|al|ten|zu)"
 TITLE = (r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Professora|Professeur|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Dra|"
          r"Don|Doña|Dña|Dª|Dom|Dona|Eng|Ing|Lic|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Arch|Mevr|Dhr|Drs|Ir|Mw)(?:\.ª|ª|\.)?")
-NAME = (r"(?:(?:" + TITLE + r")[ ]+)*" + WORD + r"(?:[ ]+(?:" + WORD + r"|" + PARTICLE + r"(?![\w'])" + r")){0,3}"
+NAME = (r"(?:(?:" + TITLE + r")[ ]+){0,2}" + WORD + r"(?:[ ]+(?:" + WORD + r"|" + PARTICLE + r"(?![\w'])" + r")){0,3}"
         r"(?:[ ]+(?:Jr\.?|Sr\.?|II|III|IV))?")
 _NAME_RE = re.compile(NAME)
 _TITLE_RE = re.compile(r"^(?:" + TITLE + r")[ ]+")
@@ -39,7 +39,8 @@ VAGUE = (
     r"(?:a|an|one of my|one of our|some|several|a few|a couple of) (?:\w+ ){0,2}"
     r"(?:friends?|colleagues?|co-?workers?|contacts?|acquaintances?|classmates?|sources?|people|folks|recruiters?|"
     r"headhunters?|mentors?|professors?|clients?|connections?)(?: of (?:mine|yours|ours))?|"
-    r"some(?:one|body)(?: (?:at|from|in) [\w\s\-]{1,40}?)?(?=[,.;:!?)]|\s+(?:who|that|said|told|suggested|mentioned|recommended))|"
+    r"some(?:one|body)(?: (?:at|from|in) [\w\s\-]{1,40}?)?(?=[,.;:!?)]|\s+(?:who|that|said|told|suggested|mentioned|"
+    r"recommended|gave|pointed|sent|passed|referred|asked|thought))|"
     r"mutual friends?|"
     # de, fr, es, pt, nl, it
     r"(?:ein|eine) (?:gemeinsame[rn]? )?(?:Freund(?:in)?|Bekannte[r]?|Kolleg(?:e|in))|jemand|"
@@ -173,9 +174,10 @@ def find(text: str) -> list[Mention]:
 def nearest(text: str, at: int, side: str, *, reach: int = 160, kinds: frozenset[str] | None = None) -> Mention | None:
     """The mention closest to `at` on `side` ("left" or "right"), within `reach` characters."""
     if side == "left":
+        # Read a little past `at`: "someone at the conference gave ..." needs its verb to be vague.
         window_start = max(0, at - reach)
-        window = text[window_start:at]
-        got = [m for m in find(window) if kinds is None or m.kind in kinds]
+        window = text[window_start:at + 40]
+        got = [m for m in find(window) if (kinds is None or m.kind in kinds) and m.end <= at - window_start]
         if not got:
             return None
         m = got[-1]

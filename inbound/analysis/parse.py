@@ -133,7 +133,14 @@ def _plain(raw_value: str, fallback: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    return decode(data, fallback) if fallback else detect(data)
+    as_utf8 = data.decode("utf-8", "replace")
+    if any(ord(c) > 0x7F and c != "\ufffd" for c in as_utf8):
+        return as_utf8  # mostly UTF-8 with a stray byte: keep what is readable
+    if fallback:
+        return decode(data, fallback)
+    # No charset said: detection needs a few letters to go on; for a name or two, Western mail's
+    # own default is the better guess.
+    return detect(data) if sum(b > 0x7F for b in data) >= 8 else data.decode("windows-1252", "replace")
 
 
 def _people(headers: dict[str, list[str]], name: str) -> list[Person]:

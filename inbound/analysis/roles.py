@@ -29,7 +29,7 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|i
 
 # What the message says of someone who needs help, and of someone who helps (all languages).
 NEED = re.compile(fold(
-    r"\b(?:looking (?:for|to|at|around)|seeking|searching|hoping|exploring|interested in|wants? to|would (?:like|love) to|"
+    r"\b(?:looking (?:for|to)|starting to look|seeking|searching|hoping|exploring|interested in|wants? to|would (?:like|love) to|"
     r"'d (?:like|love) to|keen to|job search|moving (?:into|to|from)|transition\w*|open to|graduat\w*|finishing|"
     r"student|phd (?:student|candidate)|candidate|raising|fundrais\w*|laid off|between jobs|new to|early[- ]career|"
     r"junior|intern\b|internship|career change|considering|thinking about|applying|trying to|starting to look|"
@@ -130,7 +130,7 @@ def _left(hit: Hit) -> mentions.Mention | None:
     if _FIRST_PERSON.search(head[-12:]):
         return None  # "I gave your name ...": the writer, not a referrer
     cut = _ASIDE.sub(" ", head)
-    return mentions.nearest(cut, len(cut), "left", reach=200)
+    return mentions.nearest(cut + hit.sentence[hit.start:], len(cut), "left", reach=200)
 
 
 def _right(hit: Hit) -> mentions.Mention | None:
@@ -175,7 +175,9 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
         reading.confidence -= 0.1
         reading.assumptions.append("pronoun")
 
-    if not _holds(reading, ref, scene):
+    # "Could you help him find a job?" with no name before it: someone the writer knows, unnamed.
+    pin_unnamed = pin.pronoun and pin.someone is None and cue.kind is Kind.INTRO_REQUEST
+    if not _holds(reading, ref, scene, pin_unnamed):
         return None
     _fill_others(reading, cue, scene, people)
     if cue.pair and reading.pin and reading.contact:
@@ -193,7 +195,7 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     return reading
 
 
-def _holds(reading: Reading, ref: Found, scene: Scene) -> bool:
+def _holds(reading: Reading, ref: Found, scene: Scene, pin_unnamed: bool = False) -> bool:
     """The hard rules every reading must keep."""
     cue = reading.cue
     if reading.kind is Kind.SAID_TO_CONTACT:
@@ -201,7 +203,7 @@ def _holds(reading: Reading, ref: Found, scene: Scene) -> bool:
             return False  # "X suggested I ..." with no X is not a referral
         if reading.referrer is not None and reading.referrer in (scene.writer, scene.addressee):
             return False  # the writer citing themselves, or "as you suggested"
-    if cue.pin in ("x", "y", "left", "right") and reading.pin is None:
+    if cue.pin in ("x", "y", "left", "right") and reading.pin is None and not pin_unnamed:
         return False  # the row's PIN is not a person ("introduce you to our platform")
     if cue.contact in ("x", "y") and reading.contact is None and cue.kind is Kind.DIRECT_INTRO:
         return False
@@ -249,13 +251,20 @@ def _words(s: Someone) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-def need_scores(people: list[Someone], text: str) -> list[float]:
+_YOU = re.compile(r"\b(?:you|you're|you've|your|du|dich|dir|dein\w*|tu|toi|ton|ta|tes|vous|votre|vos|tú|usted|su|você|"
+                  r"teu|tua|seu|sua|jij|je|jouw|u|uw|tuo|tua|lei)\b")
+
+
+def need_scores(people: list[Someone], text: str, addressee: Someone | None = None) -> list[float]:
     """How much `text` describes each person as the one looking for help (positive) or helping
     (negative). Each sentence is about its subject: the first of them it names after any
     vocative ("Lotte, Bram ken ik ..." is about Bram), or, when it starts with a pronoun, whoever
     the previous sentence was about. What follows a need word describes the goal ("looking for
     a VP role"), not the person, so only helper words before it count."""
     patterns = [_words(p) for p in people]
+    # The reader is written about as "you": "you're starting to look for a Series A lead".
+    patterns = [_YOU if p is addressee and p is not None else pattern for p, pattern in zip(people, patterns,
+                                                                                           strict=True)]
     scores = [0.0] * len(people)
     subject: int | None = None
     for sentence in sentences(text)[:200]:
@@ -281,13 +290,22 @@ def need_scores(people: list[Someone], text: str) -> list[float]:
     return scores
 
 
+# An offer or a request has a reading of its own ("want an intro to Nora?": Nora helps); what the
+# message says of each must outweigh it by a clear need word. Two people introduced on the thread
+# have no such reading: any difference decides.
+MARGIN = 1.5
+
+
 def _order_pair(reading: Reading, text: str) -> None:
     """Of two people introduced to each other, the PIN is the one the message says needs help."""
     pin, contact = reading.pin, reading.contact
     assert pin is not None and contact is not None
-    a, b = need_scores([pin, contact], text)
-    if b > a:
+    direct = reading.kind is Kind.DIRECT_INTRO
+    # When only one of them is written to, the message speaks of them as "you".
+    a, b = need_scores([pin, contact], text, None if direct else reading.scene.addressee)
+    margin = 0.0 if direct else MARGIN
+    if b > a + margin or (not direct and b >= a + margin):
         reading.pin, reading.contact = contact, pin
-    if a == b:
+    if abs(a - b) <= margin:
         reading.confidence -= 0.2
         reading.assumptions.append("pin_or_contact")

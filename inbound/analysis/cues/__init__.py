@@ -70,6 +70,14 @@ class Cue:
     misses: tuple[str, ...] = field(default=())  # near misses the row must not match
 
 
+def bounded(source: str) -> str:
+    """The pattern with every open-ended run bounded: "\\w+" is at most a 40-letter word, "\\S*" at
+    most a 200-character token. A pattern that can start a run anywhere rescans a long token from
+    each of its characters (quadratic); bounded, a search stays linear in the text."""
+    return (source.replace(r"\w+", r"\w{1,40}").replace(r"\w*", r"\w{0,40}")
+            .replace(r"\S+", r"\S{1,200}").replace(r"\S*", r"\S{0,200}"))
+
+
 def row(name: str, kind: Kind | None, pattern: str, *, needs: str, lang: str, ref: str = "none",
         pin: str = "none", contact: str = "none", pair: bool = False, asks_first: bool = False,
         scope: str = "sentence", examples: tuple[str, ...] = (), misses: tuple[str, ...] = (),
@@ -83,7 +91,7 @@ def row(name: str, kind: Kind | None, pattern: str, *, needs: str, lang: str, re
     source = _MACRO.sub(lambda m: _MACROS[m.group(0)], pattern)
     # A window runs to the end of its sentence; a dot inside an address or a name ("J. Roe",
     # "ines.duarte@x.example") does not end one.
-    source = source.replace(r"[^.;!?\n]", _IN_SENTENCE)
+    source = bounded(source.replace(r"[^.;!?\n]", _IN_SENTENCE))
     return Cue(name=name, kind=kind, pattern=re.compile(source, flags),
                needs=tuple(w.strip().lower() for w in needs.split("|")), lang=lang, ref=ref, pin=pin, contact=contact,
                pair=pair, asks_first=asks_first, scope=scope, offline=offline, examples=examples, misses=misses)

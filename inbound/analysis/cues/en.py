@@ -321,8 +321,8 @@ ROWS = (
       needs="looking|searching|hunting|laid off|let go|applying", ref="writer", pin="x", contact="addressee",
       examples=("My cousin is looking for a job in logistics.",)),
     r("help_them_find_work", REQUEST,
-      r"\b(?:can|could|would) you (?:please |possibly )?help (?:him|her|them) (?:to )?(?:find|land|get|look for)\b",
-      needs="help him|help her|help them", ref="writer", pin="left", contact="addressee",
+      r"\b(?:can|could|would) you (?:please |possibly )?help (?P<x>him|her|them) (?:to )?(?:find|land|get|look for)\b",
+      needs="help him|help her|help them", ref="writer", pin="x", contact="addressee",
       examples=("Could you help her find something in LA?",)),
     r("willing_to_talk", REQUEST,
       r"\bwould you (?:be )?(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down) (?:with|to) "

@@ -1,0 +1,294 @@
+"""The analysis as stages: messages written the ways people write them, in and out of threads,
+in Baton's languages, and the ordinary mail that only sounds like a hand-off."""
+from __future__ import annotations
+
+import pytest
+
+from inbound.analysis.analyze import analyze_bytes
+from tests.mailfixtures import analyze, fixture, message
+
+
+def codes(a):
+    return {f["code"] for f in a["flags"]}
+
+
+def mail(body: str, *, frm: str, to: str, cc: str = "intro@baton.example", subject: str = "hello",
+         extra: str = "") -> bytes:
+    return (f"From: {frm}\nTo: {to}\nCc: {cc}\nSubject: {subject}\nMessage-ID: <t@mail.example>\n{extra}"
+            f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").encode("utf-8")
+
+
+# --- said_to_contact: the PIN writes to the contact --------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Dana Whitfield said I should reach out to you.",
+    "Dana Whitfield asked me to get in touch with you.",
+    "Dana Whitfield gave me your name.",
+    "Dana Whitfield pointed me in your direction.",
+    "I was referred to you by Dana Whitfield.",
+    "Your name came up when I spoke with Dana Whitfield.",
+    "I am writing at Dana Whitfield's suggestion.",
+    "Dana Whitfield, who I met at a conference in Austin last week, suggested I get in touch.",
+    "Dana Whitfield thought you'd be a great person to talk to.",
+    "Dana Whitfield recommended I send my application to you.",
+])
+def test_said_to_contact_in_many_phrasings(sentence):
+    a = analyze(message(f"Hi Owen,\n\n{sentence}\n\nAhmed"))
+    assert a["kind"] == "said_to_contact", a["evidence"]
+    assert "Whitfield" in a["referrer"]["name"]
+    assert a["pin"]["email"] == "ahmed@mail.example" and a["contact"]["email"] == "owen@price.example"
+    assert "referrer_unreachable" in codes(a) and a["reply_to"] == "ahmed@mail.example"
+
+
+def test_a_curly_apostrophe_is_read_like_a_straight_one():
+    a = analyze(message("Hi Owen,\n\nAt Dana Whitfield\u2019s suggestion I\u2019m writing to you.\n\nAhmed"))
+    assert a["kind"] == "said_to_contact" and "Whitfield" in a["referrer"]["name"]
+
+
+def test_a_pronoun_referrer_is_the_person_named_before_it():
+    a = analyze(message("Hi Owen, I had coffee with Lee Allbritton last week. She suggested I contact you."))
+    assert a["referrer"]["name"] == "Lee Allbritton"
+
+
+def test_a_first_name_becomes_the_full_name_the_message_gives():
+    a = analyze(message("Hi Owen, I worked with Greg Curran in London. Greg suggested I send you a copy of my CV."))
+    assert a["referrer"]["name"] == "Greg Curran"
+
+
+def test_a_referrer_in_cc_is_answered():
+    a = analyze(message("Hi Owen, Lucy Grant (cc'd) suggested I reach out to you.",
+                        cc="Lucy Grant <lucy@grant.example>, intro@baton.example"))
+    assert a["referrer"]["email"] == "lucy@grant.example" and a["reply_to"] == "lucy@grant.example"
+
+
+@pytest.mark.parametrize("body", ["So and so told me you might be able to help me.",
+                                  "A friend suggested I contact you.",
+                                  "Someone at the conference gave me your name.",
+                                  "One of my sources suggested I reach out to you."])
+def test_a_vague_referrer_gives_unknown_referrer(body):
+    a = analyze(message(body))
+    assert a["kind"] == "said_to_contact"
+    assert "unknown_referrer" in codes(a) and a["referrer"] is None
+
+
+# --- direct_intro: the writer introduces two people on the thread ----------------------------
+
+INTRO = dict(frm="Hannah Price <hannah@pricelabs.example>",
+             to="Ben Adler <ben@northgatevc.example>, Claire Dubois <claire@fernwood.example>")
+
+
+@pytest.mark.parametrize("opening", [
+    "Ben, meet Claire. Claire, meet Ben.",
+    "I'd love to connect you two.",
+    "Please meet each other!",
+    "I'm pleased to introduce you to each other.",
+    "I'd like to connect Claire Dubois with Ben Adler.",
+    "Connecting you two, as promised.",
+])
+def test_direct_intro_openings(opening):
+    body = (f"{opening}\n\nClaire is starting to raise a seed round and is looking for a lead investor. "
+            "Ben is a partner at Northgate Ventures and has backed care companies.\n\nHannah")
+    a = analyze(mail(body, **INTRO))
+    assert a["kind"] == "direct_intro", a["evidence"]
+    assert a["referrer"]["email"] == "hannah@pricelabs.example"
+    assert a["pin"]["email"] == "claire@fernwood.example" and a["contact"]["email"] == "ben@northgatevc.example"
+    assert "no_opt_in" in codes(a)
+
+
+def test_looping_in_the_helper_makes_them_the_contact():
+    body = ("Looping in Priscilla Owusu, who runs engineering recruiting at Canopy.\n\nPriscilla, Tariq is the "
+            "engineer I mentioned: he is looking for a senior backend role.\n\nSam")
+    a = analyze(mail(body, frm="Sam Okoro <sam@okoro.example>",
+                     to="Tariq Aziz <tariq@gmail.example>, Priscilla Owusu <priscilla@canopyhq.example>",
+                     subject="Re: any leads?"))
+    assert a["kind"] == "direct_intro"
+    assert a["contact"]["email"] == "priscilla@canopyhq.example" and a["pin"]["email"] == "tariq@gmail.example"
+
+
+def test_an_intro_in_the_subject_only_needs_both_people_on_the_thread():
+    a = analyze(mail("See you both soon!", subject="Intro: Ben Adler <> Claire Dubois", **INTRO))
+    assert a["kind"] == "direct_intro"
+    one = analyze(mail("See you soon!", frm=INTRO["frm"], to="Ben Adler <ben@northgatevc.example>",
+                       subject="Sierra Pacific/Nevada Power"))
+    assert one["kind"] == "none"
+
+
+# --- intro_request: asked for or offered, not made yet ---------------------------------------
+
+def test_could_you_introduce_me_makes_the_writer_the_pin_and_the_reader_the_referrer():
+    body = ("Hi Maya,\n\nI saw that you and Rachel Stein worked together at Bain. Could you introduce me to her? "
+            "We're raising a seed round.\n\nOliver")
+    a = analyze(mail(body, frm="Oliver Grant <oliver@ledger.example>", to="Maya Patel <maya@icloud.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["referrer"]["email"] == "maya@icloud.example" and a["pin"]["email"] == "oliver@ledger.example"
+    assert a["contact"]["name"] == "Rachel Stein" and a["reply_to"] == "maya@icloud.example"
+
+
+def test_an_offer_is_a_request_and_asks_first():
+    body = ("Hi Bea,\n\nWant an intro to Nora Lindqvist at Fjord Capital? She has been looking at construction "
+            "software all year.\n\nIan")
+    a = analyze(mail(body, frm="Ian McAllister <ian@mcallister.example>", to="Beatriz Costa <bea@tessaly.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["referrer"]["email"] == "ian@mcallister.example" and a["contact"]["name"] == "Nora Lindqvist"
+    assert "no_opt_in" not in codes(a)
+
+
+def test_a_request_to_baton_makes_the_writer_the_referrer():
+    body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
+            "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "
+            "$200k. He'd like Carla's view on Vertex's security team. Resume: https://felix.example/resume.pdf")
+    a = analyze(mail(body, frm="Diane Wu <diane@wu.example>", to="intro@baton.example",
+                     cc="Felix Adams <felix@mail.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["referrer"]["email"] == "diane@wu.example"
+    assert a["pin"]["email"] == "felix@mail.example" and a["contact"]["email"] == "carla@vertex.example"
+    assert codes(a) == set()
+
+
+def test_an_unfocused_request_flags_what_is_missing_with_evidence():
+    a = analyze(message("Owen - my cousin is looking for a job, he'll give you a call.", frm="Greg Hall <greg@mail.example>"))
+    assert {"no_opt_in", "no_specific_ask", "no_goal", "no_timeline", "no_resume"} <= codes(a)
+    assert "no_relationship" not in codes(a)
+    assert a["pin"]["name"] == "Greg Hall's cousin" and a["pin"]["email"] is None
+    assert all(f["evidence"] for f in a["flags"])
+
+
+@pytest.mark.parametrize("body,kind", [
+    ("My wife's sister Lena was just laid off and is going to connect with you. Can you help her find something in LA?",
+     "direct_intro"),
+    ("Could you help him find a job in Denver? He is a great engineer.", "intro_request"),
+    ("Kim will call you about the contract tomorrow.", "none"),
+    ("Can you help her with the quarterly report?", "none"),
+    ("My brother will be in town next week, want to grab dinner with you?", "none"),
+])
+def test_relatives_sent_ahead_and_job_help(body, kind):
+    raw = mail(f"Hi Priya,\n\n{body}\n\nMike", frm="Mike Chen <mike@chen.example>", to="Priya Shah <priya@shah.example>")
+    assert analyze_bytes(raw, assistant="intro@baton.example", domains=["baton.example"]).kind == kind
+
+
+# --- ordinary mail that sounds like a hand-off ------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "John said the meeting moved to Thursday.",
+    "Kim asked me to send you this report.",
+    "Sarah suggested we push the launch to May.",
+    "Alan asked me to email this to you.",
+    "Thank you for referring me to John Lavorato.",
+    "We would like to introduce you to our new website.",
+    "I'd like to introduce myself: I am the new scheduler.",
+    "Let's meet Tuesday at noon.",
+    "I would like to introduce Intercontinental Staffing Group.",
+    "Thanks so much for the intro, Ana! Moving you to bcc.",
+    "My colleague Ryan will reach out to you this week to set up a demo.",
+    "I'll introduce you to the audience before the panel starts.",
+])
+def test_near_misses_are_not_hand_offs(body):
+    a = analyze(message(body))
+    assert a["kind"] == "none", a["evidence"]
+    assert a["flags"] == [] and a["referrer"] is None
+
+
+def test_a_colleague_looped_in_to_serve_a_customer_is_business():
+    body = "Looping in Jen Park, who handles our invoices.\n\nJen, Carlos has a question about the March bill."
+    a = analyze(mail(body, frm="Alex Wu <alex@brightpath.example>",
+                     to="Carlos Diaz <carlos@client.example>, Jen Park <jen@brightpath.example>"))
+    assert a["kind"] == "none"
+
+
+def test_a_reply_quoting_a_hand_off_is_not_a_new_one():
+    body = ("Thursday at 10:30 works for me.\n\nDana\n\nOn Tue, Feb 3, 2026 at 9:14 AM Marcus Lee "
+            "<marcus@fastmail.example> wrote:\n> Hi Dana,\n>\n> Sheila Okafor suggested I reach out to you.\n")
+    a = analyze(mail(body, frm="Dana Whitfield <dana@loomstack.example>", to="Marcus Lee <marcus@fastmail.example>",
+                     subject="Re: Sheila Okafor suggested I reach out",
+                     extra="In-Reply-To: <orig@fastmail.example>\nReferences: <orig@fastmail.example>\n"))
+    assert a["kind"] == "none"
+    assert a["thread"]["in_reply_to"] == "<orig@fastmail.example>"
+
+
+def test_cold_recruiter_mail_is_not_a_handoff():
+    assert fixture("recruiter_cold_email.eml")["kind"] == "none"
+
+
+def test_a_newsletter_is_machine_mail():
+    a = fixture("newsletter_list_unsubscribe.eml")
+    assert a["kind"] == "none" and a["auto_generated"] is True
+
+
+# --- Baton's own addresses, thread keys, languages ---------------------------------------------
+
+def test_baton_and_its_sub_addresses_are_never_people():
+    a = analyze(message("Hi Owen, Lucy Grant pointed me your way.",
+                        cc="intro@baton.example, Baton <intro+ab12@baton.example>, postmaster@baton.example"))
+    roles = {p["email"]: p["role"] for p in a["participants"]}
+    assert roles["intro@baton.example"] == "assistant" and roles["intro+ab12@baton.example"] == "assistant"
+    assert "postmaster@baton.example" not in roles or roles["postmaster@baton.example"] == "assistant"
+    assert roles["ahmed@mail.example"] == "pin" and roles["owen@price.example"] == "contact"
+
+
+def test_thread_keys_are_reported_without_a_database():
+    a = analyze(mail("Yes, happy to.", frm="Carla <carla@vertex.example>", to="Baton <intro+k1x2@baton.example>",
+                     cc="", subject="Re: Intro?",
+                     extra="In-Reply-To: <k1x2.abcd@baton.example>\nReferences: <a@x.example> <k1x2.abcd@baton.example>\n"))
+    assert a["thread"]["in_reply_to"] == "<k1x2.abcd@baton.example>"
+    assert a["thread"]["intro_keys"] == ["k1x2"] and len(a["thread"]["references"]) == 2
+
+
+@pytest.mark.parametrize("body,lang,kind", [
+    ("Anna Schmidt hat mir empfohlen, mich bei Ihnen zu melden. Ich suche eine Stelle als Data Scientist.",
+     "de", "said_to_contact"),
+    ("Sur les conseils de Marc Dubois, je me permets de vous contacter au sujet d'un poste.", "fr", "said_to_contact"),
+    ("Pedro me sugirió que te escribiera. Estoy buscando trabajo en Madrid.", "es", "said_to_contact"),
+    ("A Ana me indicou para falar com você sobre a vaga.", "pt", "said_to_contact"),
+    ("Op aanraden van Pieter Jansen neem ik contact met u op.", "nl", "said_to_contact"),
+    ("Su suggerimento di Marco Rossi mi permetto di scriverLe.", "it", "said_to_contact"),
+])
+def test_hand_offs_are_read_in_seven_languages(body, lang, kind):
+    a = analyze(message(body))
+    assert a["kind"] == kind and a["language"] == lang, (a["evidence"], a["language"])
+    assert a["referrer"] is not None
+
+
+def test_facts_the_message_states_clear_their_flags_and_carry_evidence():
+    body = ("Hi Owen, Lucy Grant (my former manager at Acme) suggested I reach out to you. I'm looking for a "
+            "senior data engineering role in Berlin, ideally by March, around 90k. Would you have 20 minutes? "
+            "My CV: https://cv.example/ahmed-cv.pdf")
+    a = analyze(message(body))
+    assert not codes(a) & {"no_relationship", "no_goal", "no_timeline", "no_requirements", "no_resume",
+                           "no_specific_ask"}
+    assert set(a["facts"]) >= {"relationship", "goal", "timeline", "requirements", "resume", "ask"}
+    assert a["facts"]["resume"]["value"] == "https://cv.example/ahmed-cv.pdf"
+
+
+def test_a_resume_attachment_clears_no_resume():
+    raw = (b"From: Ahmed Hassan <ahmed@mail.example>\nTo: Owen Price <owen@price.example>\nSubject: hi\n"
+           b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+           b"Lucy Grant pointed me your way.\n--b\nContent-Type: application/pdf\n"
+           b"Content-Disposition: attachment; filename=\"Ahmed Hassan CV.pdf\"\n\nJVBERi0=\n--b--\n")
+    assert "no_resume" not in codes(analyze(raw))
+
+
+def test_a_hand_off_mentioning_a_vacation_is_not_an_absence_notice():
+    body = ("Hi Tom and Maya,\n\nConnecting you two, as promised. Tom is looking for a utility partner; Maya runs "
+            "grid modernization at Solaris.\n\nI'll be on vacation next week, so go ahead without me.\n\nRachel")
+    a = analyze(mail(body, frm="Rachel Kim <rachel@kim.example>",
+                     to="Tom Hughes <tom@gridwise.example>, Maya Patel <maya@solaris.example>"))
+    assert a["auto_generated"] is False and a["kind"] == "direct_intro"
+
+
+@pytest.mark.parametrize("head,body", [
+    ("Subject: Away until Feb 23\n", "Hi there,\n\nI'm on vacation until Monday, February 23.\n\nBen"),
+    ("Subject: Abwesend bis 12.01.2025\n", "Guten Tag,\n\nich bin bis 12.01. nicht im Büro.\n\nHeike"),
+    ("Subject: [#4471] AutoReply: Re: Could you introduce me?\n", "Your request has been received."),
+    ("Mailing-List: contact founders-help@lists.example; run by ezmlm\nSubject: Re: Welcome\n", "Quick intro about me."),
+    ("Subject: Alert\n", "Anna suggested I reach out to you."),
+])
+def test_robots_and_absence_notices_are_machine_mail(head, body):
+    frm = "Alerts <alerts-noreply@alerts.example>" if "Alert" in head else "Ben Adler <ben@northgate.example>"
+    raw = f"From: {frm}\nTo: intro@baton.example\n{head}\n{body}\n".encode()
+    assert analyze(raw)["auto_generated"] is True
+
+
+def test_a_byte_order_mark_before_the_headers_hides_nothing():
+    raw = b"\xef\xbb\xbfFrom: Ahmed <ahmed@mail.example>\nTo: Owen <owen@price.example>\nSubject: hi\n\nHello\n"
+    a = analyze(raw)
+    assert a["subject"] == "hi" and a["reply_to"] == "ahmed@mail.example"
