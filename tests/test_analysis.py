@@ -15,7 +15,7 @@ def codes(a):
 def mail(body: str, *, frm: str, to: str, cc: str = "intro@baton.example", subject: str = "hello",
          extra: str = "") -> bytes:
     return (f"From: {frm}\nTo: {to}\nCc: {cc}\nSubject: {subject}\nMessage-ID: <t@mail.example>\n{extra}"
-            f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").encode("utf-8")
+            f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").encode()
 
 
 # --- said_to_contact: the PIN writes to the contact --------------------------------------------

@@ -21,13 +21,14 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from inbound.analysis import autoreply, cues, facts as facts_mod, forwards, language, normalize, participants, roles
+from inbound.analysis import autoreply, cues, forwards, language, normalize, participants, roles
+from inbound.analysis import facts as facts_mod
 from inbound.analysis.forwards import Segment
 from inbound.analysis.parse import ParsedMail, parse_bytes
 from inbound.analysis.people import People, Scene, Someone, baton_matcher, scene
 from inbound.analysis.sentences import sentences
 from inbound.analysis.thread import keys_of
-from model import (Analysis, FactField, Facts, Flag, FlagNote, Kind, Participant, Person, Role, Source, ThreadKeys)
+from model import Analysis, FactField, Facts, Flag, FlagNote, Kind, Participant, Person, Role, Source, ThreadKeys
 
 log = logging.getLogger("baton.inbound.analysis")
 
@@ -195,7 +196,7 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
     reply_to = None
     if machine is None:
         reply_to = (r.referrer.email if r and r.referrer and r.referrer.email else None) or sender
-    roles_by_id = {}
+    roles_by_id: dict[int, Role] = {}
     if r is not None:
         for role, s in ((Role.REFERRER, r.referrer), (Role.PIN, r.pin), (Role.CONTACT, r.contact)):
             if s is not None:
@@ -224,7 +225,7 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
 
 
 def _participants(people: People, roles_by_id: dict[int, Role], m: ParsedMail, is_baton) -> list[Participant]:
-    out = []
+    out: list[Participant] = []
     for p in m.from_ + m.sender + m.to + m.cc:  # Baton's own addresses, as the contract lists them
         if p.email and is_baton(p.email) and not any(q.email == p.email for q in out):
             source = Source.FROM if p in m.from_ + m.sender else Source.TO if p in m.to else Source.CC

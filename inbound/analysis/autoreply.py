@@ -92,7 +92,9 @@ RULES: tuple[Rule, ...] = (
 def _absence(text: str) -> bool:
     opening = text.strip()[:400]
     found = AUTO_BODY.search(opening)
-    return bool(found) and len(text) < 1500 and bool(_BACK.search(opening[found.start():found.end() + 200]))
+    if found is None or len(text) >= 1500:
+        return False
+    return bool(_BACK.search(opening[found.start():found.end() + 200]))
 
 
 def auto_generated(m: ParsedMail, is_baton: Callable[[str], bool]) -> str | None:

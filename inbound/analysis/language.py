@@ -10,7 +10,6 @@ a fraction.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 # Frequent function words per language (lower case, accents as written).
 WORDS: dict[str, str] = {
@@ -49,13 +48,13 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MAX_CHARS = 4_000  # plenty of function words to tell seven languages apart
 
 
-def scores(text: str) -> Counter[str]:
-    """Weighted function-word counts per language."""
-    found: Counter[str] = Counter()
+def scores(text: str) -> list[tuple[str, float]]:
+    """Weighted function-word counts per language, highest first."""
+    found: dict[str, float] = {}
     for m in _TOKEN.finditer(text[:MAX_CHARS].lower()):
         for lang, w in _WEIGHT.get(m.group(), {}).items():
-            found[lang] += w
-    return found
+            found[lang] = found.get(lang, 0.0) + w
+    return sorted(found.items(), key=lambda kv: -kv[1])
 
 
 def identify(text: str, default: str = "en") -> str:
@@ -63,7 +62,7 @@ def identify(text: str, default: str = "en") -> str:
     found = scores(text)
     if not found:
         return default
-    best, score = found.most_common(1)[0]
+    best, score = found[0]
     return best if score >= 1.0 else default
 
 
@@ -73,5 +72,5 @@ def ranked(text: str, *, share: float = 0.25) -> list[str]:
     found = scores(text)
     if not found:
         return ["en"]
-    top = found.most_common(1)[0][1]
-    return [lang for lang, s in found.most_common() if s >= max(1.0, share * top)]
+    top = found[0][1]
+    return [lang for lang, s in found if s >= max(1.0, share * top)]

@@ -46,7 +46,7 @@ def intro_keys(m: ParsedMail, extra_addresses: Iterable[str], *, assistant: str,
 
 def keys_of(m: ParsedMail, quoted: str, *, assistant: str, domains: Iterable[str]) -> ThreadKeys:
     """What ties the message to earlier mail; `quoted` is the history below its new text."""
-    ids = " ".join((m.headers.get("references") or []))
+    ids = " ".join(m.headers.get("references") or [])
     in_reply_to = _MSG_ID.findall(" ".join(m.headers.get("in-reply-to") or []))
     local = re.escape(assistant.rpartition("@")[0])
     doms = "|".join(re.escape(d) for d in domains)
