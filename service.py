@@ -25,7 +25,7 @@ from settings import Settings, secret_key
 from store.db import make_engine
 from store.intake import IntakeWriter
 from store.messages import purge
-from web.app import create_app
+from web.app import create_app, create_metrics_app
 from worker import loop as worker_loop
 from worker.job_runner import JobWorker
 from worker.message_runner import MessageWorker
@@ -120,7 +120,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     if settings.sender_policy == "open":
         log.warning("BATON_SENDER_POLICY=open: Baton acts for ANY sender, forged or not. Development only.")
     tasks: list[asyncio.Task] = []
-    listener = web = None
+    listener = web = probe = None
     if smtp_on:
         tls = None
         if settings.tls_cert_file and settings.tls_key_file:
@@ -135,6 +135,11 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                                       log_level="warning", lifespan="off"))
         tasks.append(asyncio.create_task(web.serve()))
         log.info("web on %s", settings.public_url)
+    if settings.metrics_port:
+        probe = _Uvicorn(uvicorn.Config(create_metrics_app(engine), host=settings.web_host,
+                                        port=settings.metrics_port, log_level="warning", lifespan="off"))
+        tasks.append(asyncio.create_task(probe.serve()))
+        log.info("metrics on %s:%s/metrics", settings.web_host, settings.metrics_port)
     if worker_on:
         due = JobWorker(engine, ctx, on_queued=sender.wake.set, lease_seconds=settings.worker_lease_seconds)
         tasks.append(asyncio.create_task(purge_daily(engine, settings, stop)))
@@ -154,8 +159,9 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
             if handler.in_flight == 0:
                 break
             await asyncio.sleep(0.05)
-    if web is not None:
-        web.should_exit = True
+    for server in (web, probe):
+        if server is not None:
+            server.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
     await asyncio.to_thread(writer.stop)
     engine.dispose()

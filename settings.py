@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8000
     public_url: str = ""
+    # With split roles each process counts its own work: 0 (off) or a port on BATON_WEB_HOST where
+    # this process serves /metrics and /healthz, whatever its role (the web role also has them on its port).
+    metrics_port: int = 0
     var_dir: Path = Path("var")
     database_url: str = "sqlite:///var/baton.db"
     max_message_bytes: int = 25 * 1024 * 1024
@@ -79,7 +82,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a plain address like intro@example.com")
         return v.lower()
 
-    @field_validator("smtp_port", "web_port")
+    @field_validator("smtp_port", "web_port", "metrics_port")
     @classmethod
     def _port(cls, v: int) -> int:
         if not 0 <= v <= 65535:

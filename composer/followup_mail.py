@@ -46,6 +46,12 @@ NOTES: dict[str, dict] = {
                        "paragraphs": ["{pin_name} tells me you met. Thank you for making the time: "
                                       "that is exactly what {referrer_first} hoped for when asking you.",
                                       "If you'd like to pass the favour on, copy Baton on your next intro."]},
+    # to the referrer when mail to the contact or the PIN came back undelivered (intros/bounces.py)
+    "bounced": {"subject": "{who} couldn't be reached",
+                "paragraphs": ["The email Baton sent {who} ({address}) for your intro of {pin_name} to "
+                               "{contact_name} came back undelivered; their mail server answered {status}.",
+                               "Nobody else has been told. If you have another address for {who_first}, "
+                               "copy Baton again with it."]},
     # to the referrer after an outcome
     "summary": {"subject": "How your intro of {pin_name} to {contact_name} went",
                 "paragraphs": ["{outcome_line}", "Thank you for asking first: it made this an easy yes."]},

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +29,13 @@ log = logging.getLogger("baton.composer.llm")
 
 MAX_INPUT_CHARS = 6000   # the newest part of a hand-off is short; more is quoted noise
 MAX_FIELD_CHARS = 300
+# Every answer is bounded twice: each string field carries maxLength in the schema (servers that
+# constrain decoding by the schema, llama.cpp and vLLM, stop a field there), and the request carries
+# max_tokens. Without it llama.cpp generates until its context is full, long after Baton's timeout,
+# and the next requests queue behind it. An extraction with every field at its maximum is about
+# 4,000 characters (~1,000 tokens); a wording answer at most 2,000. 1,200 tokens also fits a small
+# model's 4,096-token context with the longest input (vLLM refuses a request that would not).
+MAX_TOKENS = 1200
 ROLES = ("referrer", "pin", "contact")
 FACT_FIELDS = ("relationship", "goal", "targets", "ask", "why_contact", "timeline",
                "requirements", "resume_url")
@@ -206,25 +214,46 @@ class _Unreachable(Exception):
 
 def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name: str,
          schema: dict[str, Any]) -> Any:
+    """One structured answer. OpenAI-compatible servers differ in `json_schema` support: vLLM and
+    recent llama.cpp and Ollama honour it; older llama.cpp answers it with HTTP 500, others with
+    400 or 422. So any refusal (4xx/5xx) of the schema is asked again with `json_object`, whose
+    prompt carries the schema too; what comes back is validated by the caller either way."""
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-    formats = [{"type": "json_schema", "json_schema": {"name": name, "schema": schema,
+    formats = [{"type": "json_schema", "json_schema": {"name": name, "schema": _bounded(schema),
                                                        "strict": True}},
                {"type": "json_object"}]
     for i, fmt in enumerate(formats):
         try:
             completion = client.chat.completions.create(  # type: ignore[call-overload]
-                model=config.model, messages=messages, response_format=fmt, temperature=0)
-        except (openai.BadRequestError, openai.UnprocessableEntityError):
+                model=config.model, messages=messages, response_format=fmt, temperature=0,
+                max_tokens=MAX_TOKENS)
+        except openai.APIStatusError:
             if i + 1 < len(formats):
-                continue  # compatible servers differ in json_schema support
+                continue
             raise
         except (openai.APITimeoutError, openai.APIConnectionError) as e:
             raise _Unreachable(type(e).__name__) from e
         content = completion.choices[0].message.content
         if not content:
             raise ValueError("empty answer")
-        return json.loads(content)
+        # A server that accepts json_schema without enforcing it (some Ollama builds) may wrap
+        # the object in a Markdown code fence: the object inside is still the answer.
+        fenced = _FENCE.fullmatch(content.strip())
+        return json.loads(fenced.group(1) if fenced else content)
     raise AssertionError("unreachable")
+
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)\s*```", re.S)
+# Each string field's bound, as the pydantic models above declare it (names: 200, facts: 300...).
+_MAX_LENGTHS = {name: next((m.max_length for m in field.metadata if hasattr(m, "max_length")), None)
+                for model in (Extraction, Wording) for name, field in model.model_fields.items()}
+
+
+def _bounded(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with maxLength on every string property (JSON Schema 6.3.1)."""
+    props = {k: {**v, **({"maxLength": n} if (n := _MAX_LENGTHS.get(k)) else {})}
+             for k, v in schema["properties"].items()}
+    return {**schema, "properties": props}
 
 
 def _extraction_input(analysis: Analysis, new_text: str) -> str:

@@ -6,12 +6,14 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-_ROOT = Path(__file__).resolve().parent.parent
+_HERE = Path(__file__).resolve().parent
+# Installed from the wheel, alembic.ini sits beside this file; in the checkout, at the top.
+_INI = next((p for p in (_HERE / "alembic.ini", _HERE.parent / "alembic.ini") if p.is_file()), None)
 
 
 def _config(url: str) -> Config:
-    cfg = Config(str(_ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(_ROOT / "store" / "migrations"))
+    cfg = Config(str(_INI) if _INI else None)
+    cfg.set_main_option("script_location", str(_HERE / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

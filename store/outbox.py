@@ -101,3 +101,36 @@ def count_since(conn: Connection, since: datetime, *, recipient: str | None = No
     if purposes:
         stmt = stmt.where(t.c.purpose.in_(purposes))
     return conn.execute(stmt).scalar_one()
+
+
+# --- delivery reports that come back later (intros/bounces.py) ---------------------------------
+
+@dataclass(frozen=True)
+class Sent:
+    """An outbox row as a delivery report about it needs it."""
+    id: int
+    intro_id: int | None
+    purpose: str
+    recipient: str
+    status: str
+
+
+def by_bounce_key(conn: Connection, key: str) -> Sent | None:
+    """The row whose envelope sender was intro+bounce-KEY@ (keys are unique, random, 24 hex digits)."""
+    row = conn.execute(select(t.c.id, t.c.intro_id, t.c.purpose, t.c.recipient, t.c.status)
+                       .where(t.c.bounce_key == key.lower())).first()
+    return Sent(*row) if row else None
+
+
+def mark_bounced(conn: Connection, row_id: int, *, error: str) -> bool:
+    """sent -> bounced, with the report's words; False when the row was not sent (or already bounced),
+    so that a second report about the same mail changes nothing and tells nobody again."""
+    result = conn.execute(update(t).where(t.c.id == row_id, t.c.status.in_(("sent", "sending")))
+                          .values(status="bounced", lease_until=None, last_error=error[:2000]))
+    return result.rowcount == 1
+
+
+def suppressed(conn: Connection, address: str) -> bool:
+    """is_suppressed inside the caller's transaction."""
+    return conn.execute(select(suppressions.c.reason)
+                        .where(suppressions.c.address_hash == address_hash(address))).first() is not None

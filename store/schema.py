@@ -98,7 +98,7 @@ outbox = Table(
     Column("recipient", Text, nullable=False),
     Column("bounce_key", String(32), nullable=False, unique=True),  # envelope sender intro+bounce-KEY@
     Column("raw", LargeBinary, nullable=False),
-    # pending -> sending -> sent | failed | suppressed
+    # pending -> sending -> sent | failed | suppressed; sent -> bounced (a delivery report came back)
     Column("status", String(16), nullable=False, server_default="pending"),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("available_at", UTCDateTime, nullable=False),

@@ -464,3 +464,39 @@ def test_rfc8601_garbage_never_raises_and_never_passes_dkim(raw, trusted):
     assert isinstance(result, AuthResult)
     if trusted is None:
         assert not result.aligned and all(d.result != "pass" for d in result.dkim)
+
+
+# --- DMARC: alignment decides, not the record's presence (issue 14) ----------------------------
+
+def test_rfc7489_aligned_dkim_pass_with_no_dmarc_record_is_accepted():
+    """OpenDMARC writes dmarc=none when the From domain publishes no record; the DKIM pass for
+    the From domain still aligns, and alignment is what Baton's policy asks for."""
+    raw = relayed("dkim=pass header.d=example.com header.s=s1; spf=none smtp.mailfrom=example.com;\r\n"
+                  "\tdmarc=none (p=none dis=none) header.from=example.com", "")
+    result = upstream(raw)
+    assert result.dmarc == "none" and result.aligned and result.aligned_by == "dkim"
+    ok, why = sender_allowed(result, from_address="dana@example.com", policy="aligned", allowed=[])
+    assert ok and "aligned dkim pass" in why
+
+
+def test_rfc7489_aligned_spf_pass_with_a_dmarc_temperror_is_accepted():
+    raw = relayed("spf=pass smtp.mailfrom=dana@example.com; dmarc=temperror header.from=example.com", "")
+    result = upstream(raw)
+    assert result.aligned and result.aligned_by == "spf"
+
+
+@pytest.mark.parametrize("results, named", [
+    ("dkim=pass header.d=other.example; spf=softfail smtp.mailfrom=dana@bounce.example.net;"
+     " dmarc=none header.from=example.com",
+     ["spf=softfail (bounce.example.net)", "dkim=pass (d=other.example, not aligned)"]),
+    ("dkim=fail header.d=example.com; spf=none; dmarc=none header.from=example.com",
+     ["spf=none", "dkim=fail (d=example.com)"]),
+    ("dkim=pass header.d=mail.example.com; dmarc=fail (p=reject adkim=s) header.from=example.com",
+     [f"DMARC fail for example.com according to {OURS}"]),
+])
+def test_the_reason_for_refusing_names_the_actual_failure(results, named):
+    result = upstream(relayed(results, ""))
+    ok, why = sender_allowed(result, from_address="dana@example.com", policy="aligned", allowed=[])
+    assert not ok and why != "sender not authenticated"
+    for words in named:
+        assert words in why, why

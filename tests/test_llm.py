@@ -17,7 +17,7 @@ import pytest
 
 from composer.draft import IntroDraft
 from composer.draft import build_draft as _build
-from composer.llm import LLMConfig, config_from
+from composer.llm import MAX_TOKENS, LLMConfig, config_from
 from composer.llm import improve as _improve
 from model import Analysis
 
@@ -215,7 +215,8 @@ def test_server_error_500_falls_back_to_the_rules(server, caplog):
         draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
     assert used is False and draft == build_draft(ANALYSIS)
     assert "InternalServerError 500" in caplog.text
-    assert len(server.requests) == 2   # no retries: one per step
+    # No retries: per step, json_schema and then json_object (a 500 may be llama.cpp's refusal).
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"] * 2
 
 
 def test_hanging_server_times_out_and_the_rules_win(server, caplog):
@@ -310,3 +311,81 @@ def test_improved_draft_renders_like_any_other(server):
     text = msg.get_body(("plain",)).get_content()
     assert used and "Would you have 20 minutes for Felix Adams" in text
     assert msg["To"] == "Diane Wu <diane@wu.example>"
+
+
+# --- the OpenAI-compatible servers people run locally -------------------------------------------
+# Each emulates the behaviour that matters to Baton; `answer_well` stands in for the model.
+
+def llama_cpp(req: dict) -> tuple[int, dict]:
+    """An older llama.cpp server: json_schema is refused with HTTP 500 (not 400), and without
+    max_tokens it generates until its context is full, long after the client gave up."""
+    if req.get("response_format", {}).get("type") == "json_schema":
+        return 500, {"error": {"code": 500, "message": "Unsupported response_format type", "type": "server_error"}}
+    if "max_tokens" not in req:
+        time.sleep(3)
+    return answer_well(req)
+
+
+def vllm(req: dict, context: int = 4096) -> tuple[int, dict]:
+    """vLLM: json_schema drives guided decoding; a request whose prompt plus max_tokens exceeds
+    the model's context is refused with 400 (without max_tokens it fills the context)."""
+    prompt = sum(len(m["content"]) for m in req["messages"]) // 3  # a generous token estimate
+    wanted = req.get("max_tokens", context - prompt)
+    if prompt + wanted > context:
+        return 400, {"object": "error", "type": "BadRequestError", "code": 400,
+                     "message": f"This model's maximum context length is {context} tokens."}
+    return answer_well(req)
+
+
+def ollama(req: dict) -> tuple[int, dict]:
+    """Ollama builds that accept json_schema without enforcing it: the model answers as the
+    prompt asks, often inside a Markdown code fence."""
+    status, payload = answer_well(req)
+    content = payload["choices"][0]["message"]["content"]
+    payload["choices"][0]["message"]["content"] = f"```json\n{content}\n```"
+    return status, payload
+
+
+def test_llama_cpp_500_on_json_schema_falls_back_to_json_object_with_max_tokens(server):
+    server.respond = llama_cpp
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server, timeout=2.0))
+    assert used is True and draft.pin.name == "Felix Adams"
+    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you have 20 minutes")
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"] * 2
+    assert all(r["max_tokens"] == MAX_TOKENS for r in server.requests)
+
+
+def test_vllm_takes_the_longest_input_within_a_small_context(server):
+    server.respond = vllm
+    long_text = (NEW_TEXT + " ") * 40  # cut to MAX_INPUT_CHARS before it is sent
+    draft, used = improve(ANALYSIS, long_text, config(server))
+    assert used is True and draft.pin.name == "Felix Adams"
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema"] * 2
+
+
+def test_ollama_fenced_json_is_read(server):
+    server.respond = ollama
+    draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
+    assert used is True and draft.contact.name == "Carla Diaz"
+    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you have 20 minutes")
+
+
+def test_every_string_field_is_bounded_in_the_schema_sent(server):
+    server.respond = answer_well
+    improve(ANALYSIS, NEW_TEXT, config(server))
+    for request in server.requests:
+        schema = request["response_format"]["json_schema"]["schema"]
+        lengths = {k: v.get("maxLength") for k, v in schema["properties"].items()}
+        assert all(isinstance(n, int) and 0 < n <= 2000 for n in lengths.values()), lengths
+    extraction = server.requests[0]["response_format"]["json_schema"]["schema"]["properties"]
+    assert extraction["pin_name"]["maxLength"] == 200 and extraction["goal"]["maxLength"] == 300
+
+
+def test_without_the_bound_a_llama_cpp_server_would_outlast_the_timeout(server):
+    """The emulation is honest: the same server, asked without max_tokens, is too slow."""
+    import openai
+    server.respond = llama_cpp
+    client = openai.OpenAI(api_key="k", base_url=server.base_url, timeout=1.0, max_retries=0)
+    with pytest.raises(openai.APITimeoutError):
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "{}"}],
+                                       response_format={"type": "json_object"})

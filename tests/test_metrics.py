@@ -35,3 +35,66 @@ async def test_metrics_count_messages_outcomes_and_deliveries(running):
     assert delta("baton_outbox_total", '{result="sent"}') == 1
     assert delta("baton_smtp_accept_seconds_count") == 2 and delta("baton_analysis_seconds_count") == 2
     assert value(text, "baton_queue_depth") == 0 and value(text, "baton_outbox_pending") == 0
+
+
+def test_split_roles_each_serve_their_own_counters_on_the_metrics_port(tmp_path):
+    """Issue 14: with `smtp` and `worker` in their own processes, the counters live there; each
+    serves /metrics (and /healthz) on BATON_METRICS_PORT, whatever its role."""
+    import os
+    import smtplib
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    from outbound.sendfile import to_crlf
+    from store import migrate
+    from tests.conftest import free_port
+
+    root = Path(__file__).resolve().parent.parent
+    db = f"sqlite:///{tmp_path / 'baton.db'}"
+    migrate.upgrade(db)
+    smtp_port, smtp_metrics, worker_metrics = free_port(), free_port(), free_port()
+    env = {**os.environ, "BATON_DATABASE_URL": db, "BATON_ASSISTANT_ADDRESS": "intro@baton.example",
+           "BATON_SENDER_POLICY": "open", "BATON_SECRET_KEY": "test", "BATON_VAR_DIR": str(tmp_path / "var"),
+           "BATON_OUTBOUND": f"maildir:{tmp_path / 'outbox'}", "BATON_SMTP_PORT": str(smtp_port),
+           "BATON_WORKER_POLL_SECONDS": "0.1"}
+    procs = {role: subprocess.Popen([sys.executable, "server.py", role], cwd=root,
+                                    env={**env, "BATON_METRICS_PORT": str(port)},
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for role, port in (("smtp", smtp_metrics), ("worker", worker_metrics))}
+
+    def scrape(port: int) -> str:
+        return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+
+    def until(predicate, seconds: float = 20.0):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if value := predicate():
+                    return value
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError({role: p.poll() for role, p in procs.items()})
+
+    try:
+        until(lambda: scrape(smtp_metrics) and scrape(worker_metrics))
+        with smtplib.SMTP("127.0.0.1", smtp_port) as c:
+            c.sendmail("paula@reyes.example", ["intro@baton.example"],
+                       to_crlf((HANDOFFS / "direct-intro-meet.eml").read_bytes()))
+        until(lambda: value(scrape(worker_metrics), "baton_outbox_total", '{result="sent"}') == 1)
+        smtp_text, worker_text = scrape(smtp_metrics), scrape(worker_metrics)
+        assert value(smtp_text, "baton_messages_received_total") == 1
+        assert value(smtp_text, "baton_messages_processed_total", '{outcome="handoff"}') == 0
+        assert value(worker_text, "baton_messages_processed_total", '{outcome="handoff"}') == 1
+        assert value(worker_text, "baton_messages_received_total") == 0
+        health = httpx.get(f"http://127.0.0.1:{worker_metrics}/healthz", timeout=5)
+        assert health.status_code == 200 and health.json()["database"] == "ok"
+    finally:
+        for p in procs.values():
+            p.terminate()
+        for role, p in procs.items():
+            assert p.wait(20) == 0, (role, p.stderr.read().decode()[-2000:])

@@ -35,15 +35,8 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
-def create_app(engine: Engine, *, secret: str, ctx: flow.Context,
-               on_queued: Callable[[], None] = lambda: None) -> Starlette:
-    async def home(request: Request) -> HTMLResponse:
-        body = ("<!doctype html><html lang=en><meta charset=utf-8>"
-                "<meta name=viewport content='width=device-width,initial-scale=1'>"
-                "<title>Baton</title><h1>Baton is running</h1>"
-                "<p>Copy the assistant address on an email to turn a hand-off into a double-opt-in intro.</p>")
-        return HTMLResponse(body)
-
+def _health_routes(engine: Engine) -> list[Route]:
+    """/healthz and /metrics: the web role serves them on its port, every role on BATON_METRICS_PORT."""
     async def healthz(request: Request) -> JSONResponse:
         try:  # in a thread: never block the loop that also serves SMTP
             health = await asyncio.to_thread(queue_health, engine, now=clock.now())
@@ -61,7 +54,24 @@ def create_app(engine: Engine, *, secret: str, ctx: flow.Context,
             pass  # counters still answer; /healthz says the database is down
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    return [Route("/healthz", healthz), Route("/metrics", metrics_page)]
+
+
+def create_metrics_app(engine: Engine) -> Starlette:
+    """Only /healthz and /metrics: counters live in the process that counts (smtp, worker), so
+    with split roles each process is scraped on its own port."""
+    return Starlette(routes=_health_routes(engine), middleware=[Middleware(SecurityHeaders)])
+
+
+def create_app(engine: Engine, *, secret: str, ctx: flow.Context,
+               on_queued: Callable[[], None] = lambda: None) -> Starlette:
+    async def home(request: Request) -> HTMLResponse:
+        body = ("<!doctype html><html lang=en><meta charset=utf-8>"
+                "<meta name=viewport content='width=device-width,initial-scale=1'>"
+                "<title>Baton</title><h1>Baton is running</h1>"
+                "<p>Copy the assistant address on an email to turn a hand-off into a double-opt-in intro.</p>")
+        return HTMLResponse(body)
+
     pages = Pages(engine, secret, ctx, on_queued)
-    return Starlette(routes=[Route("/", home), Route("/healthz", healthz), Route("/metrics", metrics_page),
-                             *pages.routes()],
+    return Starlette(routes=[Route("/", home), *_health_routes(engine), *pages.routes()],
                      middleware=[Middleware(SecurityHeaders)])

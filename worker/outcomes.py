@@ -8,6 +8,7 @@ from model import Analysis
 
 class Outcome(Enum):
     AUTO_GENERATED = "auto_generated"      # bounce, auto-reply, list, our own mail: never answered
+    BOUNCE = "bounce"                      # a delivery report to intro+bounce-KEY@: intros/bounces.py; never answered
     NO_REPLY_ADDRESS = "no_reply_address"  # nobody to answer without guessing an address
     UNTRUSTED_SENDER = "untrusted_sender"  # fails the sender policy: stored, analysed, never answered
     RATE_LIMITED = "rate_limited"          # over a daily cap: stored, analysed, not answered

@@ -19,10 +19,10 @@ from clock import clock
 from composer.draft import AboutNote, IntroDraft
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
-from inbound.analysis import replies
+from inbound.analysis import dsn, replies
 from inbound.analysis.analyze import handoff_text, parse_and_analyze
 from inbound.analysis.thread import references_of
-from intros import flow
+from intros import bounces, flow
 from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
 from store import messages, outbox
 from store.messages import Claimed
@@ -84,6 +84,8 @@ class Pipeline:
         # header fields, never to one seen only in its body or a forwarded block.
         answer = replace(analysis, reply_to=draft_recipient(analysis, parsed, sender))
         outcome = decide(answer, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
+        if dsn.bounce_key(msg.rcpt_tos, assistant=self.assistant, domains=self.domains):
+            outcome = Outcome.BOUNCE  # mail to the envelope sender of Baton's own mail: a report, never answered
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer.reply_to or ""):
             outcome = Outcome.RATE_LIMITED
         draft = None
@@ -159,8 +161,15 @@ class Pipeline:
         return self.ctx.mailer.queue(conn, scope=f"about:{clock.now():%Y-%m-%d}", purpose=MailPurpose.ABOUT.value,
                                      recipient=analysis.reply_to or "", mail=mail, now=clock.now())
 
+    def _bounce(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str]) -> bool:
+        key = dsn.bounce_key(msg.rcpt_tos, assistant=self.assistant, domains=self.domains) or ""
+        result, queued = bounces.handle(conn, key, dsn.read(msg.raw or b""), now=clock.now(), ctx=self.ctx)
+        log.info("message id=%s delivery report: %s", msg.id, result)
+        return queued
+
 
 _ACTIONS = {
+    Outcome.BOUNCE: Pipeline._bounce,
     Outcome.HANDOFF: Pipeline._start_intro,
     Outcome.NOT_A_HANDOFF: Pipeline._send_about,
 }

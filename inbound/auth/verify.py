@@ -157,6 +157,19 @@ def _alignment(from_domain: str | None, spf_result: str, spf_domain: str | None,
     return None
 
 
+def not_aligned(from_domain: str, spf_result: str, spf_domain: str | None,
+                dkim_results: tuple[DkimResult, ...]) -> str:
+    """Why nothing aligned, naming each result: "spf=softfail (bounce.example.net), dkim=pass
+    (d=other.example, not aligned)" says what to fix; "not authenticated" does not."""
+    def dkim_word(d: DkimResult) -> str:
+        aside = ", not aligned" if d.result == "pass" else ""
+        return f"dkim={d.result} (d={d.domain or '?'}{aside})"
+    spf_aside = ", not aligned" if spf_result == "pass" else ""
+    found = [f"spf={spf_result} ({spf_domain or 'no domain'}{spf_aside})"]
+    found += [dkim_word(d) for d in dkim_results] or ["dkim=none"]
+    return f"no SPF or DKIM pass aligned with {from_domain} (RFC 7489 3.1): {', '.join(found)}"
+
+
 # --- upstream: Authentication-Results from our own MTA -----------------------------------------
 
 _AUTHSERV = re.compile(r"^\s*(?:\([^)]*\)\s*)*([^\s;()]+)")
@@ -236,10 +249,17 @@ def _upstream(fields: list[_Field], trusted_id: str, from_domain: str | None,
                   and _domain(_prop(r, "header", "from")) == from_domain):
                 dmarc = result
     dkim_results = tuple(dkims[:MAX_SIGNATURES * 4])
-    if dmarc is not None:  # the MTA applied the domain's own alignment mode (adkim/aspf): honour it
+    if dmarc in ("pass", "fail"):  # the MTA applied the domain's own alignment mode (adkim/aspf): honour it
         by = "dmarc" if dmarc == "pass" else None
+        if by is None:
+            reasons.append(f"DMARC fail for {from_domain} according to {trusted_id}")
     else:
+        # dmarc=none means the domain publishes no DMARC record (RFC 7489 6.6.3), and temperror or
+        # permerror that it could not be read. The record only says what the domain wants done
+        # with mail that fails; whom Baton acts for is decided by alignment, which is checked here.
         by = _alignment(from_domain, spf_result, spf_domain, dkim_results)
+        if by is None and from_domain:
+            reasons.append(not_aligned(from_domain, spf_result, spf_domain, dkim_results))
     return AuthResult("upstream", from_domain, spf_result, spf_domain, dkim_results, dmarc,
                       by is not None, by, tuple(reasons))
 
@@ -395,7 +415,7 @@ def authenticate(raw: bytes, *, peer_ip: str | None, helo: str | None, mail_from
             reasons.append(f"SPF {spf_result}: {explanation}")
         by = _alignment(from_domain, spf_result, spf_domain, dkim_results)
         if by is None and from_domain:
-            reasons.append(f"no SPF or DKIM pass aligned with {from_domain} (RFC 7489 3.1)")
+            reasons.append(not_aligned(from_domain, spf_result, spf_domain, dkim_results))
         return AuthResult("in_process", from_domain, spf_result, spf_domain, dkim_results, None,
                           by is not None, by, tuple(reasons))
     except Exception as e:  # a bug here must not lose the message, nor let it through
