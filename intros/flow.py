@@ -208,6 +208,13 @@ def _reminded(intro: Intro, job: DueJob) -> str | None:
     return None
 
 
+def note_in_thread(conn: Connection, intro_id: int, sender: str | None, *, now: datetime) -> None:
+    """A message in the intro's thread (a reply-all, a thank-you, a scheduling note) is part of
+    the intro: it goes on the timeline and starts nothing."""
+    domain = (sender or "").rpartition("@")[2] or "unknown"
+    store.record(conn, intro_id, actor=Actor.BATON, now=now, why=f"a message in the intro's thread from …@{domain}")
+
+
 def key_owner(conn: Connection, key: str) -> KeyOwner | None:
     return store.key_owner(conn, key)
 

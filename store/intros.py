@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from model import Actor, Decision, FollowupAnswer, Intro, KeyOwner, Kind, Party, Role, State
-from store.schema import intro_events, intro_parties, jobs, outbox
+from store.schema import inbound_messages, intro_events, intro_parties, jobs, outbox
 from store.schema import intros as t
 
 
@@ -110,6 +110,16 @@ def key_owner(conn: Connection, key: str) -> KeyOwner | None:
     party = conn.execute(select(intro_parties.c.intro_id, intro_parties.c.role, intro_parties.c.email)
                          .where(intro_parties.c.reply_key == key)).first()
     return KeyOwner(party.intro_id, Role(party.role), party.email) if party else None
+
+
+def started_by(conn: Connection, message_ids: list[str]) -> int | None:
+    """The newest intro started by one of these messages (their Message-ID fields): a reply in
+    that thread belongs to it."""
+    if not message_ids:
+        return None
+    return conn.execute(select(t.c.id).join(inbound_messages, inbound_messages.c.id == t.c.message_id)
+                        .where(inbound_messages.c.message_id.in_(message_ids[:40]))
+                        .order_by(t.c.id.desc()).limit(1)).scalar()
 
 
 def times_asked(conn: Connection, contact_email: str, *, since: datetime, other_than: int) -> int:

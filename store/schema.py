@@ -67,6 +67,8 @@ inbound_messages = Table(
     Column("analysis", JSON),
 )
 Index("ix_inbound_messages_claim", inbound_messages.c.status, inbound_messages.c.available_at)
+# A reply cites its thread's Message-IDs: the intro the thread started is found by them.
+Index("ix_inbound_messages_message_id", inbound_messages.c.message_id)
 
 # One intro per hand-off message; `key` is the random part of intro+KEY@ that ties replies to it.
 intros = Table(

@@ -13,11 +13,13 @@ class Outcome(Enum):
     UNTRUSTED_SENDER = "untrusted_sender"  # fails the sender policy: stored, analysed, never answered
     RATE_LIMITED = "rate_limited"          # over a daily cap: stored, analysed, not answered
     REPLY = "reply"                        # an answer to one of Baton's own messages (intro+KEY@)
+    IN_THREAD = "in_thread"                # in the thread of a known intro (a reply-all, a thank-you): never new
     HANDOFF = "handoff"                    # start an intro and send the draft to the referrer
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
 
 
-def decide(analysis: Analysis, mail_from: str, *, trusted: bool = True, answers_baton: bool = False) -> Outcome:
+def decide(analysis: Analysis, mail_from: str, *, trusted: bool = True, answers_baton: bool = False,
+           in_thread: bool = False) -> Outcome:
     # The null reverse-path <> is only in the envelope: bounces and DSNs (RFC 5321 4.5.5).
     if analysis.auto_generated or not mail_from:
         return Outcome.AUTO_GENERATED
@@ -25,6 +27,8 @@ def decide(analysis: Analysis, mail_from: str, *, trusted: bool = True, answers_
         return Outcome.UNTRUSTED_SENDER
     if answers_baton:  # a reply quoting Baton's draft must never be read as a new hand-off
         return Outcome.REPLY
+    if in_thread:  # DESIGN: a message in an existing intro's thread is part of that intro
+        return Outcome.IN_THREAD
     if not analysis.reply_to:
         return Outcome.NO_REPLY_ADDRESS
     if analysis.kind.is_handoff:

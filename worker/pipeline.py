@@ -24,6 +24,7 @@ from inbound.analysis.analyze import handoff_text, parse_and_analyze
 from inbound.analysis.thread import references_of
 from intros import bounces, flow
 from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
+from store import intros as intro_store
 from store import messages, outbox
 from store.messages import Claimed
 from worker.outcomes import Outcome, decide
@@ -79,11 +80,13 @@ class Pipeline:
         sender = next((p.email for p in parsed.from_ if p.email), None)
         trusted, why, auth = (True, "", None) if analysis.auto_generated else self.senders(raw, msg, sender)
         owner = self._key_owner(parsed, msg.rcpt_tos)
+        thread_intro = None if owner else self._thread_intro(analysis)
         # Whom a draft or note may go to: the analysis names whom it would answer (the referrer
         # when known), but Baton writes only to the sender or an address in the message's own
         # header fields, never to one seen only in its body or a forwarded block.
         answer = replace(analysis, reply_to=draft_recipient(analysis, parsed, sender))
-        outcome = decide(answer, msg.mail_from, trusted=trusted, answers_baton=owner is not None)
+        outcome = decide(answer, msg.mail_from, trusted=trusted, answers_baton=owner is not None,
+                         in_thread=thread_intro is not None)
         if dsn.bounce_key(msg.rcpt_tos, assistant=self.assistant, domains=self.domains):
             outcome = Outcome.BOUNCE  # mail to the envelope sender of Baton's own mail: a report, never answered
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer.reply_to or ""):
@@ -102,10 +105,13 @@ class Pipeline:
                 log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value,
                          result)
                 queued = True
+            if outcome is Outcome.IN_THREAD and thread_intro is not None:
+                flow.note_in_thread(conn, thread_intro, sender, now=clock.now())
             action = _ACTIONS.get(outcome)
             if action is not None:
                 queued = action(self, conn, msg, answer, draft, references_of(raw))
             record = {**analysis.to_json(), "outcome": outcome.value, "sender_check": why or None, "auth": auth,
+                      "intro_id": owner.intro_id if owner else thread_intro,
                       "answered": answer.reply_to if queued and action is not None else None}
             messages.finish(conn, msg.id, now=clock.now(), analysis=record)
         metrics.PROCESSED.labels(outcome.value).inc()
@@ -121,6 +127,16 @@ class Pipeline:
                                          purposes=tuple(p.value for p in ANSWER_PURPOSES))
             return (answers >= self.cap_per_sender
                     or outbox.count_since(conn, since) >= self.cap_total)
+
+    def _thread_intro(self, analysis: Analysis) -> int | None:
+        """The intro whose thread this message continues (its In-Reply-To or References cite the
+        message that started it), found with the database the analysis does not have."""
+        ids = list(dict.fromkeys(([analysis.thread.in_reply_to] if analysis.thread.in_reply_to else [])
+                                 + list(reversed(analysis.thread.references))))
+        if not ids:
+            return None
+        with self.engine.connect() as conn:
+            return intro_store.started_by(conn, ids)
 
     def _key_owner(self, parsed, rcpt_tos: list[str]) -> KeyOwner | None:
         found = replies.keys(parsed, rcpt_tos, assistant=self.assistant, domains=self.domains)
