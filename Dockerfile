@@ -4,7 +4,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY server.py service.py settings.py metrics.py clock.py alembic.ini ./
+COPY server.py service.py settings.py logs.py model.py metrics.py clock.py alembic.ini ./
 COPY inbound inbound
 COPY composer composer
 COPY intros intros

@@ -14,15 +14,17 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
 from pydantic import BaseModel, ConfigDict, Field
 
 from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email, words
 from composer.draft import AboutNote, Facts, IntroDraft, build_draft
 from composer.wording import BLURB_MAX_WORDS, Blurb
 from model import Analysis, Flag, Person, Role
+
+if TYPE_CHECKING:  # the SDK takes a second to import: only when the LLM is on (see `improve`)
+    import openai
 
 log = logging.getLogger("baton.composer.llm")
 
@@ -115,6 +117,8 @@ def improve(analysis: Analysis, new_text: str,
     if config is None or not isinstance(draft, IntroDraft):
         return draft, False
     msg_id = clean(analysis.message_id, 120) or "-"
+    import openai  # here, not at the top: the command line and a server without an LLM never pay for it
+
     try:
         client = openai.OpenAI(api_key=config.api_key, base_url=config.base_url,
                                timeout=config.timeout, max_retries=config.max_retries)
@@ -206,6 +210,8 @@ class _Unreachable(Exception):
 
 def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name: str,
          schema: dict[str, Any]) -> Any:
+    import openai  # already loaded by `improve`
+
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     formats = [{"type": "json_schema", "json_schema": {"name": name, "schema": schema,
                                                        "strict": True}},
