@@ -102,7 +102,7 @@ def _web_socket(host: str, port: int) -> socket.socket:
         raise _cannot_listen("web", host, port, e) from None
 
 
-def _tls(settings: Settings):
+def _tls(settings: Settings) -> ssl.SSLContext | None:
     if not (settings.tls_cert_file and settings.tls_key_file):
         return None
     try:
@@ -127,8 +127,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                 stop: asyncio.Event | None = None) -> None:
     """Runs until SIGTERM/SIGINT, or until `stop` is set when the caller (a test) passes one.
 
-    Whatever a setting can make fail at start (files, keys, ports) is tried before any thread
-    or task starts, and raises SettingsError: one line naming the setting, no traceback."""
+    Whatever a setting can make fail at start (files, keys, ports) raises SettingsError, one line
+    naming the setting, and leaves nothing running behind it."""
     tls = _tls(settings) if smtp_on else None
     _check_dkim_key(settings)
     secret = secret_key(settings) if web_on else ""
@@ -140,30 +140,35 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-
-    domain = settings.assistant_domain
-    sender = OutboxWorker(engine, from_url(settings.outbound),
-                          bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
-    ctx = context(settings)
-    messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
-                             lease_seconds=settings.worker_lease_seconds, max_attempts=settings.worker_max_attempts)
-    handler = smtp.IntakeHandler(
-        smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
-        writer.store, on_stored=messages.wake.set)
+    try:
+        domain = settings.assistant_domain
+        sender = OutboxWorker(engine, from_url(settings.outbound),
+                              bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
+        ctx = context(settings)
+        messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
+                                 lease_seconds=settings.worker_lease_seconds,
+                                 max_attempts=settings.worker_max_attempts)
+        handler = smtp.IntakeHandler(
+            smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
+            writer.store, on_stored=messages.wake.set)
+        listener = None
+        if smtp_on:
+            try:
+                listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port,
+                                            hostname=domain, max_bytes=settings.max_message_bytes,
+                                            timeout=settings.smtp_timeout_seconds, tls=tls)
+            except OSError as e:
+                raise _cannot_listen("smtp", settings.smtp_host, settings.smtp_port, e) from None
+            log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
+    except BaseException:
+        # Nothing may outlive a failed start: the writer's thread would keep the process alive.
+        if web_socket is not None:
+            web_socket.close()
+        await asyncio.to_thread(writer.stop)
+        engine.dispose()
+        raise
     tasks: list[asyncio.Task] = []
-    listener = web = None
-    if smtp_on:
-        try:
-            listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port, hostname=domain,
-                                        max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds,
-                                        tls=tls)
-        except OSError as e:
-            if web_socket is not None:
-                web_socket.close()
-            await asyncio.to_thread(writer.stop)
-            engine.dispose()
-            raise _cannot_listen("smtp", settings.smtp_host, settings.smtp_port, e) from None
-        log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
+    web = None
     if settings.sender_policy == "open":
         log.warning("BATON_SENDER_POLICY=open: Baton acts for ANY sender, forged or not. Development only.")
     if web_socket is not None:
