@@ -13,6 +13,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger("baton.settings")
@@ -164,7 +165,7 @@ def load(**overrides) -> Settings:
         raise SettingsError(_describe(e.errors()[0])) from None
 
 
-def _describe(err) -> str:
+def _describe(err: ErrorDetails) -> str:
     """One line for pydantic's first error: the variable's name and what is wrong with it."""
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, CombinedSettingsError):
@@ -189,8 +190,8 @@ def database_error(url: str, exc: BaseException) -> SettingsError:
     else:
         lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         why = lines[0] if lines else type(exc).__name__
-    return SettingsError(f"cannot use the database {_hide_password(url)} ({why}); "
-                         "check BATON_DATABASE_URL and that the database is running")
+    server = "" if url.startswith("sqlite:") else " and that the database server is running"
+    return SettingsError(f"cannot use the database {_hide_password(url)} ({why}); check BATON_DATABASE_URL{server}")
 
 
 def prepare_directories(settings: Settings) -> None:
