@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import gc
-import json
 import logging
 import signal
-import sys
+import socket
+import ssl
 from datetime import timedelta
 
 import uvicorn
+from dkim import crypto as dkim_crypto
 
 from clock import clock
 from composer.optin_mail import Sender
@@ -21,7 +23,7 @@ from outbound.delivery import OutboxWorker
 from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer
 from outbound.transport import from_url
-from settings import Settings, secret_key
+from settings import Settings, SettingsError, secret_key
 from store.db import make_engine
 from store.intake import IntakeWriter
 from store.messages import purge
@@ -32,29 +34,6 @@ from worker.message_runner import MessageWorker
 from worker.pipeline import Pipeline
 
 log = logging.getLogger("baton")
-
-
-class JSONLines(logging.Formatter):
-    """BATON_LOG_FORMAT=json: one JSON object per line, for log collectors."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
-                 "message": record.getMessage()}
-        if record.exc_info and record.exc_info[0] is not None:
-            entry["error"] = record.exc_info[0].__name__
-        return json.dumps(entry, ensure_ascii=False)
-
-
-def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
-    """Baton's logs carry ids and outcomes; libraries that log addresses or bodies are quieted."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JSONLines() if fmt == "json" else
-                         logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    logging.basicConfig(level=level.upper(), handlers=[handler])
-    # aiosmtpd logs every envelope address and command line at INFO/DEBUG.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    # mail-parser warns about every part it does not handle; the analysis records its own defects.
-    logging.getLogger("mailparser").setLevel(logging.ERROR)
 
 
 class _Uvicorn(uvicorn.Server):
@@ -98,42 +77,106 @@ async def purge_daily(engine, settings: Settings, stop: asyncio.Event) -> None:
             pass
 
 
+def _cannot_listen(part: str, host: str, port: int, e: OSError) -> SettingsError:
+    """A listening socket that cannot be had, as one line naming the setting to change."""
+    var = f"BATON_{part.upper()}"
+    where = f"cannot listen for {'SMTP' if part == 'smtp' else 'the web pages'} on {host}:{port}"
+    if e.errno == errno.EADDRINUSE:
+        return SettingsError(f"{where}: the port is in use (another Baton?); set {var}_PORT to a free port "
+                             "or stop the other process")
+    if isinstance(e, socket.gaierror):
+        return SettingsError(f"{where}: no such host; set {var}_HOST to an address of this machine")
+    if e.errno == errno.EADDRNOTAVAIL:
+        return SettingsError(f"{where}: {host} is not an address of this machine; set {var}_HOST")
+    if e.errno == errno.EACCES:
+        return SettingsError(f"{where}: permission denied (ports below 1024 need privileges); set {var}_PORT")
+    return SettingsError(f"{where} ({e.strerror or e}); check {var}_HOST and {var}_PORT")
+
+
+def _web_socket(host: str, port: int) -> socket.socket:
+    """Bound here rather than by uvicorn, which logs a bind failure and calls sys.exit() inside its task."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+        return socket.create_server((host, port), family=family)  # SO_REUSEADDR, as uvicorn sets it
+    except OSError as e:
+        raise _cannot_listen("web", host, port, e) from None
+
+
+def _tls(settings: Settings) -> ssl.SSLContext | None:
+    if not (settings.tls_cert_file and settings.tls_key_file):
+        return None
+    try:
+        return smtp.tls_context(str(settings.tls_cert_file), str(settings.tls_key_file))
+    except OSError as e:  # ssl.SSLError is one too
+        why = "not a PEM certificate and its private key" if isinstance(e, ssl.SSLError) else e.strerror
+        raise SettingsError(f"bad settings BATON_TLS_CERT_FILE and BATON_TLS_KEY_FILE: cannot load "
+                            f"{settings.tls_cert_file} with {settings.tls_key_file} ({why})") from None
+
+
+def _check_dkim_key(settings: Settings) -> None:
+    if not settings.dkim_key_file:
+        return
+    try:
+        dkim_crypto.parse_pem_private_key(settings.dkim_key_file.read_bytes())
+    except (OSError, dkim_crypto.UnparsableKeyError) as e:
+        raise SettingsError(f"bad setting BATON_DKIM_KEY_FILE: {settings.dkim_key_file} is not a readable "
+                            f"PEM private key ({getattr(e, 'strerror', None) or e})") from None
+
+
 async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True, worker_on: bool = True,
                 stop: asyncio.Event | None = None) -> None:
-    """Runs until SIGTERM/SIGINT, or until `stop` is set when the caller (a test) passes one."""
+    """Runs until SIGTERM/SIGINT, or until `stop` is set when the caller (a test) passes one.
+
+    Whatever a setting can make fail at start (files, keys, ports) raises SettingsError, one line
+    naming the setting, and leaves nothing running behind it."""
+    tls = _tls(settings) if smtp_on else None
+    _check_dkim_key(settings)
+    secret = secret_key(settings) if web_on else ""
+    web_socket = _web_socket(settings.web_host, settings.web_port) if web_on else None
+
     engine = make_engine(settings.database_url)
     writer = IntakeWriter(engine).start()
     if stop is None:
         stop = asyncio.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-
-    domain = settings.assistant_domain
-    sender = OutboxWorker(engine, from_url(settings.outbound),
-                          bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
-    ctx = context(settings)
-    messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
-                             lease_seconds=settings.worker_lease_seconds, max_attempts=settings.worker_max_attempts)
-    handler = smtp.IntakeHandler(
-        smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
-        writer.store, on_stored=messages.wake.set)
+    try:
+        domain = settings.assistant_domain
+        sender = OutboxWorker(engine, from_url(settings.outbound),
+                              bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
+        ctx = context(settings)
+        messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
+                                 lease_seconds=settings.worker_lease_seconds,
+                                 max_attempts=settings.worker_max_attempts)
+        handler = smtp.IntakeHandler(
+            smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
+            writer.store, on_stored=messages.wake.set)
+        listener = None
+        if smtp_on:
+            try:
+                listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port,
+                                            hostname=domain, max_bytes=settings.max_message_bytes,
+                                            timeout=settings.smtp_timeout_seconds, tls=tls)
+            except OSError as e:
+                raise _cannot_listen("smtp", settings.smtp_host, settings.smtp_port, e) from None
+            log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
+    except BaseException:
+        # Nothing may outlive a failed start: the writer's thread would keep the process alive.
+        if web_socket is not None:
+            web_socket.close()
+        await asyncio.to_thread(writer.stop)
+        engine.dispose()
+        raise
+    tasks: list[asyncio.Task] = []
+    web = None
     if settings.sender_policy == "open":
         log.warning("BATON_SENDER_POLICY=open: Baton acts for ANY sender, forged or not. Development only.")
-    tasks: list[asyncio.Task] = []
-    listener = web = probe = None
-    if smtp_on:
-        tls = None
-        if settings.tls_cert_file and settings.tls_key_file:
-            tls = smtp.tls_context(str(settings.tls_cert_file), str(settings.tls_key_file))
-        listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port, hostname=domain,
-                                    max_bytes=settings.max_message_bytes, timeout=settings.smtp_timeout_seconds,
-                                    tls=tls)
-        log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)
-    if web_on:
-        app = create_app(engine, secret=secret_key(settings), ctx=ctx, on_queued=sender.wake.set)
+    probe = None
+    if web_socket is not None:
+        app = create_app(engine, secret=secret, ctx=ctx, on_queued=sender.wake.set)
         web = _Uvicorn(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                       log_level="warning", lifespan="off"))
-        tasks.append(asyncio.create_task(web.serve()))
+        tasks.append(asyncio.create_task(web.serve(sockets=[web_socket])))
         log.info("web on %s", settings.public_url)
     if settings.metrics_port:
         probe = _Uvicorn(uvicorn.Config(create_metrics_app(engine), host=settings.web_host,

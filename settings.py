@@ -6,25 +6,38 @@ naming it, before any socket is opened.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger("baton.settings")
 
 
 class SettingsError(Exception):
-    """A setting is wrong; the message names it and fits on one line."""
+    """A setting is wrong, or what it points at cannot be used (a busy port, an unreadable file,
+    a database out of reach): the message names the setting to change and fits on one line."""
+
+
+class CombinedSettingsError(ValueError):
+    """Settings that are each fine but do not fit together; names them all."""
+
+    def __init__(self, names: tuple[str, ...], why: str) -> None:
+        super().__init__(why)
+        self.names = names
+        self.why = why
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BATON_", env_file=".env", extra="ignore")
 
-    assistant_address: str = "intro@localhost"
+    # The address the README, the fixtures and the demo write to, so that they work as they are.
+    assistant_address: str = "intro@baton.example"
     assistant_name: str = "Baton"
     # Comma-separated; empty means the assistant address's own domain.
     domains: str = ""
@@ -128,9 +141,9 @@ class Settings(BaseSettings):
             self.public_url = f"http://{self.web_host}:{self.web_port}"
         self.public_url = self.public_url.rstrip("/")
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
-            raise ValueError("BATON_TLS_CERT_FILE and BATON_TLS_KEY_FILE go together")
+            raise CombinedSettingsError(("BATON_TLS_CERT_FILE", "BATON_TLS_KEY_FILE"), "set both or neither")
         if bool(self.dkim_selector) != bool(self.dkim_key_file):
-            raise ValueError("BATON_DKIM_SELECTOR and BATON_DKIM_KEY_FILE go together")
+            raise CombinedSettingsError(("BATON_DKIM_SELECTOR", "BATON_DKIM_KEY_FILE"), "set both or neither")
         return self
 
     @property
@@ -152,9 +165,52 @@ def load(**overrides) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as e:
-        err = e.errors()[0]
-        name = "BATON_" + str(err["loc"][0]).upper() if err["loc"] else "BATON settings"
-        raise SettingsError(f"bad setting {name}: {err['msg']}") from None
+        raise SettingsError(_describe(e.errors()[0])) from None
+
+
+def _describe(err: ErrorDetails) -> str:
+    """One line for pydantic's first error: the variable's name and what is wrong with it."""
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, CombinedSettingsError):
+        return f"bad settings {' and '.join(cause.names)}: {cause.why}"
+    why = err["msg"].removeprefix("Value error, ")
+    if err["loc"]:
+        return f"bad setting BATON_{str(err['loc'][0]).upper()}: {why}"
+    return f"bad settings: {why}"
+
+
+def _hide_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+
+
+def database_error(url: str, exc: BaseException) -> SettingsError:
+    """A database that cannot be opened or reached, named for the user (never its password)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        why = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    else:
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        why = lines[0] if lines else type(exc).__name__
+    server = "" if url.startswith("sqlite:") else " and that the database server is running"
+    return SettingsError(f"cannot use the database {_hide_password(url)} ({why}); check BATON_DATABASE_URL{server}")
+
+
+def prepare_directories(settings: Settings) -> None:
+    """Creates the folders Baton writes to, or says which setting points at an unusable one."""
+    folders = [("BATON_VAR_DIR", settings.var_dir)]
+    if settings.database_url.startswith("sqlite:///") and ":memory:" not in settings.database_url:
+        folders.append(("BATON_DATABASE_URL", Path(settings.database_url[len("sqlite:///"):].split("?")[0]).parent))
+    if settings.outbound.startswith("maildir:"):
+        folders.append(("BATON_OUTBOUND", Path(settings.outbound[len("maildir:"):])))
+    for name, folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise SettingsError(f"bad setting {name}: cannot create the folder {folder} ({e.strerror})") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise SettingsError(f"bad setting {name}: the folder {folder} is not writable")
 
 
 def secret_key(settings: Settings) -> str:
@@ -162,11 +218,15 @@ def secret_key(settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
     path = settings.var_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
+    try:
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        path.touch(mode=0o600)
+        path.write_text(key)
+    except OSError as e:
+        raise SettingsError(f"bad setting BATON_VAR_DIR: cannot keep the secret key in {path} ({e.strerror}); "
+                            "point it at a writable folder or set BATON_SECRET_KEY") from None
     log.warning("BATON_SECRET_KEY is not set; generated one in %s (set it in production)", path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
-    path.touch(mode=0o600)
-    path.write_text(key)
     return key

@@ -1,4 +1,4 @@
-"""`python -m bench [smtp] [analysis] [e2e] [jobs] [--quick] ...`: runs the benchmarks, prints tables, writes
+"""`python -m bench [smtp] [analysis] [e2e] [jobs] [cli] [--quick] ...`: runs the benchmarks, prints tables, writes
 bench/results/<name>.json. Figures only: nothing here passes or fails."""
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import os
 import sys
 import time
 
-ALL = ["smtp", "analysis", "e2e", "jobs"]
+ALL = ["smtp", "analysis", "e2e", "jobs", "cli"]
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("which", nargs="*", choices=ALL + [[]], metavar="BENCHMARK",
-                    help="smtp, analysis, e2e, jobs (default: all)")
+                    help="smtp, analysis, e2e, jobs, cli (default: all)")
     ap.add_argument("--quick", action="store_true",
                     help="far fewer messages (jobs: 10k and 100k intros, 50 claims): a smoke run, figures are rough")
     ap.add_argument("--per-conn", type=int, default=1, metavar="N",

@@ -15,15 +15,17 @@ import json
 import logging
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
 from pydantic import BaseModel, ConfigDict, Field
 
 from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email, words
 from composer.draft import AboutNote, Facts, IntroDraft, build_draft
 from composer.wording import BLURB_MAX_WORDS, Blurb
 from model import Analysis, Flag, Person, Role
+
+if TYPE_CHECKING:  # the SDK takes a second to import: only when the LLM is on (see `improve`)
+    import openai
 
 log = logging.getLogger("baton.composer.llm")
 
@@ -123,6 +125,8 @@ def improve(analysis: Analysis, new_text: str,
     if config is None or not isinstance(draft, IntroDraft):
         return draft, False
     msg_id = clean(analysis.message_id, 120) or "-"
+    import openai  # here, not at the top: the command line and a server without an LLM never pay for it
+
     try:
         client = openai.OpenAI(api_key=config.api_key, base_url=config.base_url,
                                timeout=config.timeout, max_retries=config.max_retries)
@@ -218,6 +222,8 @@ def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name:
     recent llama.cpp and Ollama honour it; older llama.cpp answers it with HTTP 500, others with
     400 or 422. So any refusal (4xx/5xx) of the schema is asked again with `json_object`, whose
     prompt carries the schema too; what comes back is validated by the caller either way."""
+    import openai  # already loaded by `improve`
+
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
     formats = [{"type": "json_schema", "json_schema": {"name": name, "schema": _bounded(schema),
                                                        "strict": True}},

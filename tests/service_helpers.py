@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import email
+import inspect
+import os
 import re
 import smtplib
+import socket
+import subprocess
+import sys
 import time
 from email import policy
 from pathlib import Path
@@ -19,17 +24,71 @@ HANDOFFS = settings_mod.load().fixtures_dir / "handoffs"
 ASSISTANT = "intro@baton.example"
 
 
-async def wait_until_listening(port: int, *, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            _, w = await asyncio.open_connection("127.0.0.1", port)
-            w.close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"nothing listens on {port}") from None
-            await asyncio.sleep(0.02)
+# Waits poll often and give up late: on a loaded machine (two cores shared by several test runs)
+# a process can take many seconds to start or a worker to get its turn. A passing test never
+# waits longer than it must; BATON_TEST_WAIT_SCALE multiplies every deadline for slower machines.
+WAIT_SCALE = float(os.environ.get("BATON_TEST_WAIT_SCALE", "1"))
+LISTEN_SECONDS = 60.0
+WAIT_SECONDS = 30.0
+
+
+def _deadline(seconds: float) -> float:
+    return time.monotonic() + seconds * WAIT_SCALE
+
+
+def _connects(port: int) -> OSError | None:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return None
+    except OSError as e:
+        return e
+
+
+def _exited(proc: subprocess.Popen | asyncio.Task | None, what: str, port: int) -> None:
+    """What we wait on has stopped: say so now, with its error, rather than at the deadline."""
+    if isinstance(proc, asyncio.Task):
+        if proc.done():
+            raise AssertionError(f"{what} stopped before listening on {port}: "
+                                 f"{proc.exception() if not proc.cancelled() else 'cancelled'!r}")
+        return
+    if proc is not None and proc.poll() is not None:
+        err = proc.stderr.read() if proc.stderr else ""
+        tail = " | ".join((err or "").strip().splitlines()[-3:])
+        raise AssertionError(f"{what} exited with code {proc.returncode} before listening on {port}: {tail}")
+
+
+def wait_listening(port: int, *, what: str = "Baton", proc: subprocess.Popen | None = None,
+                   seconds: float = LISTEN_SECONDS) -> None:
+    """Blocks until 127.0.0.1:port accepts a connection; fails early if `proc` exits first."""
+    started, deadline = time.monotonic(), _deadline(seconds)
+    while (error := _connects(port)) is not None:
+        _exited(proc, what, port)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing listens on 127.0.0.1:{port} ({what}) after "
+                                 f"{time.monotonic() - started:.0f} s: {error}")
+        time.sleep(0.05)
+
+
+async def _connects_async(port: int) -> OSError | None:
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
+        writer.close()
+        return None
+    except OSError as e:  # TimeoutError is one too
+        return e
+
+
+async def wait_until_listening(port: int, *, what: str = "Baton",
+                               proc: subprocess.Popen | asyncio.Task | None = None,
+                               seconds: float = LISTEN_SECONDS) -> None:
+    """wait_listening for async tests: the event loop (and a service in it) runs while it waits."""
+    started, deadline = time.monotonic(), _deadline(seconds)
+    while (error := await _connects_async(port)) is not None:
+        _exited(proc, what, port)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing listens on 127.0.0.1:{port} ({what}) after "
+                                 f"{time.monotonic() - started:.0f} s: {error}")
+        await asyncio.sleep(0.02)
 
 
 class Running:
@@ -41,8 +100,9 @@ class Running:
 
     async def __aenter__(self) -> Running:
         self.task = asyncio.create_task(service.serve(self.settings, web_on=self.web, stop=self.stop))
-        for port in [self.settings.smtp_port] + ([self.settings.web_port] if self.web else []):
-            await wait_until_listening(port)
+        for port, what in [(self.settings.smtp_port, "Baton's SMTP listener")] + (
+                [(self.settings.web_port, "Baton's web pages")] if self.web else []):
+            await wait_until_listening(port, what=what, proc=self.task)
         return self
 
     @property
@@ -86,12 +146,41 @@ def _delivery_order(p: Path) -> tuple[int, int, int]:
     return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
 
 
-async def wait_for(predicate, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
+def _describe(predicate) -> str:
+    try:
+        return " ".join(inspect.getsource(predicate).split())[:200]
+    except (OSError, TypeError):
+        return repr(predicate)
+
+
+def _timed_out(predicate, what: str | None, seconds: float, value) -> None:
+    # Shown with the failing test's captured output, beside the assertion that fails on `value`.
+    print(f"timed out after {seconds:.0f} s waiting for {what or _describe(predicate)}; last value: {value!r}",
+          file=sys.stderr)
+
+
+async def wait_for(predicate, timeout: float = WAIT_SECONDS, *, what: str | None = None):
+    """Polls `predicate` until it is truthy and returns its value; after the deadline, its last
+    (falsy) value, and a line on stderr naming what was awaited."""
+    started, deadline = time.monotonic(), _deadline(timeout)
     while time.monotonic() < deadline:
         if value := predicate():
             return value
         await asyncio.sleep(0.02)
-    return predicate()
+    value = predicate()
+    if not value:
+        _timed_out(predicate, what, time.monotonic() - started, value)
+    return value
 
 
+def wait_until(predicate, timeout: float = WAIT_SECONDS, *, what: str | None = None):
+    """wait_for for code that is not async (tests driving processes)."""
+    started, deadline = time.monotonic(), _deadline(timeout)
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    value = predicate()
+    if not value:
+        _timed_out(predicate, what, time.monotonic() - started, value)
+    return value

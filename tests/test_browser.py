@@ -25,7 +25,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 @pytest.fixture
 async def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM} (.ci/run installs Debian's chromium package)")
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (`make test` installs Debian's chromium package)")
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield b

@@ -6,7 +6,7 @@ import logging
 
 import httpx
 
-from service import configure_logging
+from logs import configure_logging
 from tests.service_helpers import Running
 from tests.test_optin import answer, approve, links, mail_to, party_link
 from tests.test_outbound import Relay, start_relay

@@ -1,12 +1,13 @@
 """`server.py` as a newcomer runs it: a real process, real sockets, real signals."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from store import messages
 from store.db import make_engine
 from tests.conftest import free_port
+from tests.service_helpers import HANDOFFS, wait_listening, wait_until
 from tests.smtp_helpers import make_message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,17 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def cli(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "server.py", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout)
-
-
-def wait_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 @pytest.fixture
@@ -49,9 +40,17 @@ def env(tmp_path) -> dict:
 def start(env: dict) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "server.py", "serve"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    wait_port(int(env["BATON_SMTP_PORT"]))
-    wait_port(int(env["BATON_WEB_PORT"]))
+    wait_listening(int(env["BATON_SMTP_PORT"]), what="server.py serve (SMTP)", proc=proc)
+    wait_listening(int(env["BATON_WEB_PORT"]), what="server.py serve (web)", proc=proc)
     return proc
+
+
+def listed_processed(env: dict) -> str:
+    """`messages` output once every stored message is processed (the worker polls every 0.2 s)."""
+    def listing() -> str:
+        out = cli("messages", env=env).stdout
+        return out if "processed" in out and not re.search(r"\b(received|processing)\b", out) else ""
+    return wait_until(listing, what="`server.py messages` to list every message as processed")
 
 
 def stop(proc: subprocess.Popen) -> str:
@@ -68,12 +67,7 @@ def test_send_stores_and_messages_lists_it(env, tmp_path):
         sent = cli("send", str(eml), env=env)
         assert sent.returncode == 0, sent.stderr
         assert sent.stdout.startswith("250 2.0.0 queued as 1")
-        listed = ""
-        for _ in range(50):  # the worker picks it up within its poll interval
-            listed = cli("messages", env=env).stdout
-            if "processed" in listed:
-                break
-            time.sleep(0.2)
+        listed = listed_processed(env)
         assert "processed" in listed and "Meet Jane" in listed
     finally:
         out = stop(proc)
@@ -94,11 +88,7 @@ def test_a_message_answered_250_survives_sigkill(env, tmp_path):
     assert [r["raw"] for r in stored] == [raw]
     proc = start(env)  # after a restart the message is still there and gets processed
     try:
-        for _ in range(50):
-            if "processed" in cli("messages", env=env).stdout:
-                break
-            time.sleep(0.2)
-        assert "processed" in cli("messages", env=env).stdout
+        assert "processed" in listed_processed(env)
     finally:
         stop(proc)
 
@@ -131,11 +121,15 @@ def test_serve_refuses_an_unmigrated_database(env, tmp_path):
     assert result.returncode == 2 and "server.py migrate" in result.stderr
 
 
-def test_send_to_nothing_listening_says_so(env, tmp_path):
+def test_send_to_nothing_listening_names_the_settings(env, tmp_path):
     eml = tmp_path / "x.eml"
     eml.write_bytes(make_message())
     result = cli("send", str(eml), env=env)
-    assert result.returncode == 1 and "cannot deliver" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"baton: cannot deliver to 127.0.0.1:{env['BATON_SMTP_PORT']}: connection refused; "
+                                     "is Baton running there? Set BATON_SMTP_HOST/BATON_SMTP_PORT or --server HOST:PORT")
+    result = cli("send", "--server", f"127.0.0.1:{free_port()}", str(eml), env=env)
+    assert result.returncode == 1 and result.stderr.strip().endswith("Set --server HOST:PORT")
 
 
 def test_json_log_format_writes_one_object_per_line(env):
@@ -145,3 +139,110 @@ def test_json_log_format_writes_one_object_per_line(env):
     lines = [line for line in out.splitlines() if line.strip()]
     assert lines and all({"time", "level", "logger", "message"} <= set(json.loads(line)) for line in lines)
     assert any(json.loads(line)["message"] == "stopped" for line in lines)
+
+
+def test_send_many_files_one_answer_per_line(env, tmp_path):
+    env = {**env, "BATON_MAX_MESSAGE_BYTES": "4000"}
+    files = [tmp_path / "a.eml", tmp_path / "big.eml", tmp_path / "b.eml"]
+    files[0].write_bytes(make_message(message_id="<a@mail.example>"))
+    files[1].write_bytes(make_message(message_id="<big@mail.example>", body="x" * 5000))
+    files[2].write_bytes(make_message(message_id="<b@mail.example>"))
+    quiet_port = int(env["BATON_SMTP_PORT"])
+    proc = start(env)
+    try:
+        # --server wins over BATON_SMTP_PORT, which here points at nothing.
+        sent = cli("send", "--server", f"127.0.0.1:{quiet_port}", *map(str, files),
+                   env={**env, "BATON_SMTP_PORT": str(free_port())})
+    finally:
+        stop(proc)
+    assert sent.returncode == 1  # one file was refused
+    assert sent.stdout.splitlines() == [f"{files[0]}: 250 2.0.0 queued as 1",
+                                        f"{files[1]}: 552 5.3.4 Message size exceeds fixed maximum message size",
+                                        f"{files[2]}: 250 2.0.0 queued as 2"]
+
+
+def _busy_port() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+@pytest.mark.parametrize("name", ["BATON_SMTP_PORT", "BATON_WEB_PORT"])
+def test_a_busy_port_stops_start_up_with_one_line_naming_it(env, name):
+    with _busy_port() as busy:
+        port = busy.getsockname()[1]
+        result = cli("serve", env={**env, name: str(port), "BATON_SECRET_KEY": "k"})
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("baton: cannot listen for ") and f"127.0.0.1:{port}: the port is in use" in line
+    assert f"set {name} to a free port" in line
+
+
+def test_start_up_failures_a_user_can_cause_are_one_line_naming_the_setting(env, tmp_path):
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    secret = "s3cret-pw"
+    cases = {
+        "BATON_TLS_CERT_FILE": {"BATON_TLS_CERT_FILE": str(garbage), "BATON_TLS_KEY_FILE": str(garbage)},
+        "BATON_DKIM_KEY_FILE": {"BATON_DKIM_SELECTOR": "s1", "BATON_DKIM_KEY_FILE": str(garbage)},
+        "BATON_VAR_DIR": {"BATON_VAR_DIR": str(a_file)},
+        "BATON_OUTBOUND": {"BATON_OUTBOUND": f"maildir:{a_file}/outbox"},
+        "BATON_DATABASE_URL": {"BATON_DATABASE_URL": f"postgresql://baton:{secret}@127.0.0.1:{free_port()}/baton"},
+    }
+    for name, extra in cases.items():
+        result = cli("serve", env={**env, "BATON_SECRET_KEY": "k", **extra})
+        assert result.returncode == 2, (name, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("baton: ") and name in lines[0], (name, result.stderr)
+        assert secret not in lines[0]
+
+
+def test_settings_that_do_not_fit_together_are_named_together(env, tmp_path):
+    cert = tmp_path / "cert.pem"
+    cert.write_text("")
+    result = cli("messages", env={**env, "BATON_TLS_CERT_FILE": str(cert)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "baton: bad settings BATON_TLS_CERT_FILE and BATON_TLS_KEY_FILE: set both or neither"
+
+
+def test_listing_an_unmigrated_database_says_to_migrate(env, tmp_path):
+    result = cli("intros", env={**env, "BATON_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "baton: the database has no tables yet; run `python server.py migrate`"
+
+
+def test_listings_have_headers_and_json(env, tmp_path):
+    eml = tmp_path / "meet.eml"
+    eml.write_bytes((HANDOFFS / "direct-intro-meet.eml").read_bytes())
+    proc = start(env)
+    try:
+        assert cli("send", str(eml), env=env).stdout.startswith("250 ")
+        table = listed_processed(env).splitlines()
+        intros_table = cli("intros", env=env).stdout.splitlines()
+        as_json = json.loads(cli("messages", "--json", env=env).stdout)
+        intros_json = json.loads(cli("intros", "--json", env=env).stdout)
+    finally:
+        stop(proc)
+    assert table[0].split() == ["ID", "RECEIVED", "STATUS", "OUTCOME", "KIND", "SIZE", "SUBJECT"]
+    assert table[1].split()[3:6] == ["processed", "handoff", "direct_intro"]
+    assert [(m["id"], m["status"], m["outcome"], m["kind"]) for m in as_json] == [(1, "processed", "handoff",
+                                                                                  "direct_intro")]
+    assert intros_table[0].split()[:4] == ["ID", "STATE", "KIND", "REFERRER"]
+    assert "PIN (decision)" in intros_table[0] and "CONTACT (decision)" in intros_table[0]
+    assert "NEXT JOB" in intros_table[0]
+    (intro,) = intros_json
+    # Both parties show before the referrer approves (no decision yet), and so does the next job.
+    assert intro["state"] == "draft" and intro["referrer"] == "paula@reyes.example"
+    assert intro["pin"] == {"email": "mia.scott@mail.example", "decision": None}
+    assert intro["contact"] == {"email": "victor@chang-labs.example", "decision": None}
+    assert intro["next_job"] is None or intro["next_job"]["kind"]
+    assert "mia.scott@mail.example" in intros_table[1] and "victor@chang-labs.example" in intros_table[1]
+
+
+def test_migrate_says_one_line(tmp_path, env):
+    result = cli("migrate", env={**env, "BATON_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"})
+    assert result.returncode == 0
+    assert result.stdout == "database is up to date\n" and result.stderr == ""
