@@ -143,6 +143,31 @@ class Command(StrEnum):
 
 
 # Who may use which command.
+# The words a reply may start with, per command and language: one registry for the parser
+# (inbound/analysis/replies.py) and for the drafts, which offer a command's first word in the
+# reader's language. Only the very start of the new text counts, so "no" inside a sentence or in
+# the quoted draft never decides anything; longer phrases are tried first ("not now" before "no").
+COMMAND_WORDS: Mapping[Command, Mapping[str, tuple[str, ...]]] = {
+    Command.SEND: {"en": ("send", "send it", "ok send", "ok, send", "go ahead"),
+                   "de": ("senden", "abschicken", "absenden"), "fr": ("envoyer", "envoie", "envoie-le", "vas-y"),
+                   "es": ("enviar", "envía", "envia", "envíalo", "adelante"), "pt": ("enviar", "pode enviar", "manda"),
+                   "nl": ("versturen", "verstuur", "stuur maar"), "it": ("invia", "inviare", "manda pure")},
+    Command.CANCEL: {"en": ("cancel",), "de": ("abbrechen", "stornieren"), "fr": ("annuler",), "es": ("cancelar",),
+                     "pt": ("cancelar",), "nl": ("annuleren",), "it": ("annulla", "annullare")},
+    Command.FOLLOW_UP: {"en": ("follow up", "follow-up", "followup"), "de": ("nachfassen",), "fr": ("relancer",),
+                        "es": ("seguimiento",), "pt": ("acompanhar",), "nl": ("opvolgen",), "it": ("seguito",)},
+    Command.NOT_NOW: {"en": ("not now", "not right now", "maybe later"), "de": ("nicht jetzt", "später"),
+                      "fr": ("pas maintenant", "plus tard"), "es": ("ahora no", "más tarde"),
+                      "pt": ("agora não", "mais tarde"), "nl": ("nu niet",),
+                      "it": ("non ora", "non adesso", "più tardi")},
+    Command.YES: {"en": ("yes", "yes please", "sure", "happy to"), "de": ("ja", "gerne", "gern"),
+                  "fr": ("oui", "avec plaisir"), "es": ("sí", "claro", "con gusto"), "pt": ("sim", "com prazer"),
+                  "nl": ("ja", "graag"), "it": ("sì", "volentieri", "certo")},
+    Command.NO: {"en": ("no", "no thanks", "no thank you"), "de": ("nein",), "fr": ("non",), "es": ("no",),
+                 "pt": ("não", "nao"), "nl": ("nee",), "it": ("no", "no grazie")},
+}
+
+
 COMMANDS_FOR: Mapping[Role, frozenset[Command]] = {
     Role.REFERRER: frozenset({Command.SEND, Command.CANCEL, Command.FOLLOW_UP}),
     Role.CONTACT: frozenset({Command.YES, Command.NOT_NOW, Command.NO}),
@@ -199,7 +224,7 @@ class MailPurpose(StrEnum):
     THANKS_CONTACT = "thanks_contact"
     REFUSED = "refused"  # a reply command that could not be carried out, and why
     CONFIRMED = "confirmed"  # a reply command carried out ("follow up")
-    PIN_NOTE = "pin_note"  # the PIN's note for the referrer
+    PARTY_NOTE = "party_note"  # a note the contact or the PIN left for the referrer with their yes
     BOUNCED = "bounced"  # the referrer told that someone could not be reached
 
     @property

@@ -255,14 +255,28 @@ def intros(ctx: click.Context, limit: int, as_json: bool) -> None:
 @intros.command("show")
 @click.argument("intro_id", type=int)
 def intros_show(intro_id: int) -> None:
-    """The event timeline of one intro, with every email it sent."""
+    """The event timeline of one intro, with the text of every email it sent."""
+    import email as email_lib
+    from email import policy
+
     from store import intros as store_intros
     s = _settings()
     lines = store_intros.timeline(_engine(s), intro_id)
     if not lines:
         _fail(f"no intro {intro_id}", code=1)
-    for at, what, detail in lines:
+    for at, what, detail, raw in lines:
         click.echo(f"{at:%Y-%m-%d %H:%M:%S}  {what:<5}  {detail}")
+        if what != "email":
+            continue
+        if not raw:
+            click.echo("      (the text is gone: Baton deletes an email's bytes once it is delivered)")
+            continue
+        msg = email_lib.message_from_bytes(bytes(raw), policy=policy.default)
+        part = msg.get_body(("plain",))
+        text = part.get_content() if part is not None else ""
+        click.echo(f"      Subject: {msg['Subject']}")
+        for line in text.replace("\r\n", "\n").rstrip().split("\n"):
+            click.echo(f"      | {line}")
 
 
 @cli.command()

@@ -1,104 +1,88 @@
-"""The double-opt-in draft Baton sends back for a hand-off, built from an Analysis.
+"""A hand-off as Baton keeps it: who is who, what the message states, what it lacks.
 
-Pure: an Analysis dict (see DESIGN.md) in, frozen values out. The rules decide what is
-missing (the analysis flags); optional `Facts` (from the LLM, or a review form) supply the
-words for what the message does say. A fact whose flag says it is missing is ignored, so
-nothing can paper over a gap the rules found.
+Pure: an Analysis in, a frozen `Handoff` out. The intro stores it as JSON (`to_json`), and every
+email about the intro is rendered from it and from the referrer's approved edits, never from
+text baked when the draft was written. The rules decide what is missing (the analysis flags);
+optional facts (from the LLM) may reword what the message does say, never fill a gap the rules
+found.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any
 
-from composer import wording
-from composer.cleaning import blanks, clean
-from composer.mirror import MIRRORS, ORDER
-from composer.people import Person, cast_from
-from model import Analysis, Kind
+from composer.cleaning import URL, clean
+from composer.mirror import CODES, ORDER
+from composer.people import Cast, Person, cast_from
+from composer.request import NEEDED, OPTIONAL
+from model import FACT_CLEARS, HEADER_SOURCES, Analysis, FactField, Kind, Role
 
-Role = Literal["referrer", "pin", "contact", "other"]
 KINDS = (Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST)
-EVIDENCE_LIMIT = 200
+FACT_LIMIT = 300
+# The PIN is asked, on their opt-in page, for what neither the message nor the referrer said.
+PREP_ORDER = (FactField.GOAL, FactField.TARGETS, FactField.ASK, FactField.TIMELINE, FactField.REQUIREMENTS,
+              FactField.RESUME)
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What the hand-off says about the PIN, in words fit for the blurb. None = unknown."""
-    relationship: str | None = None   # how the referrer knows the PIN
-    goal: str | None = None           # the PIN's direction: role, level, field
-    targets: str | None = None        # named roles or companies
-    ask: str | None = None            # completes "would you be open to helping X with one thing: ..."
-    why_contact: str | None = None    # why this contact, in one line
-    timeline: str | None = None
-    requirements: str | None = None   # salary, location, remote
-    resume_url: str | None = None
-
-
-# A fact is only taken when the rules did not flag it as missing.
-FACT_FLAGS: Mapping[str, tuple[str, ...]] = {
-    "relationship": ("no_relationship", "unknown_referrer"),
-    "goal": ("no_goal",),
-    "targets": ("no_goal", "no_specific_ask"),
-    "ask": ("no_specific_ask",),
-    "why_contact": (),
-    "timeline": ("no_timeline",),
-    "requirements": ("no_requirements",),
-    "resume_url": ("no_resume",),
-}
-
-
-@dataclass(frozen=True)
-class Missing:
-    code: str
-    title: str
-    why: str
-    fix: str
-    evidence: str | None
-
-
-@dataclass(frozen=True)
-class Note:
-    """A message ready for the reader to send from their own mailbox."""
-    to: str          # who it is for, as the reader knows them ("Dana", "whoever suggested it")
-    to_email: str | None
+class Handoff:
+    kind: Kind
+    reader: str  # the role of whoever the draft is written to: referrer, pin, contact or other
     subject: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Command:
-    """A word the reader can reply with, and what Baton then does."""
-    word: str
-    effect: str
-
-
-@dataclass(frozen=True)
-class IntroDraft:
-    kind: str
     message_id: str | None
-    subject: str
-    reader: Role
-    greeting: str | None
     referrer: Person
     pin: Person
     contact: Person
-    summary: str
-    missing: tuple[Missing, ...]
-    advice: tuple[str, ...]
-    notes: tuple[Note, ...]
-    blurb: wording.Blurb | None
-    prep_heading: str
-    prep: tuple[wording.PrepItem, ...]
-    commands: tuple[Command, ...]
-    facts: Facts
+    facts: Mapping[str, str] = field(default_factory=dict)  # FactField value -> words, only what is known
+    flags: tuple[str, ...] = ()  # missing things, most important first
+    assumptions: tuple[str, ...] = ()  # what the analysis guessed (see `assumption_lines`)
+    attachment: str | None = None  # the file name of a resume attached to the hand-off
+    covered: tuple[str, ...] = ()  # facts stated inside another fact's words (kept there, once)
+    language: str = "en"
+    reader_name: str | None = None
+    in_headers: tuple[str, ...] = ()  # addresses in the message's own From/To/Cc (lower case)
 
     @property
-    def blanks(self) -> list[str]:
-        texts = [n.body for n in self.notes] + [p.answer_text for p in self.prep]
-        if self.blurb:
-            texts[:0] = [self.blurb.subject, self.blurb.body]
-        return blanks("\n".join(texts))
+    def cast(self) -> Cast:
+        return Cast(self.referrer, self.pin, self.contact, self.reader, "",  # type: ignore[arg-type]
+                    reader_name=self.reader_name)
+
+    @property
+    def greeting_name(self) -> str | None:
+        return self.cast.reader_person.first if self.reader != "other" else (
+            Person(self.reader_name).first if self.reader_name else None)
+
+    def addressable(self, person: Person) -> bool:
+        """Baton may write to this person without the referrer confirming the address."""
+        return bool(person.email) and (person.email or "").lower() in self.in_headers
+
+    @property
+    def prep(self) -> tuple[FactField, ...]:
+        """What the PIN will be asked, because nobody has said it yet."""
+        return tuple(f for f in PREP_ORDER if not self.facts.get(f.value) and f.value not in self.covered
+                     and not (f is FactField.RESUME and self.attachment))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": 2, "kind": self.kind.value, "reader": self.reader, "subject": self.subject,
+                "message_id": self.message_id,
+                **{r: {"name": p.name, "email": p.email} for r, p in
+                   (("referrer", self.referrer), ("pin", self.pin), ("contact", self.contact))},
+                "facts": dict(self.facts), "flags": list(self.flags), "assumptions": list(self.assumptions),
+                "attachment": self.attachment, "language": self.language, "reader_name": self.reader_name,
+                "in_headers": list(self.in_headers), "covered": list(self.covered)}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Handoff:
+        def person(key: str) -> Person:
+            p = d.get(key) or {}
+            return Person(p.get("name"), p.get("email"))
+        return cls(kind=Kind(d["kind"]), reader=d.get("reader", "other"), subject=d.get("subject", ""),
+                   message_id=d.get("message_id"), referrer=person("referrer"), pin=person("pin"),
+                   contact=person("contact"), facts=dict(d.get("facts") or {}), flags=tuple(d.get("flags") or ()),
+                   assumptions=tuple(d.get("assumptions") or ()), attachment=d.get("attachment"),
+                   language=d.get("language") or "en", reader_name=d.get("reader_name"),
+                   in_headers=tuple(d.get("in_headers") or ()), covered=tuple(d.get("covered") or ()))
 
 
 @dataclass(frozen=True)
@@ -107,83 +91,61 @@ class AboutNote:
     message_id: str | None
     subject: str
     greeting: str | None
+    language: str = "en"
 
 
-def build_draft(analysis: Analysis, facts: Facts | None = None) -> IntroDraft | AboutNote | None:
-    """The reply's content for this Analysis; None when Baton must not answer at all."""
+def build_draft(analysis: Analysis, better: Mapping[str, str | None] | None = None) -> Handoff | AboutNote | None:
+    """The hand-off in `analysis`; an AboutNote when it is none; None when Baton must not answer.
+    `better` (the LLM's words) may say a fact better, or one the rules neither found nor missed; it
+    cannot fill a gap the rules flagged."""
     if analysis.auto_generated or not analysis.reply_to:
         return None  # never answer a machine, and never guess a recipient
     cast = cast_from(analysis)
     subject = clean(analysis.subject, 300) or ""
-    message_id = analysis.message_id
-    kind = analysis.kind
-    if kind not in KINDS:
-        return AboutNote(message_id=message_id, subject=subject, greeting=cast.reader_person.first)
-
-    codes = _flag_codes(analysis)
-    facts = allowed_facts(facts or Facts(), codes)
-    v = cast.voice(kind)
-    ctx = wording.Context(kind=kind, cast=cast, voice=v, facts=facts, flags=frozenset(codes))
-    return IntroDraft(
-        kind=kind,
-        message_id=message_id,
-        subject=subject,
-        reader=cast.reader,
-        greeting=cast.reader_person.first,
-        referrer=cast.referrer,
-        pin=cast.pin,
-        contact=cast.contact,
-        summary=wording.summary(ctx),
-        missing=_missing(analysis, kind, cast.reader, v),
-        advice=wording.advice(ctx),
-        notes=tuple(Note(**n) for n in wording.notes(ctx, subject)),
-        blurb=None if kind == "direct_intro" else wording.blurb(ctx),
-        prep_heading=wording.prep_heading(ctx),
-        prep=wording.prep(ctx),
-        commands=tuple(Command(w, e) for w, e in wording.commands(ctx)),
-        facts=facts,
-    )
-
-
-def allowed_facts(facts: Facts, codes: set[str] | frozenset[str]) -> Facts:
-    """Facts with each field cleaned, and dropped where the rules flagged it missing."""
-    kept = {}
-    for f in fields(Facts):
-        value = clean(getattr(facts, f.name), 300)
-        kept[f.name] = None if any(c in codes for c in FACT_FLAGS[f.name]) else value
-    return replace(facts, **kept)
-
-
-def _flag_codes(analysis: Analysis) -> set[str]:
-    return {f.code.value for f in analysis.flags} & set(MIRRORS)
-
-
-def _missing(analysis: Analysis, kind: str, reader: str, v: Mapping[str, str]) -> tuple[Missing, ...]:
-    evidence: dict[str, str | None] = {}
-    for f in analysis.flags:
-        if f.code.value in MIRRORS:
-            evidence.setdefault(f.code.value, clean(f.evidence, EVIDENCE_LIMIT))
-    out = []
-    for code in ORDER:
-        if code not in evidence:
+    if analysis.kind not in KINDS:
+        return AboutNote(message_id=analysis.message_id, subject=subject, greeting=cast.reader_person.first,
+                         language=analysis.language or "en")
+    codes = {f.code.value for f in analysis.flags} & CODES
+    facts: dict[str, str] = {}
+    attachment = None
+    for f in FactField:
+        fact = analysis.facts.get(f)
+        if fact is not None and f is FactField.RESUME and fact.evidence.startswith("attachment:"):
+            attachment = clean(fact.value, 200)
             continue
-        m = MIRRORS[code]
-        out.append(Missing(
-            code=code,
-            title=m.title,
-            why=_sentence(m.why.format_map(v)),
-            fix=_sentence(m.fix_text(kind, reader).format_map(v)),
-            evidence=evidence[code],
-        ))
-    return tuple(out)
+        value = clean(fact.value, FACT_LIMIT) if fact else None
+        # Better words for a fact (the LLM's) count only where the rules did not find it missing.
+        gap = f in FACT_CLEARS and FACT_CLEARS[f].value in codes
+        wording = None if gap else clean((better or {}).get(f.value), FACT_LIMIT)
+        value = wording or value
+        if f is FactField.RESUME and value and not URL.fullmatch(value):
+            continue  # a resume is a link or an attachment; anything else is a guess
+        if value:
+            facts[f.value] = value
+    facts, covered = _once(facts)
+    in_headers = tuple(sorted({p.email.lower() for p in analysis.participants
+                               if p.email and p.source in HEADER_SOURCES and p.role is not Role.ASSISTANT}))
+    return Handoff(kind=analysis.kind, reader=cast.reader, subject=subject, message_id=analysis.message_id,
+                   referrer=cast.referrer, pin=cast.pin, contact=cast.contact, facts=facts,
+                   flags=tuple(c for c in ORDER if c in codes), assumptions=tuple(analysis.assumptions),
+                   attachment=attachment, language=analysis.language or "en", reader_name=cast.reader_name,
+                   in_headers=in_headers, covered=covered)
 
 
-def _sentence(s: str) -> str:
-    return s[:1].upper() + s[1:]
+def _once(facts: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Each fact's words once, in the request's order: one sentence can state the goal, the
+    targets and the salary; it is kept under the first of them, and the others are covered."""
+    kept: dict[str, str] = {}
+    covered = []
+    for f in NEEDED + OPTIONAL:
+        value = facts.get(f.value)
+        if not value:
+            continue
+        if any(value in other for other in kept.values()):
+            covered.append(f.value)
+        else:
+            kept[f.value] = value
+    return kept, tuple(covered)
 
 
-# Re-exported so callers need one import for every value of a draft.
-Blurb = wording.Blurb
-PrepItem = wording.PrepItem
-__all__ = ["AboutNote", "Blurb", "Command", "Facts", "IntroDraft", "Missing", "Note", "Person",
-           "PrepItem", "allowed_facts", "build_draft"]
+__all__ = ["AboutNote", "Handoff", "Person", "build_draft"]

@@ -1,72 +1,94 @@
-"""The short notes that keep an intro moving: reminders, expiry, the nudge, the follow-up, thanks.
+"""The short notes that keep an intro moving: reminders, expiry, the nudge, the follow-up, thanks,
+the summary, and the bounce note. Each is a subject, a few sentences and maybe a link.
 
-Each note is a row: subject and paragraphs, with {placeholders} filled from the intro. One
-template (note.txt / note.html) renders them all.
+A note says only what is true of the intro it is about: a direct intro was never asked first,
+so nobody is thanked for asking; the PIN's "did you connect?" says that "we met" also thanks the
+contact, since that is an email the contact will receive.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from email.message import EmailMessage
 
-from composer.optin_mail import IntroMail, Party, Sender, _base, _render
+from composer import i18n
+from composer.blocks import Block, Body, Link, Para
+from composer.i18n import t
+from composer.optin_mail import IntroMail, Party, Sender, names, send, stop_lines, unsubscribe_headers
 
-NOTES: dict[str, dict] = {
-    # to the referrer, 2 days after the draft, when it is still not reviewed
-    "review_reminder": {"subject": "You offered an intro: {pin_name} and {contact_name}",
-                        "paragraphs": ["A couple of days ago you started an intro of {pin_name} to {contact_name}. "
-                                       "Nobody has been asked yet.",
-                                       "If you'd still like to make it, the request is ready: fill in the blanks "
-                                       "and send it. If not, cancel it and nobody will hear a thing."],
-                        "link_label": "Review & send"},
-    # to a party who has not answered, 3 days after the request
-    "party_reminder": {"subject": "A gentle reminder from {referrer_first}",
-                       "paragraphs": ["{referrer_name} asked a few days ago whether you would like an "
-                                      "introduction. A one-click answer is all it takes; \"no\" and \"not now\" "
-                                      "are perfectly good answers."],
-                       "link_label": "Answer"},
-    # to the referrer when nobody answered in time
-    "expired": {"subject": "Your intro of {pin_name} to {contact_name} expired",
-                "paragraphs": ["Not everyone answered within a week, so Baton has closed the intro of "
-                               "{pin_name} to {contact_name}. Nobody was introduced, and nobody was told who "
-                               "didn't answer.",
-                               "If the timing was just bad, copy Baton again later."]},
-    # to the PIN a day after the introduction
-    "nudge_pin": {"subject": "Your next step with {contact_first}",
-                  "paragraphs": ["Yesterday {referrer_first} introduced you to {contact_name}. The next step "
-                                 "is yours: write to {contact_first} with two or three times that suit you, and "
-                                 "keep it short.",
-                                 "And a one-line thank-you to {referrer_first} goes a long way."]},
-    # to both, a week after the introduction
-    "followup": {"subject": "Did you connect?",
-                 "paragraphs": ["A week ago {referrer_first} introduced {pin_name} and {contact_name}. How did it "
-                                "go? One click tells {referrer_first}, and nobody else."],
-                 "link_label": "We met / not yet / it didn't work out"},
-    # to the contact after "we met", on the referrer's behalf
-    "thanks_contact": {"subject": "Thank you for meeting {pin_first}",
-                       "paragraphs": ["{pin_name} tells me you met. Thank you for making the time: "
-                                      "that is exactly what {referrer_first} hoped for when asking you.",
-                                      "If you'd like to pass the favour on, copy Baton on your next intro."]},
-    # to the referrer when mail to the contact or the PIN came back undelivered (intros/bounces.py)
-    "bounced": {"subject": "{who} couldn't be reached",
-                "paragraphs": ["The email Baton sent {who} ({address}) for your intro of {pin_name} to "
-                               "{contact_name} came back undelivered; their mail server answered {status}.",
-                               "Nobody else has been told. If you have another address for {who_first}, "
-                               "copy Baton again with it."]},
-    # to the referrer after an outcome
-    "summary": {"subject": "How your intro of {pin_name} to {contact_name} went",
-                "paragraphs": ["{outcome_line}", "Thank you for asking first: it made this an easy yes."]},
-}
-OUTCOME_LINES = {"met": "{who} says they met. Baton has thanked {contact_first} on your behalf.",
-                 "not_yet": "{who} says they haven't met yet. Baton won't chase them further.",
-                 "no_luck": "{who} says it didn't work out this time. Nobody else has been told."}
+
+def _outcome_line(outcome: str, v: dict[str, str]) -> str:
+    if outcome == "met":
+        return t("%(who)s says they met. Baton has thanked %(contact_first)s on your behalf.", **v)
+    if outcome == "not_yet":
+        return t("%(who)s says they haven't met yet. Baton won't chase them further.", **v)
+    return t("%(who)s says it didn't work out this time. Nobody else has been told.", **v)
+
+
+def _row(kind: str, m: IntroMail, v: dict[str, str], to: Party) -> tuple[str, list[str], str | None]:
+    """(subject, paragraphs, link label) of one note."""
+    direct = m.kind == "direct_intro"
+    if kind == "review_reminder":
+        return (t("You offered an intro: %(pin_name)s and %(contact_name)s", **v),
+                [t("A couple of days ago you started an intro of %(pin_name)s to %(contact_name)s. Nobody has been "
+                   "asked yet.", **v),
+                 t("If you'd still like to make it, the request is waiting on the review page: check it and press "
+                   "Send. If not, cancel it and nobody will hear a thing.")],
+                t("Review & send"))
+    if kind == "party_reminder":
+        return (t("A gentle reminder from %(referrer_first)s", **v),
+                [t("%(referrer_name)s asked a few days ago whether you would like an introduction. A one-click "
+                   "answer is all it takes; \"no\" and \"not now\" are perfectly good answers.", **v)],
+                t("Answer"))
+    if kind == "expired":
+        return (t("Your intro of %(pin_name)s to %(contact_name)s expired", **v),
+                [t("Not everyone answered within a week, so Baton has closed the intro of %(pin_name)s to "
+                   "%(contact_name)s. Nobody was introduced, and nobody was told who didn't answer.", **v),
+                 t("If the timing was just bad, copy Baton again later.")], None)
+    if kind == "nudge_pin":
+        return (t("Your next step with %(contact_first)s", **v),
+                [t("Yesterday %(referrer_first)s introduced you to %(contact_name)s. The next step is yours: write "
+                   "to %(contact_first)s with two or three times that suit you, and keep it short.", **v),
+                 t("And a one-line thank-you to %(referrer_first)s goes a long way.", **v)], None)
+    if kind == "followup":
+        first = (t("A week ago %(referrer_first)s introduced %(pin_name)s and %(contact_name)s. How did it go?", **v))
+        if to.email == m.pin.email:
+            tell = t("One click tells %(referrer_first)s; \"we met\" also sends %(contact_first)s a thank-you.", **v)
+        else:
+            tell = t("One click tells %(referrer_first)s.", **v)
+        return (t("Did you connect?"), [first, tell], t("We met / not yet / it didn't work out"))
+    if kind == "thanks_contact":
+        hoped = (t("Thank you for making the time: that is exactly what %(referrer_first)s hoped for.", **v) if direct
+                 else t("Thank you for making the time: that is exactly what %(referrer_first)s hoped for when "
+                        "asking you.", **v))
+        return (t("Thank you for meeting %(pin_first)s", **v),
+                [hoped, t("If you'd like to pass the favour on, copy Baton on your next intro.")], None)
+    if kind == "bounced":
+        return (t("%(who)s couldn't be reached", **v),
+                [t("The email Baton sent %(who)s (%(address)s) for your intro of %(pin_name)s to %(contact_name)s "
+                   "came back undelivered; their mail server answered %(status)s.", **v),
+                 t("Nobody else has been told. If you have another address for %(who_first)s, copy Baton again "
+                   "with it.", **v)], None)
+    if kind == "summary":
+        closing = (t("Thank you for making the intro.") if direct
+                   else t("Thank you for asking first: it made this an easy yes."))
+        return (t("How your intro of %(pin_name)s to %(contact_name)s went", **v),
+                [_outcome_line(v.get("outcome", ""), v), closing], None)
+    raise KeyError(kind)
 
 
 def note(kind: str, m: IntroMail, *, to: Party, key: str, token: str, sender: Sender, link: str | None = None,
-         now: datetime | None = None, **extra: str) -> EmailMessage:
-    row = NOTES[kind]
-    values = {**_base(m), **extra}
-    values["outcome_line"] = OUTCOME_LINES.get(extra.get("outcome", ""), "").format(**values)
-    ctx = {**_base(m), "greeting": (to.name or "there").split()[0], "link": link,
-           "link_label": row.get("link_label", ""), "paragraphs": [p.format(**values) for p in row["paragraphs"]]}
-    return _render("note", ctx, sender=sender, to=[to], subject=row["subject"].format(**values), key=key, token=token,
-                   now=now)
+         now: datetime | None = None, stop_link: str | None = None, **extra: str) -> EmailMessage:
+    with i18n.use(m.language):
+        v = {**names(m), **extra}
+        subject, paragraphs, label = _row(kind, m, v, to)
+        blocks: list[Block] = [Para(p) for p in paragraphs]
+        if link and label:
+            blocks.append(Link(label, link, t("The link opens a page with buttons; nothing happens until you press "
+                                              "one.")))
+        greeting = (to.name or "").split()[0] if to.name else None
+        body = Body(greeting=t("Hi %(name)s,", name=greeting) if greeting else t("Hello,"), blocks=tuple(blocks),
+                    signature=(t("%(assistant)s <%(assistant_address)s>, for %(referrer_name)s.",
+                                 assistant=sender.assistant_name, assistant_address=sender.assistant,
+                                 referrer_name=v["referrer_name"]), *stop_lines(stop_link)))
+        return send(body, m=m, sender=sender, to=[to], subject=subject, key=key, token=token, now=now,
+                    headers=unsubscribe_headers(stop_link))

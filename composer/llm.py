@@ -1,11 +1,14 @@
-"""Optional LLM help: better extraction and warmer blurb wording, never a new recipient.
+"""Optional LLM help: names the rules missed, and the facts in short plain words, never a new
+recipient.
 
 Off unless an API key is configured. Only the newest part of the message is sent (the caller
 passes it: no quoted history, no attachments). Every answer is JSON checked against a
 schema, then merged under rules that the model cannot bend:
 - an email address absent from the Analysis is dropped, and no role's address is replaced;
-- a fact the rules flagged as missing stays a [[blank]] (see `composer.draft.allowed_facts`);
-- the blurb keeps every [[blank]], its length limit, and adds no address or link.
+- a fact may only reword one the rules found: a fact the rules flagged as missing stays a
+  [[blank]] (see `composer.draft.build_draft`), and a fact carries no link or address;
+- the request itself is rendered from the facts (composer/request.py), so the model writes no
+  sentence that reaches anyone unchecked.
 Any failure (timeout, HTTP error, malformed or mismatching JSON) logs one warning line and
 the rules' draft goes out unchanged: `improve` never raises.
 """
@@ -19,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email, words
-from composer.draft import AboutNote, Facts, IntroDraft, build_draft
-from composer.wording import BLURB_MAX_WORDS, Blurb
+from composer.cleaning import BLANK, EMAIL, URL, clean, clean_email
+from composer.draft import AboutNote, Handoff, build_draft
 from model import Analysis, Flag, Person, Role
 
 if TYPE_CHECKING:  # the SDK takes a second to import: only when the LLM is on (see `improve`)
@@ -79,11 +81,6 @@ class Extraction(BaseModel):
     resume_url: str | None = Field(max_length=500)
 
 
-class Wording(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    body: str = Field(max_length=2000)
-
-
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
     # Strict structured output wants every property required and nullable ones typed as such.
     props = {}
@@ -95,7 +92,6 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 EXTRACTION_SCHEMA = _schema(Extraction)
-WORDING_SCHEMA = _schema(Wording)
 
 EXTRACT_PROMPT = """You read one email about a networking hand-off: a referrer passes a person \
 in need (the PIN) to a contact who might help. Answer with one JSON object matching this schema, \
@@ -109,20 +105,11 @@ in the email; never invent one. Write the other fields as short phrases:
 - why_contact: why this contact can help
 - timeline, requirements (salary, location, remote), resume_url"""
 
-WORDING_PROMPT = """Rewrite this request to a busy professional so it reads warm, plain and \
-natural, in the referrer's voice. Answer with one JSON object {{"body": "..."}} matching this \
-schema, and nothing else: {schema}
-Rules: at most {max_words} words; keep every [[...]] placeholder exactly as written; keep the \
-greeting, the one concrete ask, how the referrer knows the person, why this contact, the resume \
-line, the easy way to say no, and the signature; add no facts, names, email addresses or links \
-that are not in the draft."""
-
-
 def improve(analysis: Analysis, new_text: str,
-            config: LLMConfig | None) -> tuple[IntroDraft | AboutNote | None, bool]:
+            config: LLMConfig | None) -> tuple[Handoff | AboutNote | None, bool]:
     """The draft for `analysis`, improved by the LLM when configured; (draft, used_llm)."""
     draft = build_draft(analysis)
-    if config is None or not isinstance(draft, IntroDraft):
+    if config is None or not isinstance(draft, Handoff):
         return draft, False
     msg_id = clean(analysis.message_id, 120) or "-"
     import openai  # here, not at the top: the command line and a server without an LLM never pay for it
@@ -133,39 +120,23 @@ def improve(analysis: Analysis, new_text: str,
     except Exception as e:  # a bad base_url must not stop the reply
         log.warning("llm off for %s: %s", msg_id, type(e).__name__)
         return draft, False
-
-    used = False
     try:
         raw = _ask(client, config, EXTRACT_PROMPT.format(schema=json.dumps(EXTRACTION_SCHEMA)),
                    _extraction_input(analysis, new_text), "extraction", EXTRACTION_SCHEMA)
         extraction = Extraction.model_validate(raw)
         merged, facts = merge(analysis, extraction, new_text)
         better = build_draft(merged, facts)
-        if isinstance(better, IntroDraft):
-            draft, used = better, True
+        if isinstance(better, Handoff):
+            return better, True
     except _Unreachable as e:
         log.warning("llm extraction failed for %s: %s", msg_id, e)
-        return draft, False  # a server that timed out once gets no second 30 s
     except Exception as e:
         log.warning("llm extraction failed for %s: %s", msg_id, _why(e))
-
-    if draft.blurb is None:
-        return draft, used
-    try:
-        prompt = WORDING_PROMPT.format(schema=json.dumps(WORDING_SCHEMA), max_words=BLURB_MAX_WORDS)
-        raw = _ask(client, config, prompt, draft.blurb.body, "wording", WORDING_SCHEMA)
-        body = checked_blurb(Wording.model_validate(raw).body, draft.blurb)
-        if body is None:
-            log.warning("llm wording rejected for %s: failed the checks", msg_id)
-        else:
-            draft, used = replace(draft, blurb=replace(draft.blurb, body=body)), True
-    except Exception as e:
-        log.warning("llm wording failed for %s: %s", msg_id, _why(e))
-    return draft, used
+    return draft, False
 
 
-def merge(analysis: Analysis, x: Extraction, new_text: str) -> tuple[Analysis, Facts]:
-    """The Analysis with names (and only already-known addresses) filled in, plus the facts."""
+def merge(analysis: Analysis, x: Extraction, new_text: str) -> tuple[Analysis, dict[str, str | None]]:
+    """The Analysis with names (and only already-known addresses) filled in, plus the facts' words."""
     known = known_addresses(analysis)
     taken = {p.email.lower() for r in ROLES if (p := analysis.person(Role(r))) and p.email}
     people: dict[str, Person | None] = {}
@@ -180,28 +151,12 @@ def merge(analysis: Analysis, x: Extraction, new_text: str) -> tuple[Analysis, F
             person = replace(person, email=email)
             taken.add(email.lower())
         people[role] = person if person.known else analysis.person(Role(role))
-    facts = {f: _fact(getattr(x, f), known) for f in FACT_FIELDS if f != "resume_url"}
+    facts: dict[str, str | None] = {f: _fact(getattr(x, f), known) for f in FACT_FIELDS if f != "resume_url"}
     url = (x.resume_url or "").strip()
     # A link is kept only when the message itself contains it, character for character.
-    facts["resume_url"] = url if url and URL.fullmatch(url) and url in new_text else None
+    facts["resume"] = url if url and URL.fullmatch(url) and url in new_text else None
     merged = replace(analysis, referrer=people["referrer"], pin=people["pin"], contact=people["contact"])
-    return merged, Facts(**facts)
-
-
-def checked_blurb(body: str, rules: Blurb) -> str | None:
-    """The model's blurb if it keeps the rules' promises, else None."""
-    body = body.replace("\r\n", "\n").strip()
-    if "\r" in body or clean(body.replace("\n", " "), 5000) != " ".join(body.split()):
-        return None  # control characters
-    if not 20 <= words(body) <= BLURB_MAX_WORDS:
-        return None
-    if sorted(set(BLANK.findall(body))) != sorted(set(BLANK.findall(rules.body))):
-        return None
-    if not set(EMAIL.findall(body)) <= set(EMAIL.findall(rules.body)):
-        return None
-    if not set(URL.findall(body)) <= set(URL.findall(rules.body)):
-        return None
-    return body
+    return merged, facts
 
 
 def known_addresses(analysis: Analysis) -> set[str]:
@@ -252,7 +207,7 @@ def _ask(client: openai.OpenAI, config: LLMConfig, system: str, user: str, name:
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)\s*```", re.S)
 # Each string field's bound, as the pydantic models above declare it (names: 200, facts: 300...).
 _MAX_LENGTHS = {name: next((m.max_length for m in field.metadata if hasattr(m, "max_length")), None)
-                for model in (Extraction, Wording) for name, field in model.model_fields.items()}
+                for model in (Extraction,) for name, field in model.model_fields.items()}
 
 
 def _bounded(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,15 +1,25 @@
 """The mail of the double opt-in: the request to the contact, the questions to the PIN, the
-introduction once both said yes, and the kind note to the referrer when someone declined."""
+introduction once both said yes, the kind note to the referrer when someone declined, a party's
+note for the referrer, and the answers to reply commands.
+
+Everything is rendered from `IntroMail`: the people and facts as the referrer approved them,
+the parties' own answers, and whether the PIN may know the contact yet (staged disclosure).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 
+from composer import i18n
+from composer.blocks import Block, Body, Link, Para, Plain, Quote
 from composer.cleaning import clean, first_name
-from composer.render import build_message, environment
-
-DECISION_WORDS = {"no": "no", "not_now": "not now"}
+from composer.i18n import t
+from composer.people import Person
+from composer.render import Attachment, build_message, render_body
+from composer.request import Request, labels, render, sentence
+from model import FactField
 
 
 @dataclass(frozen=True)
@@ -19,22 +29,34 @@ class Party:
 
 
 @dataclass(frozen=True)
-class PrepAnswer:
-    label: str
-    question: str
-    answer: str
-
-
-@dataclass(frozen=True)
 class IntroMail:
-    """What the opt-in mail says, as the referrer approved it on the review page."""
+    """What the intro's mail says: the approved people and facts, and what the parties answered."""
     referrer: Party
     contact: Party
     pin: Party
-    blurb_subject: str
-    blurb_body: str
-    prep: tuple[PrepAnswer, ...]  # questions for the PIN; answers once given
+    kind: str = "intro_request"
+    facts: Mapping[str, str] = field(default_factory=dict)
+    attachment: str | None = None  # the resume's file name, attached to the contact's request
+    prep: tuple[str, ...] = ()  # what the PIN is asked (FactField values)
+    pin_answers: Mapping[str, str] = field(default_factory=dict)
+    pin_words: str | None = None  # what the PIN wrote when answering by email
+    contact_reach: str | None = None  # how and when the contact would like to be reached
+    contact_words: str | None = None  # what the contact wrote when answering yes by email
     hide_contact_until_yes: bool = False
+    contact_said_yes: bool = False
+    language: str = "en"
+    legacy: tuple[str, str] | None = None  # (subject, body) approved before requests were rendered
+
+    @property
+    def contact_known_to_pin(self) -> bool:
+        return not self.hide_contact_until_yes or self.contact_said_yes
+
+    def request(self) -> Request:
+        if self.legacy:
+            return Request(subject=self.legacy[0], body=self.legacy[1], blanks=())
+        return render(referrer=Person(self.referrer.name), pin=Person(self.pin.name, self.pin.email),
+                      contact=Person(self.contact.name, self.contact.email), facts=self.facts,
+                      attachment=self.attachment)
 
 
 @dataclass(frozen=True)
@@ -43,58 +65,155 @@ class Sender:
     assistant_name: str
 
 
-def _first(p: Party, fallback: str) -> str:
+def first(p: Party, fallback: str) -> str:
     return first_name(clean(p.name, 80)) or fallback
 
 
-def _name(p: Party, fallback: str) -> str:
+def name(p: Party, fallback: str) -> str:
     return clean(p.name, 80) or fallback
 
 
-def _render(name: str, ctx: dict, *, sender: Sender, to: list[Party], subject: str, key: str, token: str,
-            now: datetime | None, cc: tuple[Party, ...] | list[Party] = (),
-            reply_key: str | None = None) -> EmailMessage:
-    env = environment()
-    ctx = {**ctx, "assistant": sender.assistant, "assistant_name": sender.assistant_name, "subject": subject}
-    return build_message(text=env.get_template(f"{name}.txt").render(ctx),
-                         html=env.get_template(f"{name}.html").render(ctx),
-                         to=[(p.name, p.email) for p in to], cc=[(p.name, p.email) for p in cc], subject=subject,
-                         key=reply_key or key, token=token, assistant=sender.assistant,
-                         assistant_name=sender.assistant_name, now=now)
+def names(m: IntroMail) -> dict[str, str]:
+    """The people's names for the sentences (a first name where one is greeted)."""
+    return {"referrer_name": name(m.referrer, t("A friend")), "referrer_first": first(m.referrer, t("your friend")),
+            "pin_name": name(m.pin, t("the person you are helping")), "pin_first": first(m.pin, t("they")),
+            "contact_name": name(m.contact, t("your contact")), "contact_first": first(m.contact, t("your contact"))}
 
 
-def _base(m: IntroMail) -> dict:
-    return {"referrer_name": _name(m.referrer, "A friend"), "referrer_first": _first(m.referrer, "there"),
-            "pin_name": _name(m.pin, "the person you are helping"), "pin_first": _first(m.pin, "they"),
-            "contact_name": _name(m.contact, "your contact"), "contact_first": _first(m.contact, "there")}
+def send(body: Body, *, m: IntroMail, sender: Sender, to: list[Party], subject: str, key: str, token: str,
+         now: datetime | None, cc: tuple[Party, ...] | list[Party] = (), headers: Mapping[str, str] | None = None,
+         attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
+    """The EmailMessage for `body` (rendered in the intro's language by the caller)."""
+    text, html = render_body(body, subject)
+    return build_message(text=text, html=html, to=[(p.name, p.email) for p in to], cc=[(p.name, p.email) for p in cc],
+                         subject=subject, key=key, token=token, assistant=sender.assistant,
+                         assistant_name=sender.assistant_name, now=now, headers=headers, attachments=attachments)
 
 
-def optin_contact(m: IntroMail, *, link: str, key: str, token: str, sender: Sender,
-                  now: datetime | None = None) -> EmailMessage:
-    """The forwardable request, sent only after the referrer approved it."""
-    return _render("optin_contact", {**_base(m), "blurb_body": m.blurb_body, "link": link}, sender=sender,
-                   to=[m.contact], subject=m.blurb_subject, key=key, token=token, now=now)
+def stop_lines(stop_link: str | None) -> tuple[str, ...]:
+    if not stop_link:
+        return ()
+    return (t("Never want an intro request through Baton again? One click: %(url)s", url=stop_link),)
 
 
-def optin_pin(m: IntroMail, *, link: str, key: str, token: str, sender: Sender,
+def unsubscribe_headers(stop_link: str | None) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: a mail client's button POSTs to the link; a GET only shows."""
+    if not stop_link:
+        return {}
+    return {"List-Unsubscribe": f"<{stop_link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def optin_contact(m: IntroMail, *, link: str, stop_link: str | None, key: str, token: str, sender: Sender,
+                  now: datetime | None = None, attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
+    """The request, sent only after the referrer approved it; the resume goes with it."""
+    with i18n.use(m.language):
+        n, req = names(m), m.request()
+        blocks: list[Block] = [
+            Plain(req.body),
+            Link(t("Yes, not now, or no"), link, t("One click opens a page with three buttons; nothing happens until "
+                                                 "you press one.")),
+            Para(t("You can also reply to this email with \"yes\", \"not now\" or \"no\" on the first line; anything "
+                   "you write below it goes to %(referrer_first)s, and with a yes, how and when to reach you goes "
+                   "into the introduction.", **n)),
+        ]
+        if m.hide_contact_until_yes:
+            blocks.append(Para(t("If you say no or not now, %(pin_first)s won't learn that you were asked.", **n)))
+        else:
+            blocks.append(Para(t("If you say no or not now, Baton tells only %(referrer_first)s, kindly.", **n)))
+        body = Body(greeting=None, blocks=tuple(blocks), signature=(
+            t("%(assistant)s sends this for %(referrer_name)s, who asked you first, before introducing anyone.",
+              assistant=sender.assistant_name, **n), *stop_lines(stop_link)))
+        return send(body, m=m, sender=sender, to=[m.contact], subject=req.subject, key=key, token=token, now=now,
+                    headers=unsubscribe_headers(stop_link), attachments=attachments)
+
+
+def prep_question(f: str, contact: str) -> str:
+    return {
+        FactField.GOAL.value: t("What are you looking for next (role, level, field)?"),
+        FactField.TARGETS.value: t("Which two or three roles or companies are you aiming at?"),
+        FactField.ASK.value: t("What is the one thing you'd like from %(contact)s?", contact=contact),
+        FactField.TIMELINE.value: t("By when do you need to land something?"),
+        FactField.REQUIREMENTS.value: t("What salary range and location, and is remote fine?"),
+        FactField.RESUME.value: t("A link to your resume."),
+    }[f]
+
+
+def pin_contact_word(m: IntroMail) -> str:
+    """How the PIN's mail and page call the contact: by name only once the PIN may know."""
+    return name(m.contact, t("them")) if m.contact_known_to_pin else t("them")
+
+
+def optin_pin(m: IntroMail, *, link: str, stop_link: str | None, key: str, token: str, sender: Sender,
               now: datetime | None = None) -> EmailMessage:
-    base = _base(m)
-    hidden = m.hide_contact_until_yes
-    label = f"someone in {base['referrer_first']}'s network" if hidden else base["contact_name"]
-    ctx = {**base, "contact_label": label, "contact_label_short": "they" if hidden else base["contact_first"],
-           "prep": m.prep, "link": link}
-    subject = f"Before {base['referrer_first']} introduces you: a few questions"
-    return _render("optin_pin", ctx, sender=sender, to=[m.pin], subject=subject, key=key, token=token, now=now)
+    with i18n.use(m.language):
+        n = names(m)
+        if m.contact_known_to_pin:
+            who = t("%(referrer_name)s would like to introduce you to %(contact_name)s, and is asking "
+                    "%(contact_first)s first.", **n)
+        else:
+            who = t("%(referrer_name)s would like to introduce you to someone who may be able to help, and is asking "
+                    "them first. You'll learn who it is as soon as they say yes.", **n)
+        blocks: list[Block] = [Para(who)]
+        if m.prep:
+            contact = pin_contact_word(m)
+            blocks.append(Para(t("A few questions first; your answers go into the introduction:")))
+            blocks.append(Plain("\n".join(f"- {prep_question(f, contact)}" for f in m.prep)))
+        blocks += [
+            Link(t("Answer, and say yes or no"), link, t("The page has the questions and three buttons; nothing "
+                                                       "happens until you press one.")),
+            Para(t("Or reply to this email: \"yes\", \"not now\" or \"no\" on the first line, and your answers below "
+                   "it. They go into the introduction as you write them.")),
+        ]
+        body = Body(greeting=t("Hi %(name)s,", name=n["pin_first"]), blocks=tuple(blocks), signature=(
+            t("%(assistant)s sends this for %(referrer_name)s.", assistant=sender.assistant_name, **n),
+            *stop_lines(stop_link)))
+        subject = t("Before %(referrer_first)s introduces you: a few questions", **n) if m.prep else \
+            t("%(referrer_first)s would like to introduce you", **n)
+        return send(body, m=m, sender=sender, to=[m.pin], subject=subject, key=key, token=token, now=now,
+                    headers=unsubscribe_headers(stop_link))
 
 
-def introduction(m: IntroMail, *, why: str, key: str, token: str, sender: Sender,
-                 now: datetime | None = None) -> EmailMessage:
+def introduction_lines(m: IntroMail) -> list[str]:
+    """Why these two should talk: each fact once, the PIN's own answer before the referrer's words."""
+    label = labels()
+    out: list[str] = []
+    seen: list[str] = []
+    for f in (FactField.ASK, FactField.RELATIONSHIP, FactField.GOAL, FactField.TARGETS, FactField.REQUIREMENTS,
+              FactField.TIMELINE, FactField.WHY_CONTACT, FactField.RESUME):
+        value = clean(m.pin_answers.get(f.value), 1000) or clean(m.facts.get(f.value), 300)
+        if f is FactField.RESUME and not value and m.attachment:
+            value = t("sent to %(contact_first)s with the request (%(file)s)", file=m.attachment, **names(m))
+        if not value or any(value in s for s in seen):
+            continue
+        seen.append(value)
+        out.append(f"{label[f.value]}: {sentence(value)}")
+    return out
+
+
+def introduction(m: IntroMail, *, key: str, token: str, sender: Sender, now: datetime | None = None) -> EmailMessage:
     """One email to both, cc the referrer, in a new thread; replies go to the three people."""
-    base = _base(m)
-    answers = tuple(a for a in m.prep if a.answer)
-    msg = _render("introduction", {**base, "why": why, "answers": answers}, sender=sender,
-                  to=[m.contact, m.pin], cc=[m.referrer], key=key, token=token, now=now,
-                  subject=f"Introduction: {base['pin_name']} and {base['contact_name']}")
+    with i18n.use(m.language):
+        n = names(m)
+        blocks: list[Block] = [
+            Para(t("%(contact_first)s, meet %(pin_name)s. %(pin_first)s, meet %(contact_name)s.", **n)),
+            Para(t("You both said yes, so here is the introduction %(referrer_name)s promised.", **n)),
+        ]
+        lines = introduction_lines(m)
+        if lines:
+            blocks.append(Plain("\n".join(lines)))
+        if m.pin_words:
+            blocks.append(Quote(t("%(pin_first)s wrote", **n), m.pin_words))
+        if m.contact_words:
+            blocks.append(Quote(t("%(contact_first)s wrote", **n), m.contact_words))
+        if m.contact_reach:
+            blocks.append(Para(t("How and when to reach %(contact_first)s: %(how)s", how=m.contact_reach, **n)))
+        blocks.append(Para(t("%(pin_first)s, the next step is yours: write to %(contact_first)s with two or three "
+                             "times that suit you. Reply all keeps %(referrer_first)s in the loop; replies go to the "
+                             "three of you, not to %(assistant)s.", assistant=sender.assistant_name, **n)))
+        body = Body(greeting=None, blocks=tuple(blocks),
+                    signature=(t("%(referrer_name)s (sent by %(assistant)s)", assistant=sender.assistant_name, **n),))
+        msg = send(body, m=m, sender=sender, to=[m.contact, m.pin], cc=[m.referrer], key=key, token=token, now=now,
+                   subject=t("Introduction: %(pin_name)s and %(contact_name)s", **n))
     # Reply and reply-all reach the people, not Baton.
     del msg["Reply-To"]
     msg["Reply-To"] = msg["To"].addresses + msg["Cc"].addresses
@@ -104,9 +223,67 @@ def introduction(m: IntroMail, *, why: str, key: str, token: str, sender: Sender
 def declined(m: IntroMail, *, who: str, decision: str, note: str | None, key: str, token: str, sender: Sender,
              now: datetime | None = None) -> EmailMessage:
     """To the referrer: kindly, with the decliner's note; the other party is not told."""
-    base = _base(m)
-    party = m.contact if who == "contact" else m.pin
-    ctx = {**base, "who": _name(party, who), "who_first": _first(party, who),
-           "decision_words": DECISION_WORDS.get(decision, decision), "note": clean(note, 1000) if note else None}
-    subject = f"Your intro of {base['pin_name']} to {base['contact_name']}"
-    return _render("declined", ctx, sender=sender, to=[m.referrer], subject=subject, key=key, token=token, now=now)
+    with i18n.use(m.language):
+        n = names(m)
+        party = m.contact if who == "contact" else m.pin
+        words = t("not now") if decision == "not_now" else t("no")
+        blocks: list[Block] = [Para(t("%(who)s answered \"%(words)s\" to your intro of %(pin_name)s to "
+                                      "%(contact_name)s, so nobody has been introduced, and nobody else has been told.",
+                                      who=name(party, who), words=words, **n))]
+        if note:
+            blocks.append(Quote(t("%(who)s added", who=first(party, who)), clean_note(note)))
+        blocks.append(Para(t("That is a fine outcome: asking first is what spared everyone an awkward thread. If "
+                             "someone else might help %(pin_first)s, copy %(address)s again.",
+                             address=sender.assistant, **n)))
+        body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=tuple(blocks))
+        return send(body, m=m, sender=sender, to=[m.referrer], key=key, token=token, now=now,
+                    subject=t("Your intro of %(pin_name)s to %(contact_name)s", **n))
+
+
+def party_note(m: IntroMail, *, who: str, note: str, key: str, token: str, sender: Sender,
+               now: datetime | None = None) -> EmailMessage:
+    """To the referrer: the note a party left for them with their yes."""
+    with i18n.use(m.language):
+        n = names(m)
+        party = m.contact if who == "contact" else m.pin
+        body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=(
+            Para(t("%(who)s said yes to your intro of %(pin_name)s to %(contact_name)s, and left you a note:",
+                   who=name(party, who), **n)),
+            Quote(first(party, who), clean_note(note)),
+            Para(t("Only you get this note."), quiet=True),
+        ))
+        return send(body, m=m, sender=sender, to=[m.referrer], key=key, token=token, now=now,
+                    subject=t("A note from %(who)s about your intro", who=name(party, who)))
+
+
+def clean_note(text: str) -> str:
+    """A person's own words, kept with their line breaks, without control characters."""
+    lines = [clean(line, 2000) or "" for line in str(text).replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()[:4000]
+
+
+def refused(*, to: Party, why: str, link: str | None, link_label: str, key: str, token: str, sender: Sender,
+            subject: str, language: str, now: datetime | None = None) -> EmailMessage:
+    """The answer to a reply command Baton could not carry out: why, and what to do instead."""
+    with i18n.use(language):
+        blocks: list[Block] = [Para(why)]
+        if link:
+            blocks.append(Link(link_label, link, t("Opening the page changes nothing; you decide there.")))
+        body = Body(greeting=t("Hi %(name)s,", name=first(to, "")) if first(to, "") else t("Hello,"),
+                    blocks=tuple(blocks))
+        return send(body, m=IntroMail(to, to, to), sender=sender, to=[to], key=key, token=token, now=now,
+                    subject=subject)
+
+
+def confirmed(m: IntroMail, *, when: datetime, key: str, token: str, sender: Sender,
+              now: datetime | None = None) -> EmailMessage:
+    """To the referrer of a direct intro who replied "follow up": what Baton will do, and when."""
+    with i18n.use(m.language):
+        n = names(m)
+        body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=(
+            Para(t("Done. On %(date)s Baton asks %(pin_first)s and %(contact_first)s whether they connected (one click "
+                   "each), tells you what they say, and, if they met, thanks %(contact_first)s for you. Nothing else "
+                   "goes to them.", date=f"{when:%Y-%m-%d}", **n)),
+        ))
+        return send(body, m=m, sender=sender, to=[m.referrer], key=key, token=token, now=now,
+                    subject=t("Baton will follow up on %(pin_first)s and %(contact_first)s", **n))

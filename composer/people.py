@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from composer.cleaning import clean, clean_email, first_name, is_description
+from composer.i18n import t
 from model import Analysis, Flag
 from model import Role as ModelRole
 
@@ -43,36 +44,48 @@ class Cast:
     contact: Person
     reader: Role
     reply_to: str
+    reader_name: str | None = None  # the display name of a reader who plays no role
 
     @property
     def reader_person(self) -> Person:
         if self.reader == "other":
-            return Person(email=self.reply_to)
+            return Person(name=self.reader_name, email=self.reply_to)
         return getattr(self, self.reader)
 
     def voice(self, kind: str) -> dict[str, str]:
-        """Placeholders for the prose: {referrer}, {pin}, {contact} and their possessives."""
-        v: dict[str, str] = {}
-        for role in ROLES:
-            person: Person = getattr(self, role)
-            if role == self.reader:
-                v[role], v[role + "_s"] = "you", "your"
-            elif person.first:
-                v[role], v[role + "_s"] = person.first, person.first + "'s"
-            elif person.name:  # described, not named: "Greg Hall's cousin"
-                v[role], v[role + "_s"] = person.name, "their"
-            else:
-                desc = _describe(role, kind, self.reader)
-                v[role], v[role + "_s"] = desc, desc + "'s"
-        return v
+        """How the prose calls each role: "you" for the reader, else a first name, else the
+        message's description as the reader would say it ("your cousin"), else a plain phrase."""
+        return {role: self.called(role, kind) for role in ROLES}
+
+    def called(self, role: str, kind: str) -> str:
+        person: Person = getattr(self, role)
+        if role == self.reader:
+            return t("you")
+        if person.first:
+            return person.first
+        if person.name:  # described, not named: "Greg Hall's cousin", "my cousin"
+            return _as_reader_says(person.name, self.reader_person.name if self.reader == "referrer" else None)
+        return _describe(role, kind, self.reader)
+
+
+def _as_reader_says(description: str, reader_name: str | None) -> str:
+    """"Greg Hall's cousin" and "my cousin" are "your cousin" to Greg, who wrote them."""
+    low = description.lower()
+    if reader_name:
+        for form in (reader_name, first_name(reader_name) or reader_name):
+            if low.startswith(form.lower() + "'s ") or low.startswith(form.lower() + "’s "):
+                return t("your %(who)s", who=description[len(form) + 3:])
+        if low.startswith("my "):
+            return t("your %(who)s", who=description[3:])
+    return description
 
 
 def _describe(role: str, kind: str, reader: str) -> str:
     if role == "referrer":
-        return "whoever suggested it" if kind == "said_to_contact" else "the referrer"
+        return t("whoever suggested it") if kind == "said_to_contact" else t("the referrer")
     if role == "pin":
-        return "the person you're helping" if reader == "referrer" else "the person asking for help"
-    return "the person you're asking" if reader == "referrer" else "the contact"
+        return t("someone you know") if reader == "referrer" else t("the person asking for help")
+    return t("the person you're asking") if reader == "referrer" else t("the contact")
 
 
 def cast_from(analysis: Analysis) -> Cast:
@@ -87,7 +100,12 @@ def cast_from(analysis: Analysis) -> Cast:
         if email and email.lower() == reply_to.lower():
             reader = role
             break
-    return Cast(reply_to=reply_to, reader=reader, **people)
+    reader_name = None
+    if reader == "other":  # greet by name whenever the message gives one
+        reader_name = next((n for p in analysis.participants
+                            if (p.email or "").lower() == reply_to.lower() and (n := clean(p.name, NAME_LIMIT))
+                            and "@" not in n), None)
+    return Cast(reply_to=reply_to, reader=reader, reader_name=reader_name, **people)
 
 
 def _person(analysis: Analysis, role: str) -> Person:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import secrets
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
@@ -22,9 +23,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from composer import i18n
+from composer.blocks import Body
 from composer.cleaning import BLANK, clean, clean_email
-from composer.draft import AboutNote, IntroDraft
+from composer.draft import AboutNote, Handoff
 from composer.people import cast_from
+from composer.wording import about_body, reply_body
 from model import Analysis
 
 # Marks Baton's own mail so the analysis never answers it (a loop breaker beside RFC 3834).
@@ -43,26 +47,35 @@ def _random_token() -> str:
     return secrets.token_hex(8)
 
 
-def render_reply(draft: IntroDraft, *, analysis: Analysis, references: list[str], key: str,
+def render_reply(draft: Handoff, *, analysis: Analysis, references: list[str], key: str,
                  assistant: str, assistant_name: str, review_url: str | None,
                  now: datetime | None = None,
                  make_token: Callable[[], str] = _random_token) -> EmailMessage:
-    """The reply to `analysis["reply_to"]` carrying the draft, threaded under the original."""
-    ctx = {"draft": draft, "assistant": assistant, "assistant_name": assistant_name,
-           "review_url": review_url, "reply_address": _reply_address(assistant, key)}
-    return _message("reply", ctx, analysis=analysis, references=references, key=key,
-                    assistant=assistant, assistant_name=assistant_name, now=now,
-                    make_token=make_token)
+    """The reply to `analysis.reply_to` carrying the draft, threaded under the original, in the
+    message's language."""
+    with i18n.use(draft.language):
+        body = reply_body(draft, review_url=review_url, reply_address=_reply_address(assistant, key),
+                          assistant=assistant, assistant_name=assistant_name,
+                          subject=clean(analysis.subject, 250) or "")
+        return _message(body, analysis=analysis, references=references, key=key, assistant=assistant,
+                        assistant_name=assistant_name, now=now, make_token=make_token)
 
 
 def render_about(note: AboutNote, *, analysis: Analysis, references: list[str], key: str,
                  assistant: str, assistant_name: str, now: datetime | None = None,
                  make_token: Callable[[], str] = _random_token) -> EmailMessage:
     """The short "what Baton does" reply for mail that is not a hand-off."""
-    ctx = {"note": note, "assistant": assistant, "assistant_name": assistant_name}
-    return _message("about", ctx, analysis=analysis, references=references, key=key,
-                    assistant=assistant, assistant_name=assistant_name, now=now,
-                    make_token=make_token)
+    with i18n.use(note.language):
+        body = about_body(note, assistant=assistant, assistant_name=assistant_name)
+        return _message(body, analysis=analysis, references=references, key=key, assistant=assistant,
+                        assistant_name=assistant_name, now=now, make_token=make_token)
+
+
+def render_body(body: Body, subject: str) -> tuple[str, str]:
+    """The text and HTML parts of `body`, in the current language."""
+    env = environment()
+    ctx = {"body": body, "subject": subject, "lang": i18n.language()}
+    return env.get_template("mail.txt").render(ctx), env.get_template("mail.html").render(ctx)
 
 
 def reply_subject(subject: object) -> str:
@@ -84,14 +97,17 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    i18n.install(env)
     env.filters["wrap"] = _wrap
+    env.filters["quoted"] = lambda text: "\n".join("> " + line if line else ">" for line in str(text).split("\n"))
     env.filters["paras"] = _paras
     env.filters["marked"] = lambda text: _mark(escape(text))
     return env
 
 
-def _message(name: str, ctx: dict, *, analysis: Analysis, references: list[str], key: str,
+def _message(body: Body, *, analysis: Analysis, references: list[str], key: str,
              assistant: str, assistant_name: str, now: datetime | None,
              make_token: Callable[[], str]) -> EmailMessage:
     if not KEY.fullmatch(key):
@@ -103,20 +119,28 @@ def _message(name: str, ctx: dict, *, analysis: Analysis, references: list[str],
     token = make_token()
     if not KEY.fullmatch(token):
         raise ValueError("token must be letters, digits, '-' or '_'")
-    env = environment()
-    ctx = {**ctx, "subject": clean(analysis.subject, 250) or ""}
+    subject = reply_subject(analysis.subject)
+    text, html = render_body(body, subject)
+    cast = cast_from(analysis)
     return build_message(
-        text=env.get_template(f"{name}.txt").render(ctx), html=env.get_template(f"{name}.html").render(ctx),
-        to=[(cast_from(analysis).reader_person.name, to)], subject=reply_subject(analysis.subject),
+        text=text, html=html, to=[(cast.reader_person.name, to)], subject=subject,
         key=key, token=token, assistant=sender, assistant_name=assistant_name, now=now,
         parent=_msg_id(analysis.message_id), references=references, auto_submitted="auto-replied")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
 
 
 def build_message(*, text: str, html: str, to: list[tuple[str | None, str]], subject: str, key: str, token: str,
                   assistant: str, assistant_name: str, now: datetime | None,
                   cc: tuple[tuple[str | None, str], ...] | list[tuple[str | None, str]] = (),
                   parent: str | None = None, references: tuple[str, ...] | list[str] = (),
-                  auto_submitted: str = "auto-generated") -> EmailMessage:
+                  auto_submitted: str = "auto-generated", headers: Mapping[str, str] | None = None,
+                  attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     """A text + HTML message from Baton with the headers every Baton message carries.
 
     Names and addresses pass through `clean`/`clean_email` and `Address`, so nothing taken
@@ -141,8 +165,13 @@ def build_message(*, text: str, html: str, to: list[tuple[str | None, str]], sub
     msg["Auto-Submitted"] = auto_submitted
     msg["X-Auto-Response-Suppress"] = "All"
     msg[LOOP_HEADER] = assistant
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    for a in attachments:
+        maintype, _, subtype = (a.content_type if "/" in a.content_type else "application/octet-stream").partition("/")
+        msg.add_attachment(a.data, maintype=maintype, subtype=subtype, filename=clean(a.filename, 120) or "attachment")
     # "=_" never occurs in quoted-printable text, so this boundary cannot collide with a body,
     # and a fixed key and token give byte-identical output (the golden tests rely on it).
     msg.set_boundary(f"=_baton_{key}.{token}")

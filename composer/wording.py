@@ -1,328 +1,397 @@
-"""The words of the draft: summary, next steps, ready-to-send notes, the blurb, the prep list.
+"""The draft Baton sends back for a hand-off, as blocks a busy person reads top down.
 
-Each function takes one `Context` and returns text; which texts appear depends on the kind
-of hand-off and on who reads the reply (the referrer, the contact who forwarded it, or the
-PIN who copied Baton). Missing information becomes a [[blank]] the reader fills in.
+First, in a few lines, what Baton found and the one thing to do; then the note or request to
+forward; then the three most important missing things (the rest wait on the review page); then
+the reply commands, each one that `model.COMMAND_WORDS` knows and that works for this reader.
+Tone, after the essay: kind about the intent, clear about the risk, no praise for a bad hand-off.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from composer.cleaning import blanks, words
-from composer.people import Cast
+from composer import mirror
+from composer.blocks import Block, Body, Box, Heading, Items, Link, Para
+from composer.draft import AboutNote, Handoff
+from composer.i18n import language, t
+from composer.request import Request, render
+from model import COMMAND_WORDS, Command
 
-if TYPE_CHECKING:
-    from composer.draft import Facts
-
-BLURB_MAX_WORDS = 120
-PREP_FLAGS = ("no_goal", "no_specific_ask", "no_timeline", "no_requirements", "no_resume")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+SHOWN_MISSING = 3
 
 
 @dataclass(frozen=True)
-class Blurb:
-    """The forwardable opt-in request for the contact."""
+class Note:
+    """A message for the reader to send from their own mailbox."""
+    to: str
+    to_email: str | None
     subject: str
     body: str
 
-    @property
-    def words(self) -> int:
-        return words(self.body)
-
-    @property
-    def blanks(self) -> list[str]:
-        return blanks(f"{self.subject}\n{self.body}")
-
 
 @dataclass(frozen=True)
-class PrepItem:
-    label: str
-    question: str
-    answer: str | None
+class Offer:
+    """A reply command the draft offers: the word to reply with, and what Baton then does."""
+    command: Command
+    effect: str
 
     @property
-    def answer_text(self) -> str:
-        return self.answer or "[[answer]]"
+    def word(self) -> str:
+        return command_word(self.command)
+
+
+def command_word(command: Command) -> str:
+    """The word a draft offers for `command`: the registry's first, in the current language."""
+    words = COMMAND_WORDS[command]
+    return (words.get(language()) or words["en"])[0]
 
 
 @dataclass(frozen=True)
 class Context:
-    kind: str
-    cast: Cast
-    voice: dict[str, str]
-    facts: Facts
-    flags: frozenset[str]
+    h: Handoff
+    v: dict[str, str]
+    review_url: str | None
+    assistant: str
+    request: Request
 
     @property
-    def pin_first(self) -> str:
-        return self.cast.pin.first or "them"
+    def reader(self) -> str:
+        return self.h.reader
 
     @property
-    def contact_first(self) -> str:
-        return self.cast.contact.first or "them"
+    def kind(self) -> str:
+        return self.h.kind.value
 
-    @property
-    def needs_prep(self) -> bool:
-        return any(f in self.flags for f in PREP_FLAGS)
+    def has(self, code: str) -> bool:
+        return code in self.h.flags
 
-    def sign(self, role: str) -> str:
-        return getattr(self.cast, role).first or "[[your name]]"
+
+def context(h: Handoff, *, review_url: str | None, assistant: str) -> Context:
+    return Context(h, h.cast.voice(h.kind.value), review_url, assistant,
+                   render(referrer=h.referrer, pin=h.pin, contact=h.contact, facts=h.facts, attachment=h.attachment))
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+# --- the draft -------------------------------------------------------------------------------
+
+def offers(h: Handoff) -> tuple[Offer, ...]:
+    """The reply commands that work for this draft's reader; none offered that would be refused."""
+    if h.reader != "referrer":
+        return ()
+    v = h.cast.voice(h.kind.value)
+    if h.kind.value == "direct_intro":
+        if h.addressable(h.pin) and h.addressable(h.contact):
+            return (Offer(Command.FOLLOW_UP, t("Baton checks in with both in a week (\"did you connect?\") and "
+                                               "thanks %(contact)s for you.", **v)),)
+        return ()
+    out = []
+    if h.addressable(h.pin) and h.addressable(h.contact):
+        out.append(Offer(Command.SEND, t("Baton asks %(contact)s first, and introduces them only if both say "
+                                         "yes.", **v)))
+    out.append(Offer(Command.CANCEL, t("Baton drops the intro, and nobody hears a thing.")))
+    return tuple(out)
+
+
+def reply_body(h: Handoff, *, review_url: str | None, reply_address: str, assistant: str, assistant_name: str,
+               subject: str) -> Body:
+    c = context(h, review_url=review_url, assistant=assistant)
+    blocks: list[Block] = [Para(p) for p in top(c)]
+    if review_url:
+        blocks.append(Link(t("Review & send"), review_url, t("Opening the page changes nothing; you decide there.")))
+    for i, n in enumerate(notes(c)):
+        blocks.append(_note_box(n, first=i == 0))
+    if show_request(c):
+        blocks.append(request_box(c))
+    blocks += missing_blocks(c)
+    check = assumption_lines(c)
+    if check:
+        blocks.append(Para(t("Please check: %(what)s", what=" ".join(check)), quiet=True))
+    blocks += command_blocks(c, reply_address)
+    return Body(greeting=_greeting(h.greeting_name), blocks=tuple(blocks), signature=(
+        t("%(name)s <%(address)s>, an assistant for networking hand-offs.", name=assistant_name, address=assistant),
+        t("You got this because %(address)s was copied on \"%(subject)s\". Baton writes to nobody on your "
+          "behalf until you say so.", address=assistant, subject=subject)))
+
+
+def _greeting(name: str | None) -> str:
+    return t("Hi %(name)s,", name=name) if name else t("Hello,")
+
+
+def top(c: Context) -> list[str]:
+    """What Baton found and the one thing to do, in at most 80 words."""
+    v, r, kind = c.v, c.reader, c.kind
+    if kind == "direct_intro":
+        return _top_direct(c)
+    if kind == "said_to_contact" and r in ("contact", "pin", "other"):
+        return _top_said(c)
+    # A request to send: the referrer reads it (or someone who can pass it to the referrer).
+    if kind == "said_to_contact":
+        found = t("%(pin)s wrote to %(contact)s saying you suggested it. %(contact)s wasn't asked first, and has "
+                  "only the word of %(pin)s for it.", **{**v, "pin": _cap(v["pin"])})
+    elif r == "referrer":
+        found = t("You'd like %(contact)s to help %(pin)s.", **v)
+    elif r == "pin":
+        found = t("You'd like %(referrer)s to introduce you to %(contact)s.", **v)
+    elif r == "contact":
+        found = t("%(referrer)s would like you to help %(pin)s. A yes is yours to give or not.",
+                  **{**v, "referrer": _cap(v["referrer"])})
+    else:
+        found = t("%(referrer)s would like %(contact)s to help %(pin)s.", **{**v, "referrer": _cap(v["referrer"])})
+    if r != "referrer":
+        return [found, t("Baton can make it a proper double opt-in: when %(referrer)s copies %(assistant)s, Baton "
+                         "asks %(contact)s first and introduces them only if both say yes. Baton writes to nobody "
+                         "on your behalf.", **{**v, "assistant": c.assistant})]
+    todo = []
+    n = len(c.request.blanks)
+    if c.review_url:
+        if n:
+            todo.append(t("To do: fill in the blanks in the request below (%(n)d) and press Send on the review "
+                          "page.", n=n))
+        else:
+            todo.append(t("To do: check the request below and press Send on the review page."))
+        if not c.h.pin.email:
+            todo.append(t("Add the email address of %(pin)s there too.", **v))
+        elif not c.h.contact.email:
+            todo.append(t("Add the email address of %(contact)s there too.", **v))
+    if todo:
+        todo.append(t("Baton then asks %(contact)s first, and introduces them only if both say yes. Nothing goes out "
+                      "before.", **v))
+    else:
+        todo.append(t("Baton asks %(contact)s first, and introduces them only if both say yes. Nothing goes out "
+                      "before you say so.", **v))
+    return [found, " ".join(todo)]
+
+
+def _top_direct(c: Context) -> list[str]:
+    v, r = c.v, c.reader
+    blind = c.has("no_opt_in")
+    if r == "referrer":
+        if blind:
+            first = t("You introduced %(pin)s to %(contact)s, with the best of intentions. %(contact)s wasn't asked "
+                      "first, though, so a no is awkward now: the note below makes it easy.",
+                      **{**v, "contact": v["contact"]})
+        else:
+            first = t("You introduced %(pin)s to %(contact)s, after asking first.", **v)
+        follow = next((o for o in offers(c.h) if o.command is Command.FOLLOW_UP), None)
+        if follow:
+            second = t("Reply \"%(word)s\" to this email: %(effect)s", word=follow.word, effect=follow.effect)
+        else:
+            second = t("Next time, copy %(assistant)s before the intro: Baton asks first and connects people only "
+                       "if both say yes.", assistant=c.assistant)
+        return [first, second]
+    if r == "contact":
+        first = (t("%(referrer)s introduced you to %(pin)s without asking first. You owe nobody a yes: a short "
+                   "\"not right now\" is a fine answer.", **{**v, "referrer": _cap(v["referrer"])}) if blind else
+                 t("%(referrer)s introduced you to %(pin)s.", **{**v, "referrer": _cap(v["referrer"])}))
+        return [first, t("Baton writes to nobody on your behalf.")]
+    if r == "pin":
+        return [t("%(referrer)s introduced you to %(contact)s. The next step is yours: write to %(contact)s with "
+                  "one concrete ask and two or three times that suit you.", **{**v, "referrer": _cap(v["referrer"])})]
+    return [t("%(referrer)s introduced %(pin)s to %(contact)s.", **{**v, "referrer": _cap(v["referrer"])}),
+            t("Baton writes to nobody on your behalf.")]
+
+
+def _top_said(c: Context) -> list[str]:
+    v, r = c.v, c.reader
+    if r == "contact":
+        if c.has("unknown_referrer"):
+            trust = t("Nobody you know has vouched for %(pin)s yet", **v)
+            first = t("%(pin)s wrote to you saying someone suggested it.", **{**v, "pin": _cap(v["pin"])})
+        else:
+            first = t("%(pin)s wrote to you saying %(referrer)s suggested it.", **{**v, "pin": _cap(v["pin"])})
+            trust = (t("%(referrer)s isn't on the thread to vouch for it", **{**v, "referrer": _cap(v["referrer"])})
+                     if c.has("referrer_unreachable") else t("You have only the word of %(pin)s for it", **v))
+        owe = t("%(trust)s, and nobody asked you first, so you owe no reply.", trust=trust)
+        two = _referrer_note_possible(c)
+        act = (t("If you'd like to help, the two notes below ask %(pin)s for the details and %(referrer)s for a "
+                 "proper intro. Baton writes to nobody on your behalf.", **v) if two else
+               t("If you'd like to help, the note below asks %(pin)s for the details. Baton writes to nobody on "
+                 "your behalf.", **v))
+        return [f"{first} {owe}", act]
+    if r == "pin":
+        return [t("You wrote to %(contact)s saying %(referrer)s suggested it. A line from %(referrer)s carries far "
+                  "more weight: %(contact)s wasn't asked first.", **v),
+                t("Send %(referrer)s the note below. When %(referrer)s copies %(assistant)s, Baton asks %(contact)s "
+                  "first and introduces you only if both say yes. Baton writes to nobody on your behalf.",
+                  **{**v, "assistant": c.assistant})]
+    return [t("%(pin)s wrote to %(contact)s saying %(referrer)s suggested it. %(contact)s wasn't asked first.",
+              **{**v, "pin": _cap(v["pin"])}),
+            t("Baton writes to nobody on your behalf.")]
+
+
+def _referrer_note_possible(c: Context) -> bool:
+    return not c.has("unknown_referrer") and bool(c.h.referrer.name or c.h.referrer.email)
+
+
+# --- notes to send ---------------------------------------------------------------------------------
+
+def _questions(c: Context) -> Iterator[str]:
+    if c.has("unknown_referrer"):
+        yield t("Who suggested you contact me, and how do you know them?")
+    elif c.has("referrer_unreachable") or c.has("no_relationship"):
+        yield t("How do you know %(referrer)s, and could %(referrer)s introduce us?", **c.v)
+    if c.has("no_goal") or c.has("no_specific_ask"):
+        yield t("What are you looking for, and what would you like from me, in one sentence?")
+    if c.has("no_timeline") or c.has("no_requirements"):
+        yield t("By when, and what salary range and location?")
+    if c.has("no_resume"):
+        yield t("A link to your resume.")
+
+
+def notes(c: Context) -> list[Note]:
+    h, v, r, kind = c.h, c.v, c.reader, c.kind
+    out: list[Note] = []
+    re_subject = "Re: " + thread_subject(h.subject)
+
+    def note(to_role: str, subject: str, paragraphs: list[str], sign_as: str) -> None:
+        person = getattr(h, to_role)
+        hello = t("Hi %(name)s,", name=person.first) if person.first else t("Hi,")
+        signer = getattr(h, sign_as).first or "[[" + t("your name") + "]]"
+        body = "\n\n".join([hello, *paragraphs, t("Thanks,") + "\n" + signer])
+        out.append(Note(to=v[to_role] if to_role != r else t("you"), to_email=person.email, subject=subject,
+                        body=body))
+
+    if kind == "said_to_contact" and r == "contact":
+        qs = list(_questions(c)) or [t("What are you looking for, and how could I help?")]
+        note("pin", re_subject, [t("Thanks for getting in touch. Before we talk, could you tell me a little more?"),
+                                 "\n".join(f"- {q}" for q in qs)], "contact")
+        if _referrer_note_possible(c):
+            note("referrer", t("Could you introduce %(pin)s properly?", pin=h.pin.proper or t("them")),
+                 [t("%(pin)s wrote to me saying you suggested we talk. I'm glad to consider it, but I'd like to hear "
+                    "it from you first: how you know each other, and what you think I could help with.",
+                    pin=h.pin.proper or t("Someone"))], "contact")
+    elif kind == "said_to_contact" and r == "pin":
+        contact = h.contact.proper or t("them")
+        note("referrer", t("Would you introduce me to %(contact)s?", contact=contact),
+             [t("I wrote to %(contact)s, as you suggested. Would you introduce us yourself? A line from you "
+                "means much more than my word. A short request is below; change anything you like.",
+                contact=contact)], "pin")
+    elif kind == "direct_intro" and r == "referrer" and c.has("no_opt_in"):
+        pin = h.pin.first or t("them")
+        note("contact", re_subject,
+             [t("I should have asked before introducing you to %(pin)s; sorry for springing it on you. No "
+                "obligation at all: if now isn't a good time, just say so and I'll pass it on kindly.", pin=pin)],
+             "referrer")
+    return out
+
+
+def _note_box(n: Note, first: bool) -> Box:
+    ready = "[[" not in n.body
+    title = (t("Note to %(who)s, ready to send", who=n.to) if ready
+             else t("Note to %(who)s, a template: fill in the [[blanks]]", who=n.to))
+    return Box(title=title, body=n.body, subject=n.subject,
+               hint=t("To: %(address)s", address=n.to_email) if n.to_email else None)
+
+
+# --- the request ---------------------------------------------------------------------------------
+
+def show_request(c: Context) -> bool:
+    """The request goes in the draft when the reader can send it or pass it to the referrer."""
+    if c.kind == "direct_intro":
+        return False
+    return c.reader in ("referrer", "pin", "other") or (c.reader == "contact" and c.kind == "intro_request")
+
+
+def request_box(c: Context) -> Box:
+    req, v = c.request, c.v
+    who = c.h.contact.first or t("the contact")
+    if c.reader == "referrer":
+        title = (t("The request for %(who)s, a template", who=who) if req.blanks
+                 else t("The request for %(who)s, ready to send", who=who))
+    else:
+        title = t("A request %(referrer)s could send, a template", **v) if req.blanks else \
+            t("A request %(referrer)s could send, ready as it stands", **v)
+    hint = t("Type over each [[blank]] (%(n)d).", n=len(req.blanks)) if req.blanks else None
+    return Box(title=title, subject=req.subject, body=req.body, hint=hint)
+
+
+# --- what is missing -------------------------------------------------------------------------------
+
+def missing_blocks(c: Context) -> list[Block]:
+    codes = [code for code in c.h.flags if not _said_above(c, code)]
+    if not codes:
+        return []
+    if c.reader == "contact" and c.kind == "said_to_contact":
+        # The note to the PIN asks for each of them already: name them, don't explain them twice.
+        listed = ", ".join(mirror.noun(code) for code in codes)
+        return [Para(t("What's missing: %(what)s. The note to %(pin)s asks for it.", what=listed, **c.v))]
+    shown = codes[:SHOWN_MISSING]
+    items = tuple(f"{mirror.title(code)}: {_cap(mirror.line(code, c.kind, c.reader, c.v))}" for code in shown)
+    out: list[Block] = [Heading(t("What's missing")), Items(items)]
+    rest = codes[SHOWN_MISSING:]
+    if rest:
+        listed = ", ".join(mirror.noun(code) for code in rest)
+        out.append(Para(t("Also missing: %(what)s%(where)s.", what=listed,
+                          where=t(" (more on the review page)") if c.review_url else ""), quiet=True))
+    return out
+
+
+def _said_above(c: Context, code: str) -> bool:
+    """The top of the draft already says it: a direct intro made without asking first; to a contact
+    written to cold, that nobody asked them and who vouches (or doesn't)."""
+    if code == "no_opt_in" and (c.kind == "direct_intro" or c.reader == "contact"):
+        return True
+    return c.reader == "contact" and c.kind == "said_to_contact" and code in ("unknown_referrer",
+                                                                            "referrer_unreachable")
+
+
+def assumption_lines(c: Context) -> list[str]:
+    """What the analysis guessed, for the reader to check: one sentence each."""
+    out = []
+    for a in c.h.assumptions:
+        if a == "pin_or_contact":
+            out.append(t("Baton took %(pin)s to be the one who needs help, and %(contact)s the one who can give "
+                         "it.", **c.v))
+        elif a.endswith("_from_thread"):
+            role = a.removesuffix("_from_thread")
+            if role in c.v:
+                out.append(t("The message doesn't name %(who)s outright; Baton took the name from the thread.",
+                             who=c.v[role]))
+        elif a == "pronoun":
+            out.append(t("Baton matched a \"he\" or \"she\" to a name."))
+    return out[:2]
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+def command_blocks(c: Context, reply_address: str) -> list[Block]:
+    said = {Command.FOLLOW_UP} if c.kind == "direct_intro" else set()  # the top already offers it
+    lines = []
+    for o in offers(c.h):
+        if o.command in said:
+            continue
+        if o.command is Command.SEND and c.request.blanks:
+            lines.append(t("Reply \"%(word)s\", with the [[blanks]] in the quoted request typed over: %(effect)s",
+                           word=o.word, effect=o.effect))
+        else:
+            lines.append(t("Reply \"%(word)s\": %(effect)s", word=o.word, effect=o.effect))
+    if not lines:
+        return []
+    return [Para(" ".join(lines)), Para(t("Replies go to %(address)s.", address=reply_address), quiet=True)]
+
+
+# --- not a hand-off -------------------------------------------------------------------------------
+
+def about_body(note: AboutNote, *, assistant: str, assistant_name: str) -> Body:
+    return Body(greeting=_greeting(note.greeting), blocks=(
+        Para(t("Thanks for copying %(name)s. \"%(subject)s\" doesn't look like a hand-off, so there is nothing for "
+               "me to do with it.", name=assistant_name, subject=note.subject or t("Your message"))),
+        Para(t("What %(name)s does: when you introduce two people, or someone writes \"X said I should talk to "
+               "you\", copy %(address)s. It replies to whoever made the hand-off with a short request the other "
+               "person can say yes or no to, points out what is missing, and follows up once they have talked. "
+               "Nobody is introduced until both say yes.", name=assistant_name, address=assistant)),
+        Para(t("If this was meant as a hand-off, reply with a line on who should meet whom, and why.")),
+    ), signature=(t("%(name)s <%(address)s>, an assistant for networking hand-offs.", name=assistant_name,
+                    address=assistant),))
 
 
 def thread_subject(subject: str) -> str:
     """The conversation's own subject, without Re:/Fwd: prefixes."""
-    return _SUBJECT_PREFIX.sub("", subject).strip() or "our conversation"
+    return _PREFIX.sub("", subject).strip() or t("our conversation")
 
 
-def _bare(text: str) -> str:
-    return text.strip().rstrip(".?!;,").strip()
-
-
-# --- what happened --------------------------------------------------------------------
-
-def summary(c: Context) -> str:
-    v, r = c.voice, c.cast.reader
-    if c.kind == "intro_request":
-        who = f"{v['referrer']} would like" if r != "referrer" else "You'd like"
-        pin = v["pin"] if c.cast.pin.name or r != "referrer" else "someone you know"
-        lacks = ", what it still lacks," if c.flags else ""
-        return (f"{who} {v['contact']} to help {pin}. Good hand-offs start with a question, "
-                f"not an intro: below is a short request {v['contact']} can say yes or no "
-                f"to{lacks} and a prep list for {c.pin_first}.")
-    if c.kind == "direct_intro":
-        who = "You" if r == "referrer" else v["referrer"][:1].upper() + v["referrer"][1:]
-        s = f"{who} introduced {v['pin']} to {v['contact']}: generous, and quick."
-        if "no_opt_in" not in c.flags:
-            return s + " Baton can follow up with both once they have talked."
-        if r == "contact":
-            return s + (" Nobody asked you first, so you don't owe anyone a yes; "
-                        "a short \"not right now\" is a fine answer.")
-        return s + (f" One thing is missing: {v['contact']} wasn't asked first, so saying no "
-                    f"is now awkward. The note below gives {v['contact']} an easy way out, and "
-                    "Baton can follow up with both.")
-    # said_to_contact
-    if r == "contact":
-        if "unknown_referrer" in c.flags:
-            trust = f"Nobody you know has vouched for {c.pin_first} yet"
-        elif "referrer_unreachable" in c.flags:
-            trust = f"{v['referrer'][:1].upper() + v['referrer'][1:]} isn't on the thread to vouch for {c.pin_first}"
-        else:
-            trust = f"You have only {v['pin_s']} word for it"
-        named = "someone" if "unknown_referrer" in c.flags else v["referrer"]
-        return (f"{v['pin'][:1].upper() + v['pin'][1:]} wrote to you saying {named} suggested it. "
-                f"{trust}, and you weren't asked first, so you don't owe anyone a reply. If you'd "
-                "like to help, below are two notes ready to send and what a proper request "
-                "would look like.")
-    if r == "pin":
-        return (f"You wrote to {v['contact']} saying {v['referrer']} suggested it. A line from "
-                f"{v['referrer']} would carry far more weight: {v['contact']} wasn't asked first "
-                "and has only your word for it. Below is a note asking for a proper intro, the "
-                "request itself, and a prep list to fill in first.")
-    who = "you" if r == "referrer" else v["referrer"]
-    return (f"{v['pin'][:1].upper() + v['pin'][1:]} wrote to {v['contact']} saying {who} "
-            f"suggested it. A kind start, but {v['contact']} wasn't asked first and has only "
-            f"{v['pin_s']} word for it. Below is a short request for {v['contact']}, what it "
-            f"still lacks, and a prep list for {c.pin_first}.")
-
-
-# --- what to do next --------------------------------------------------------------------
-
-def advice(c: Context) -> tuple[str, ...]:
-    v, r = c.voice, c.cast.reader
-    if c.kind == "direct_intro":
-        steps = []
-        if "no_opt_in" in c.flags and r != "contact":
-            steps.append(f"Send {v['contact']} the note below: ten seconds, and it makes a no easy.")
-        if c.needs_prep and r != "pin":
-            steps.append(f"Before the two of them talk, ask {v['pin']} for the prep list below.")
-        steps.append(f"Baton can check in with both in a week (\"did you connect?\") and thank "
-                     f"{v['contact']} afterwards.")
-        steps.append("Next time, copy Baton before the intro: it asks first and connects people "
-                     "only on a double yes.")
-        return tuple(steps)
-    if c.kind == "said_to_contact" and r == "contact":
-        if "unknown_referrer" in c.flags:
-            ref = ("Once you know who suggested it, send them the second note, with the "
-                   "request below under it.")
-        elif c.cast.referrer.email:
-            ref = (f"Send {v['referrer']} the second note, with the request below under it, "
-                   "asking for a proper intro.")
-        else:
-            ref = (f"Send {v['referrer']} the second note (ask {v['pin']} for "
-                   f"{v['referrer_s']} address).")
-        return (
-            f"Send {v['pin']} the first note, asking for context.",
-            ref,
-            "When the proper request arrives, copy Baton on your answer: it handles the yes and "
-            "no, and the follow-ups.",
-            "Or let it rest: a hand-off nobody vouched for doesn't need an answer.",
-        )
-    if c.kind == "said_to_contact" and r == "pin":
-        return (
-            "Fill in your prep list below first.",
-            f"Then send {v['referrer']} the note below, with the request under it.",
-            f"Ask {v['referrer']} to copy Baton: it asks {v['contact']} properly and tells you "
-            "both the answer.",
-        )
-    steps = []
-    if c.needs_prep and r != "pin":
-        steps.append(f"Send {v['pin']} the note below (the prep list), unless you know the "
-                     "answers yourself.")
-    if "[[" in blurb(c).body:
-        steps.append("Fill in the [[blanks]] in the request.")
-    if not c.cast.pin.email and r == "referrer":
-        steps.append(f"Add the email address of {v['pin']} when you reply, so Baton can ask "
-                     "for their yes too.")
-    steps.append(f"Send it: Baton asks {v['contact']} first, with a yes and a no button, and "
-                 f"introduces the two only when both say yes.")
-    steps.append(f"A week after they connect, Baton checks in with both and thanks {v['contact']}.")
-    return tuple(steps)
-
-
-def commands(c: Context) -> tuple[tuple[str, str], ...]:
-    v, r = c.voice, c.cast.reader
-    if r != "referrer":
-        return ()
-    if c.kind == "direct_intro":
-        return (("follow up", f"Baton checks in with both in a week and thanks {v['contact']} "
-                              "afterwards."),)
-    return (("send", f"Baton sends the request to {v['contact']} with a yes and a no button, "
-                     "and tells you the answer."),)
-
-
-# --- notes ready to send ----------------------------------------------------------------
-
-def _questions(c: Context) -> Iterator[str]:
-    if c.flags & {"unknown_referrer", "referrer_unreachable", "no_relationship"}:
-        if "unknown_referrer" in c.flags or not c.cast.referrer.first:
-            yield "Who suggested you contact me, and how do you know them?"
-        else:
-            yield (f"How do you know {c.cast.referrer.first}, and could "
-                   f"{c.cast.referrer.first} introduce us?")
-    if c.flags & {"no_goal", "no_specific_ask"}:
-        yield "What are you looking for: which roles or companies?"
-    if "no_specific_ask" in c.flags:
-        yield "What would you like from me, in one sentence?"
-    if "no_timeline" in c.flags:
-        yield "When do you need to land something?"
-    if "no_requirements" in c.flags:
-        yield "What salary range and location are you after?"
-    if "no_resume" in c.flags:
-        yield "A link to your resume."
-
-
-def _prep_questions(c: Context) -> Iterator[str]:
-    # The referrer asks on the contact's behalf: same questions, pointed at the contact.
-    contact = c.cast.contact.first or "them"
-    for q in _questions(c):
-        if q.startswith(("Who suggested", "How do you know")):
-            continue
-        yield q.replace("from me", f"from {contact}")
-
-
-def notes(c: Context, subject: str) -> list[dict]:
-    v, r, cast = c.voice, c.cast.reader, c.cast
-    re_subject = "Re: " + thread_subject(subject)
-    out: list[dict] = []
-
-    def note(role: str, subj: str, lines: list[str], sign_as: str) -> None:
-        person = getattr(cast, role)
-        hello = f"Hi {person.first}," if person.first else "Hi [[their name]],"
-        body = "\n\n".join([hello, *lines, f"Thanks,\n{c.sign(sign_as)}"])
-        out.append({"to": v[role], "to_email": person.email, "subject": subj, "body": body})
-
-    def bullets(qs: list[str]) -> str:
-        return "\n".join(f"- {q}" for q in qs)
-
-    if c.kind == "said_to_contact" and r == "contact":
-        qs = list(_questions(c)) or ["What are you looking for, and how could I help?"]
-        note("pin", re_subject, ["Thanks for getting in touch. Before we talk, could you tell me "
-                                 "a little more?", bullets(qs), "Then I'll see how I can help."],
-             "contact")
-        pin = cast.pin.proper or "Someone"
-        note("referrer", f"Could you introduce {cast.pin.proper or 'us'} properly?",
-             [f"{pin} wrote to me saying you suggested we talk. I'm glad to consider it, but "
-              f"I'd like to hear it from you first: how you know {c.pin_first}, what "
-              f"{'they are' if not cast.pin.first else cast.pin.first + ' is'} looking for, and "
-              "what you think I could help with. A few lines are plenty; a template is below if it "
-              "helps."], "contact")
-    elif c.kind == "said_to_contact" and r == "pin":
-        contact = cast.contact.proper or "them"
-        note("referrer", f"Would you introduce me to {contact}?",
-             [f"I wrote to {contact}, as you suggested. Would you introduce us yourself? A line "
-              f"from you on how we know each other, and what I'm after, will mean much more "
-              f"to {c.contact_first} than my word. I've drafted a short request below; change "
-              "anything you like."], "pin")
-    elif c.kind == "direct_intro" and r == "referrer" and "no_opt_in" in c.flags:
-        note("contact", re_subject,
-             [f"I should have asked before introducing you to {c.pin_first}; sorry for springing "
-              f"it on you. No obligation at all: if now isn't a good time, just say so and "
-              f"I'll let {c.pin_first} know kindly."], "referrer")
-    elif r == "referrer" and c.needs_prep and c.kind != "direct_intro":
-        qs = list(_prep_questions(c))
-        note("pin", f"Before I ask {cast.contact.first or 'them'}: a few questions",
-             [f"I'd like to ask {cast.contact.proper or 'someone I know'} to help you. So the "
-              "request lands well, could you send me:", bullets(qs)], "referrer")
-    return out
-
-
-# --- the forwardable request -----------------------------------------------------------
-
-def blurb(c: Context) -> Blurb:
-    f, cast = c.facts, c.cast
-    pin_full = cast.pin.proper or "[[their name]]"
-    contact_full = cast.contact.proper or "[[their name]]"
-    pin = cast.pin.first or "them"
-    subj_pin = cast.pin.first or "they"
-    is_ = "is" if cast.pin.first else "are"
-    hello = f"Hi {cast.contact.first}," if cast.contact.first else "Hi,"
-    ask = _bare(f.ask) if f.ask else "[[one concrete ask, e.g. a 20-minute call about your field]]"
-    relationship = _bare(f.relationship) if f.relationship else f"[[how you know {pin}]]"
-    goal = _bare(f.goal) if f.goal else f"[[the roles or companies {subj_pin} {is_} aiming at]]"
-    if f.targets:
-        goal += f" ({_bare(f.targets)})"
-    looking = [goal]
-    if f.requirements:
-        looking.append(_bare(f.requirements))
-    looking.append(_bare(f.timeline) if f.timeline else "[[by when]]")
-    why = _bare(f.why_contact) if f.why_contact else f"[[why {cast.contact.first or 'this person'}, in one line]]"
-    resume = f.resume_url or "[[resume link]]"
-    body = "\n\n".join([
-        hello,
-        f"Would you be open to helping {pin_full} with one thing: {ask}?",
-        "\n".join([
-            f"How I know {pin}: {relationship}.",
-            f"What {subj_pin} {is_} looking for: {', '.join(looking)}.",
-            f"Why you: {why}.",
-            f"Resume: {resume}",
-        ]),
-        f"If now isn't a good time, just say so; no reason needed, and I'll let {pin} know "
-        "kindly. If yes, I'll introduce you both by email.",
-        f"Thanks,\n{c.sign('referrer')}",
-    ])
-    return Blurb(subject=f"Intro? {pin_full} → {contact_full}", body=body)
-
-
-# --- the worksheet ----------------------------------------------------------------------
-
-def prep_heading(c: Context) -> str:
-    if c.cast.reader == "pin":
-        return "Your prep list"
-    return f"Prep list for {c.cast.pin.first or c.cast.pin.name or 'the person you are helping'}"
-
-
-def prep(c: Context) -> tuple[PrepItem, ...]:
-    f = c.facts
-    contact = c.cast.contact.first or "them"
-    return (
-        PrepItem("Goal", "What are you looking for next (role, level, field)?", f.goal),
-        PrepItem("Targets", "Which two or three roles or companies are you aiming at?", f.targets),
-        PrepItem("The ask", f"What is the one thing you'd like from {contact}?", f.ask),
-        PrepItem("Timeline", "When do you need to land something?", f.timeline),
-        PrepItem("Salary and location", "What salary range, where, and is remote fine?",
-                 f.requirements),
-        PrepItem("Resume", "A link to your resume.", f.resume_url),
-    )
+_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|sv|vs|rv|enc|doorst)\s*(?:\[\d+\])?\s*:\s*)+", re.I)

@@ -114,7 +114,7 @@ class Demo:
         engine = make_engine(self.settings.database_url)
         lines = [line for row in store_intros.overview(engine) for line in store_intros.timeline(engine, row["id"])
                  if line[1] == "event" and "->" in line[2]]
-        for _, _, detail in sorted(lines)[self.events:]:
+        for _, _, detail, _ in sorted(lines, key=lambda line: line[:3])[self.events:]:
             self.out(f"    * state: {detail}")
         self.events = max(self.events, len(lines))
         engine.dispose()
@@ -141,15 +141,18 @@ class Demo:
         await self.send("good-request.eml")
         (draft,) = await self.mail()
         review = LINK.findall(_text(draft))[0]
-        out(f"\n>>> Diane opens {review}, fills the blanks and presses 'Send opt-in requests'")
+        out(f"\n>>> Diane opens {review}, checks the request and presses 'Send opt-in requests'")
         page = await self.click(review, action="send", referrer_name="Diane Wu", contact_name="Carla Diaz",
                                 contact_email="carla.diaz@vertex.example", pin_name="Felix Adams",
-                                pin_email="felix.adams@mail.example", blurb_subject="Intro? Felix Adams → Carla Diaz")
+                                pin_email="felix.adams@mail.example", hide_contact_until_yes="1",
+                                fact_ask="a 20-minute call about Vertex's security team and whether it's hiring",
+                                fact_relationship="my old teammate from Umbrella Corp",
+                                fact_goal="a staff security engineering role, Austin or remote",
+                                fact_timeline="starting in January")
         out(f"    page: {page}")
         requests = {m["Delivered-To"]: m for m in await self.mail(2)}
-        for who, answers in (("carla.diaz@vertex.example", {}),
-                             ("felix.adams@mail.example", {"answer_1": "A staff security engineering role",
-                                                           "answer_4": "By January"})):
+        for who, answers in (("carla.diaz@vertex.example", {"reach": "Mornings are best"}),
+                             ("felix.adams@mail.example", {"note": "Thank you, Diane!"})):
             url = LINK.findall(_text(requests[who]))[0]
             out(f"\n>>> {who} opens {url} and presses 'Yes'")
             out(f"    page: {await self.click(url, decision='yes', **answers)}")
@@ -164,7 +167,7 @@ class Demo:
         await self.mail(2)
         out("\n#### The timeline (`server.py intros show 3`):")
         engine = make_engine(self.settings.database_url)
-        for at, what, detail in store_intros.timeline(engine, 3):
+        for at, what, detail, _ in store_intros.timeline(engine, 3):
             out(f"    {at:%Y-%m-%d %H:%M}  {what:<5}  {detail}")
         engine.dispose()
 

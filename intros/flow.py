@@ -6,23 +6,26 @@ transactional outbox), so a decision and the mail it causes are committed togeth
 """
 from __future__ import annotations
 
-import dataclasses
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import Connection
 
-from composer import optin_mail
-from composer.cleaning import BLANK
-from composer.draft import IntroDraft
+from composer import optin_mail, refusals
+from composer.draft import Handoff
 from composer.followup_mail import note
-from composer.optin_mail import IntroMail, Party, PrepAnswer, Sender
+from composer.optin_mail import IntroMail, Party, Sender
+from composer.people import Person
+from composer.render import Attachment
+from composer.request import NAMES, render
+from inbound.analysis.parse import attachment_named
 from intros import lifecycle, states
 from intros.lifecycle import Delays, Mail, Plan
 from model import (
+    COMMANDS_FOR,
     Actor,
     Command,
     Decision,
@@ -36,12 +39,19 @@ from model import (
     MailPurpose,
     Role,
     State,
+    actor_for,
     link_url,
     optin_for,
 )
 from outbound.mailer import Mailer
 from store import intros as store
-from store import jobs, outbox, tokens
+from store import jobs, messages, outbox, tokens
+
+
+def stored_attachment(conn: Connection, message_id: int, filename: str) -> Attachment | None:
+    """The file attached to the hand-off, read again from the stored message."""
+    found = attachment_named(messages.raw_of(conn, message_id), filename)
+    return Attachment(filename, found[0], found[1]) if found else None
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,12 @@ class Context:
     mailer: Mailer
     public_url: str
     token_ttl: timedelta = timedelta(days=14)
+    stop_ttl: timedelta = timedelta(days=365)  # "don't ask me again" must keep working long after
     delays: Delays = Delays()
     contact_requests_per_30_days: int = 3  # across all referrers: contacts are not a mailing list
+    # The resume attached to a hand-off, read again from the stored message when the request goes
+    # out: (inbound message id, file name) -> the file, or None when it is gone.
+    attachment_of: Callable[[Connection, int, str], Attachment | None] = stored_attachment
 
 
 class LimitReached(Exception):
@@ -67,29 +81,30 @@ class Started:
 
 @dataclass(frozen=True)
 class Approval:
-    """The referrer's final word on the review page (already validated by the web layer)."""
+    """The referrer's final word (the review page, or a "send" by reply): the people and the facts
+    the request is rendered from, now and in every later email."""
     referrer_name: str
     contact: Party
     pin: Party
-    blurb_subject: str
-    blurb_body: str
-    hide_contact_until_yes: bool
+    facts: Mapping[str, str] = field(default_factory=dict)
+    hide_contact_until_yes: bool = True
 
 
 def issue_link(conn: Connection, intro_id: int, purpose: LinkPurpose, role: Role, *, now: datetime,
                ctx: Context) -> str:
     """A fresh link for `role`, as its full URL."""
-    token = tokens.issue(conn, intro_id, purpose=purpose, role=role, now=now, ttl=ctx.token_ttl)
+    ttl = ctx.stop_ttl if purpose is LinkPurpose.STOP else ctx.token_ttl
+    token = tokens.issue(conn, intro_id, purpose=purpose, role=role, now=now, ttl=ttl)
     return link_url(ctx.public_url, purpose, token)
 
 
-def start(conn: Connection, *, message_id: int, draft: IntroDraft, referrer_email: str | None,
+def start(conn: Connection, *, message_id: int, draft: Handoff, referrer_email: str | None,
           addresses: list[str], now: datetime, ctx: Context,
           header_addresses: tuple[str, ...] | list[str] = ()) -> Started | None:
     """A new intro in `draft`; a review link when the reader is the referrer who can send it."""
     key = secrets.token_hex(10)
-    kind, reader = Kind(draft.kind), Role(draft.reader)
-    stored = {**dataclasses.asdict(draft), "addresses": addresses, "header_addresses": list(header_addresses)}
+    kind, reader = draft.kind, Role(draft.reader)
+    stored = {**draft.to_json(), "addresses": addresses, "header_addresses": list(header_addresses)}
     intro_id = store.create(conn, key=key, message_id=message_id, kind=kind, referrer_email=referrer_email,
                             pin_email=draft.pin.email, contact_email=draft.contact.email, draft=stored, now=now)
     if intro_id is None:
@@ -107,26 +122,45 @@ def load(conn: Connection, intro_id: int) -> Intro:
     return store.load(conn, intro_id)
 
 
+def handoff(intro: Intro) -> Handoff:
+    """The stored draft (an intro approved before drafts kept their facts reads as one with none)."""
+    return Handoff.from_json({"kind": intro.kind.value, **intro.draft})
+
+
 def mail_view(intro: Intro) -> IntroMail:
-    """The intro as its mail sees it: the approved people and words, or the draft's before approval."""
-    d = intro.draft
-
-    def person(role: Role) -> Party:
-        party = intro.party(role)
-        if party is not None:
-            return Party(party.name, party.email)
-        p = d.get(role.value) or {}
-        return Party(p.get("name"), p.get("email") or "")
-
+    """The intro as its mail sees it: the approved people and facts (the draft's before approval),
+    and what the parties answered."""
+    d, h = intro.draft, handoff(intro)
     approved = d.get("approved") or {}
-    pin = intro.party(Role.PIN)
-    pin_answers = pin.answers if pin else {}
-    prep = tuple(PrepAnswer(p["label"], p["question"], pin_answers.get(p["label"], "")) for p in d.get("prep", []))
+
+    def person(role: Role, drafted: Person) -> Party:
+        party = intro.party(role)
+        return Party(party.name, party.email) if party is not None else Party(drafted.name, drafted.email or "")
+
+    pin, contact = intro.party(Role.PIN), intro.party(Role.CONTACT)
+    pin_answers = dict(pin.answers) if pin else {}
+    contact_answers = dict(contact.answers) if contact else {}
+    facts = dict(approved.get("facts", h.facts))
+    legacy = (approved["blurb_subject"], approved["blurb_body"]) if "blurb_body" in approved else None
+    prep = tuple(f.value for f in lifecycle_prep(h, facts))
     return IntroMail(
-        referrer=Party(approved.get("referrer_name") or d["referrer"].get("name"), intro.referrer_email or ""),
-        contact=person(Role.CONTACT), pin=person(Role.PIN),
-        blurb_subject=approved.get("blurb_subject", ""), blurb_body=approved.get("blurb_body", ""),
-        prep=prep, hide_contact_until_yes=intro.hide_contact_until_yes)
+        referrer=Party(approved.get("referrer_name") or h.referrer.name, intro.referrer_email or ""),
+        contact=person(Role.CONTACT, h.contact), pin=person(Role.PIN, h.pin), kind=intro.kind.value, facts=facts,
+        attachment=h.attachment, prep=prep,
+        pin_answers={k: v for k, v in pin_answers.items() if k in prep and v},
+        pin_words=pin_answers.get(BY_EMAIL) or None, contact_reach=contact_answers.get(REACH) or None,
+        contact_words=contact_answers.get(BY_EMAIL) or None,
+        hide_contact_until_yes=intro.hide_contact_until_yes,
+        contact_said_yes=bool(contact and contact.decision is Decision.YES), language=h.language, legacy=legacy)
+
+
+BY_EMAIL = "by_email"  # what a party wrote under their "yes" when answering by email
+REACH = "reach"  # how and when the contact would like to be reached
+
+
+def lifecycle_prep(h: Handoff, facts: Mapping[str, str]) -> tuple:
+    """What the PIN is asked: what neither the message nor the referrer said."""
+    return tuple(f for f in h.prep if not facts.get(f.value))
 
 
 def check_limits(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
@@ -139,6 +173,9 @@ def check_limits(conn: Connection, intro_id: int, a: Approval, *, now: datetime,
         limit=ctx.contact_requests_per_30_days)
     if problem:
         raise LimitReached(problem)
+    for who, party in ((a.contact.name or a.contact.email, a.contact), (a.pin.name or a.pin.email, a.pin)):
+        if outbox.suppressed(conn, party.email):
+            raise LimitReached(refusals.opted_out(who))
 
 
 def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
@@ -147,8 +184,7 @@ def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx:
     plan = lifecycle.on_approve()
     _move(conn, intro_id, plan, now=now)
     intro = store.load(conn, intro_id)
-    draft = {**intro.draft, "approved": {"referrer_name": a.referrer_name, "blurb_subject": a.blurb_subject,
-                                         "blurb_body": a.blurb_body}}
+    draft = {**intro.draft, "approved": {"referrer_name": a.referrer_name, "facts": dict(a.facts)}}
     store.save_approval(conn, intro_id, draft=draft, contact=(a.contact.name, a.contact.email),
                         pin=(a.pin.name, a.pin.email), hide_contact_until_yes=a.hide_contact_until_yes, now=now)
     _rest(conn, intro_id, plan, now=now, ctx=ctx)
@@ -171,9 +207,41 @@ def decide(conn: Connection, intro_id: int, role: Role, decision: Decision, *, n
     if not store.decide(conn, party.id, decision, note=note, answers=answers, now=now):
         return store.decision_of(conn, party.id)  # a concurrent request decided first
     intro = store.load(conn, intro_id)
-    carry_out(conn, intro_id, lifecycle.on_decision(intro, role, decision), now=now, ctx=ctx,
+    carry_out(conn, intro_id, lifecycle.on_decision(intro, role, decision, left_note=bool(note)), now=now, ctx=ctx,
               extra={"note": note or ""})
     return decision
+
+
+def follow_up(conn: Connection, intro_id: int, *, now: datetime, ctx: Context) -> str | None:
+    """A direct intro's referrer replied "follow up": the two become parties, the did-you-connect job is
+    set, and the referrer is told when. Returns why not, when it cannot be done."""
+    intro = store.load(conn, intro_id)
+    h = handoff(intro)
+    if intro.kind is not Kind.DIRECT_INTRO:
+        return refusals.FOLLOW_UP_NOT_DIRECT
+    if intro.state is not State.DRAFT:
+        return refusals.ALREADY
+    if not (h.addressable(h.pin) and h.addressable(h.contact)):
+        return refusals.FOLLOW_UP_NO_ADDRESS
+    store.save_approval(conn, intro_id, draft=dict(intro.draft), contact=(h.contact.name, h.contact.email or ""),
+                        pin=(h.pin.name, h.pin.email or ""), hide_contact_until_yes=False, now=now)
+    carry_out(conn, intro_id, lifecycle.on_follow_up(intro), now=now, ctx=ctx)
+    return None
+
+
+def stop(conn: Connection, intro_id: int, role: Role, *, now: datetime, ctx: Context) -> str:
+    """"Don't ask me again": nothing more goes to this person's address, from any referrer, and a
+    request still open is answered "no" (the referrer hears it kindly, as from any no)."""
+    intro = store.load(conn, intro_id)
+    party = intro.party(role)
+    if party is None:
+        return "no such party"
+    outbox.suppress(conn, party.email, reason="asked not to be asked again", now=now)
+    store.record(conn, intro_id, actor=actor_for(role), now=now,
+                 why=f"the {role.value} asked Baton never to send them an intro request again")
+    if party.decision is Decision.PENDING and intro.state is State.REQUESTED:
+        decide(conn, intro_id, role, Decision.NO, note=None, answers=None, now=now, ctx=ctx)
+    return "stopped"
 
 
 def record_outcome(conn: Connection, intro_id: int, role: Role, answer: FollowupAnswer, *, now: datetime,
@@ -220,63 +288,116 @@ def key_owner(conn: Connection, key: str) -> KeyOwner | None:
 
 
 def approval_from_draft(intro: Intro, filled: list[str] | None) -> Approval | str:
-    """The draft with the blanks the referrer filled by reply; or why it cannot go yet."""
-    d = intro.draft
-    blurb = dict(d.get("blurb") or {})
-    blanks = BLANK.findall(blurb.get("body", ""))
-    if BLANK.search(blurb.get("subject", "")):
-        return "the subject has a blank"
-    if blanks and (not filled or len(filled) != len(blanks)):
-        return f"{len(blanks)} blank(s) still to fill"
-    values = iter(filled or [])
-    blurb["body"] = BLANK.sub(lambda _: next(values), blurb.get("body", ""))
-    contact, pin = d["contact"], d["pin"]
-    if not contact.get("email") or not pin.get("email"):
-        return "an address is missing"
-    trusted = set(d.get("header_addresses") or [])
-    if {contact["email"].lower(), pin["email"].lower()} - trusted:
+    """The draft with the blanks the referrer typed over in a reply; or why it cannot go yet (one of
+    composer.refusals' reasons)."""
+    h = handoff(intro)
+    request = render(referrer=h.referrer, pin=h.pin, contact=h.contact, facts=h.facts, attachment=h.attachment)
+    if request.blanks and not filled:
+        return refusals.BLANKS
+    slots = request.fill(filled or [])
+    if request.blanks and not set(request.blanks) <= set(slots):
+        return refusals.BLANKS
+    contact, pin = h.contact, h.pin
+    if not contact.email or not pin.email:
+        return refusals.NO_ADDRESS
+    if not (h.addressable(contact) and h.addressable(pin)):
         # Seen only in the body (or suggested by the LLM): the review page must confirm it.
-        return "an address is not in the message's headers; confirm it on the review page"
-    return Approval(referrer_name=d["referrer"].get("name") or "", contact=Party(contact.get("name"), contact["email"]),
-                    pin=Party(pin.get("name"), pin["email"]), blurb_subject=blurb["subject"], blurb_body=blurb["body"],
-                    hide_contact_until_yes=False)
+        return refusals.UNCONFIRMED_ADDRESS
+    facts = {**h.facts, **{k: v for k, v in slots.items() if k not in NAMES}}
+    return Approval(referrer_name=slots.get("referrer_name") or h.referrer.name or "",
+                    contact=Party(slots.get("contact_name") or contact.name, contact.email),
+                    pin=Party(slots.get("pin_name") or pin.name, pin.email), facts=facts,
+                    hide_contact_until_yes=staged_by_default(h))
+
+
+def staged_by_default(h: Handoff) -> bool:
+    """Staged disclosure wherever the PIN does not already know the contact: a request or an offer.
+    After "X said I should write to you" or a direct intro, the PIN knows; nothing is hidden."""
+    return h.kind is Kind.INTRO_REQUEST
 
 
 def apply_reply(conn: Connection, owner: KeyOwner, sender: str | None, command: Command | None, *, now: datetime,
-                ctx: Context, fill: Callable[[str], list[str] | None] = lambda template: None) -> str:
-    """Acts on a one-word reply from the person the key was sent to; returns what happened."""
+                ctx: Context, fill: Callable[[str], list[str] | None] = lambda template: None,
+                words: str = "", message_id: int = 0) -> str:
+    """Acts on a reply from the person the key was sent to; returns what happened. Whatever cannot
+    be carried out is answered by email: why, and what to do instead."""
     problem = lifecycle.reply_problem(owner.email, sender)
     if problem:
         store.record(conn, owner.intro_id, actor=Actor.BATON, now=now,
                      why=f"ignored a reply to the {owner.role.value}'s address from someone else")
-        return problem
+        return problem  # a stranger gets nothing: the key's owner may not even know of this reply
     actor = Actor(owner.role.value)
-    if command is None:
-        store.record(conn, owner.intro_id, actor=actor, now=now, why="replied without a command")
-        return "no command"
     intro = store.load(conn, owner.intro_id)
+
+    def refuse(reason: str) -> str:
+        store.record(conn, owner.intro_id, actor=actor, now=now,
+                     why=f"reply '{command.value if command else '-'}' refused: {reason}")
+        _queue_refusal(conn, intro, owner, command, reason, now=now, ctx=ctx, message_id=message_id)
+        return f"refused: {reason}"
+
+    if command is None:
+        return refuse(refusals.NO_COMMAND)
+    if command not in COMMANDS_FOR.get(owner.role, frozenset()):
+        return refuse(refusals.NOT_YOURS)
     try:
-        if owner.role is Role.REFERRER and command is Command.SEND and intro.state is State.DRAFT:
-            approval = approval_from_draft(intro, fill((intro.draft.get("blurb") or {}).get("body", "")))
+        if command is Command.SEND:
+            if intro.state is not State.DRAFT:
+                return refuse(refusals.ALREADY)
+            if intro.kind is Kind.DIRECT_INTRO:
+                return refuse(refusals.SEND_DIRECT)
+            template = render(referrer=handoff(intro).referrer, pin=handoff(intro).pin, contact=handoff(intro).contact,
+                              facts=handoff(intro).facts, attachment=handoff(intro).attachment).template()
+            approval = approval_from_draft(intro, fill(template))
             if isinstance(approval, str):
-                store.record(conn, owner.intro_id, actor=actor, now=now, why=f"'send' by reply refused: {approval}")
-                return f"refused: {approval}"
+                return refuse(approval)
             try:
                 approve(conn, owner.intro_id, approval, now=now, ctx=ctx)
             except LimitReached as e:
-                store.record(conn, owner.intro_id, actor=actor, now=now, why=f"'send' by reply refused: {e}")
-                return "refused: limit"
+                return refuse(str(e))
             return "approved"
-        if owner.role is Role.REFERRER and command is Command.CANCEL:
+        if command is Command.CANCEL:
+            if intro.state not in (State.DRAFT, State.REQUESTED):
+                return refuse(refusals.ALREADY)
             cancel(conn, owner.intro_id, now=now, ctx=ctx)
             return "cancelled"
+        if command is Command.FOLLOW_UP:
+            why = follow_up(conn, owner.intro_id, now=now, ctx=ctx)
+            return refuse(why) if why else "following up"
         decision = lifecycle.decision_for(command)
-        if owner.role in (Role.CONTACT, Role.PIN) and decision is not None:
-            return decide(conn, owner.intro_id, owner.role, decision, note=None, answers=None, now=now, ctx=ctx).value
+        if decision is not None:
+            party = intro.party(owner.role)
+            if party is None or party.decision is not Decision.PENDING or intro.state is not State.REQUESTED:
+                return refuse(refusals.ALREADY)
+            text = words.strip()
+            answers = {BY_EMAIL: text} if text and decision is Decision.YES else None
+            note = text if text and decision is not Decision.YES else None
+            return decide(conn, owner.intro_id, owner.role, decision, note=note, answers=answers, now=now,
+                          ctx=ctx).value
     except states.IllegalTransition:
         pass
-    store.record(conn, owner.intro_id, actor=actor, now=now, why=f"reply '{command.value}' does not apply now")
-    return "does not apply"
+    return refuse(refusals.ALREADY)
+
+
+def _queue_refusal(conn: Connection, intro: Intro, owner: KeyOwner, command: Command | None, reason: str, *,
+                   now: datetime, ctx: Context, message_id: int) -> None:
+    """The short email that answers a reply Baton could not carry out, with the page to use instead."""
+    if not owner.email or outbox.suppressed(conn, owner.email):
+        return
+    h, link, label = handoff(intro), None, ""
+    if owner.role is Role.REFERRER and intro.state is State.DRAFT and intro.kind is not Kind.DIRECT_INTRO:
+        link, label = issue_link(conn, intro.id, LinkPurpose.REVIEW, Role.REFERRER, now=now, ctx=ctx), "review"
+    elif owner.role in (Role.CONTACT, Role.PIN) and intro.state is State.REQUESTED:
+        party = intro.party(owner.role)
+        if party is not None and party.decision is Decision.PENDING:
+            link, label = issue_link(conn, intro.id, LinkPurpose.OPTIN, owner.role, now=now, ctx=ctx), "answer"
+    party = intro.party(owner.role)
+    key = party.reply_key if party is not None and owner.role is not Role.REFERRER else intro.key
+    name = h.referrer.name if owner.role is Role.REFERRER else (party.name if party else None)
+    message = refusals.email(reason, command=command, role=owner.role, to=Party(name, owner.email), link=link,
+                             link_kind=label, key=key, token=secrets.token_hex(8), sender=ctx.sender,
+                             subject=h.subject, language=h.language, now=now)
+    ctx.mailer.queue(conn, scope=f"intro:{intro.id}:reply:{message_id}", purpose=MailPurpose.REFUSED.value,
+                     recipient=owner.email, mail=message, now=now, intro_id=intro.id)
 
 
 # --- carrying out a plan ------------------------------------------------------------------------
@@ -327,8 +448,7 @@ def _queue(conn: Connection, intro: Intro, mail: Mail, *, now: datetime, ctx: Co
     view = mail_view(intro)
     words = {**dict(mail.extra), **extra}
     if mail.purpose is MailPurpose.INTRODUCTION:  # one email to all three, cc the referrer
-        message = optin_mail.introduction(view, why=_why(view), key=intro.key, token=secrets.token_hex(8),
-                                          sender=ctx.sender, now=now)
+        message = optin_mail.introduction(view, key=intro.key, token=secrets.token_hex(8), sender=ctx.sender, now=now)
         for role in mail.to:
             if _address(intro, view, role):
                 ctx.mailer.queue(conn, scope=f"intro:{intro.id}", purpose=mail.purpose.value,
@@ -339,7 +459,7 @@ def _queue(conn: Connection, intro: Intro, mail: Mail, *, now: datetime, ctx: Co
         if not to:
             continue
         link = issue_link(conn, intro.id, mail.link, role, now=now, ctx=ctx) if mail.link else None
-        message = _render(intro, view, mail.purpose, role, link=link, words=words, now=now, ctx=ctx)
+        message = _render(conn, intro, view, mail.purpose, role, link=link, words=words, now=now, ctx=ctx)
         ctx.mailer.queue(conn, scope=f"intro:{intro.id}", purpose=mail.purpose.value, recipient=to, mail=message,
                          now=now, intro_id=intro.id)
 
@@ -352,17 +472,33 @@ _NOTES = {MailPurpose.REMINDER_REVIEW: "review_reminder", MailPurpose.REMINDER_C
           MailPurpose.SUMMARY_PIN: "summary"}
 
 
-def _render(intro: Intro, view: IntroMail, purpose: MailPurpose, role: Role, *, link: str | None,
+def _render(conn: Connection, intro: Intro, view: IntroMail, purpose: MailPurpose, role: Role, *, link: str | None,
             words: dict[str, str], now: datetime, ctx: Context) -> EmailMessage:
     token = secrets.token_hex(8)
-    if purpose in (optin_for(Role.CONTACT), optin_for(Role.PIN)):
-        party = intro.party(role)
-        render = optin_mail.optin_contact if role is Role.CONTACT else optin_mail.optin_pin
-        return render(view, link=link or "", key=party.reply_key if party else intro.key, token=token,
-                      sender=ctx.sender, now=now)
+    party = intro.party(role)
+    if purpose in (optin_for(Role.CONTACT), optin_for(Role.PIN)) or (
+            purpose.is_reminder and role in (Role.CONTACT, Role.PIN)):
+        stop_link = issue_link(conn, intro.id, LinkPurpose.STOP, role, now=now, ctx=ctx)
+        key = party.reply_key if party else intro.key
+        if purpose is optin_for(Role.CONTACT):
+            files = _attachments(conn, intro, view, ctx)
+            return optin_mail.optin_contact(view, link=link or "", stop_link=stop_link, key=key, token=token,
+                                            sender=ctx.sender, now=now, attachments=files)
+        if purpose is optin_for(Role.PIN):
+            return optin_mail.optin_pin(view, link=link or "", stop_link=stop_link, key=key, token=token,
+                                        sender=ctx.sender, now=now)
+        to = view.contact if role is Role.CONTACT else view.pin
+        return note(_NOTES[purpose], view, to=to, key=key, token=token, sender=ctx.sender, link=link, now=now,
+                    stop_link=stop_link)
     if purpose is MailPurpose.DECLINED:
         return optin_mail.declined(view, who=words["who"], decision=words["decision"], note=words.get("note") or None,
                                    key=intro.key, token=token, sender=ctx.sender, now=now)
+    if purpose is MailPurpose.PARTY_NOTE:
+        return optin_mail.party_note(view, who=words["who"], note=words.get("note") or "", key=intro.key,
+                                     token=token, sender=ctx.sender, now=now)
+    if purpose is MailPurpose.CONFIRMED:
+        return optin_mail.confirmed(view, when=now + ctx.delays.followup, key=intro.key, token=token,
+                                    sender=ctx.sender, now=now)
     to = {Role.REFERRER: view.referrer, Role.CONTACT: view.contact, Role.PIN: view.pin}[role]
     extra = {k: v for k, v in words.items() if k in ("outcome",)}
     if "who" in words and purpose in (MailPurpose.SUMMARY_CONTACT, MailPurpose.SUMMARY_PIN):
@@ -372,10 +508,9 @@ def _render(intro: Intro, view: IntroMail, purpose: MailPurpose, role: Role, *, 
                 **extra)
 
 
-def _why(view: IntroMail) -> str:
-    """The approved request without its greeting and sign-off: why these two should talk."""
-    paras = [p.strip() for p in view.blurb_body.split("\n\n") if p.strip()]
-    # greeting / ask / details / the easy no / sign-off: keep the details. The ask was a
-    # question to the contact ("Would you be open to...?"), answered by now.
-    middle = paras[1:-2] if len(paras) >= 4 else paras
-    return "\n\n".join(p for p in middle if not p.endswith("?")) or "\n\n".join(middle)
+def _attachments(conn: Connection, intro: Intro, view: IntroMail, ctx: Context) -> tuple[Attachment, ...]:
+    """The resume that came with the hand-off, for the contact's request (the referrer approved it)."""
+    if not view.attachment:
+        return ()
+    found = ctx.attachment_of(conn, intro.message_id, view.attachment)
+    return (found,) if found else ()

@@ -109,9 +109,20 @@ def on_cancel() -> Plan:
     return Plan(Actor.REFERRER, "cancelled", move=State.CANCELLED, cancel=(ALL_JOBS,))
 
 
-def on_decision(intro: Intro, role: Role, decision: Decision) -> Plan:
-    """After `role`'s first decision was recorded (`intro` is read after it)."""
+def on_follow_up(intro: Intro) -> Plan:
+    """A direct intro's referrer replied "follow up": check in with both later, and confirm now."""
+    if intro.kind is not Kind.DIRECT_INTRO or intro.state is not State.DRAFT:
+        return Plan(Actor.REFERRER, "does not apply")
+    return Plan(Actor.REFERRER, "following up", move=State.CONNECTED, cancel=(ALL_JOBS,),
+                timers=(Timer(JobKind.FOLLOWUP),), mails=(Mail(MailPurpose.CONFIRMED, (Role.REFERRER,)),))
+
+
+def on_decision(intro: Intro, role: Role, decision: Decision, *, left_note: bool = False) -> Plan:
+    """After `role`'s first decision was recorded (`intro` is read after it). A note left with a yes
+    goes to the referrer at once; with a no it rides in the "declined" email."""
     actor, note = actor_for(role), f"{role.value} answered {decision.value}"
+    notes = (Mail(MailPurpose.PARTY_NOTE, (Role.REFERRER,), extra=(("who", role.value),)),) \
+        if left_note and decision is Decision.YES else ()
     suppress = (role,) if decision is Decision.NO else ()
     own_reminder = ((JobKind.PARTY_REMINDER, role.value),)  # an answer makes the reminder pointless
     if intro.state is State.REQUESTED and decision is not Decision.YES:
@@ -121,8 +132,8 @@ def on_decision(intro: Intro, role: Role, decision: Decision) -> Plan:
     if intro.state is State.REQUESTED and all(p.decision is Decision.YES for p in intro.parties.values()):
         return Plan(actor, decision.value, note=note, move=State.CONNECTED, cancel=(ALL_JOBS,), suppress=suppress,
                     timers=(Timer(JobKind.NUDGE_PIN), Timer(JobKind.FOLLOWUP)),
-                    mails=(Mail(MailPurpose.INTRODUCTION, (Role.CONTACT, Role.PIN, Role.REFERRER)),))
-    return Plan(actor, decision.value, note=note, cancel=own_reminder, suppress=suppress)
+                    mails=(*notes, Mail(MailPurpose.INTRODUCTION, (Role.CONTACT, Role.PIN, Role.REFERRER))))
+    return Plan(actor, decision.value, note=note, cancel=own_reminder, suppress=suppress, mails=notes)
 
 
 def on_followup_answer(intro: Intro, role: Role, answer: FollowupAnswer) -> Plan:

@@ -4,6 +4,7 @@ an event row.
     draft -> requested -> connected -> followed_up -> closed
       |          |-> declined | expired
       '-> cancelled <-'
+    draft -> connected: a direct intro, when its referrer replies "follow up"
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from store import intros as store
 TRANSITIONS: dict[tuple[State, State], str] = {
     (State.DRAFT, State.REQUESTED): "the referrer approved the draft; opt-in requests sent",
     (State.DRAFT, State.CANCELLED): "the referrer cancelled before anyone was asked",
+    # A direct intro happened before Baton saw it; "follow up" only asks Baton to check in later.
+    (State.DRAFT, State.CONNECTED): "the referrer of a direct intro asked Baton to follow up",
     (State.REQUESTED, State.CONNECTED): "both said yes; the introduction went out",
     (State.REQUESTED, State.DECLINED): "the contact or the PIN said no or not now",
     (State.REQUESTED, State.EXPIRED): "no answer in time",

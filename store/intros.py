@@ -157,12 +157,21 @@ def overview(engine: Engine, limit: int = 50) -> list[dict]:
 
 
 def timeline(engine: Engine, intro_id: int) -> list[tuple]:
-    """(time, what, detail) for every event and every email of one intro, in order."""
+    """(time, what, detail, raw) for every event and every email of one intro, in order; raw is
+    the email's bytes while the outbox keeps them, else None."""
     with engine.connect() as conn:
         events = [(e.at, "event", f"{e.actor}: {e.why}" + (f" [{e.from_state or '-'} -> {e.to_state}]"
-                                                           if e.to_state else ""))
+                                                           if e.to_state else ""), None)
                   for e in conn.execute(select(intro_events).where(intro_events.c.intro_id == intro_id))]
-        mails = [(m.created_at, "email", f"{m.purpose} to {m.recipient} ({m.status})")
+        mails = [(m.created_at, "email", f"{m.purpose} to {m.recipient} ({m.status})", m.raw)
                  for m in conn.execute(select(outbox).where(outbox.c.intro_id == intro_id))]
     return sorted(events + mails, key=lambda x: x[0])
 
+
+def has_used(conn: Connection, address: str) -> bool:
+    """Whether `address` has been part of an intro before: as its referrer, its contact or its PIN."""
+    address = address.lower()
+    if conn.execute(select(t.c.id).where(func.lower(t.c.referrer_email) == address).limit(1)).first():
+        return True
+    return conn.execute(select(intro_parties.c.id).where(func.lower(intro_parties.c.email) == address)
+                        .limit(1)).first() is not None

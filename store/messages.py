@@ -138,6 +138,12 @@ def get(engine: Engine, message_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def raw_of(conn: Connection, message_id: int) -> bytes | None:
+    """The stored bytes of one message (None once retention purged them)."""
+    raw = conn.execute(select(t.c.raw).where(t.c.id == message_id)).scalar()
+    return bytes(raw) if raw is not None else None
+
+
 def purge(engine: Engine, *, older_than: datetime, batch: int = 500) -> int:
     """Deletes the raw bytes, and the names and addresses in the analysis, of messages finished
     before `older_than`. The row stays with its status and outcome, so the audit trail holds."""

@@ -32,46 +32,84 @@ async def browser():
         await b.close()
 
 
-async def test_referrer_reviews_contact_and_pin_say_yes_in_a_real_browser(make_settings, browser, db_url):
+async def _review_in_browser(page, url: str, *, shoot: Path | None) -> None:
+    """The referrer corrects the contact's name, fills what the request lacks, and sends."""
+    await page.goto(url)
+    await page.get_by_label("The contact (who is asked to help): name").fill("Carla M. Diaz")
+    ask = page.locator("textarea#ask")
+    await ask.fill("a 20-minute call about Vertex's security team, and whether it is hiring senior engineers "
+                   "this winter or in the spring")
+    # The field grew with its text (CSS field-sizing, no script): taller than one line.
+    assert (await ask.bounding_box())["height"] > 60
+    if shoot:
+        await page.screenshot(path=str(shoot / "1-review.png"), full_page=True)
+    await page.get_by_role("button", name="Send opt-in requests").click()
+    await page.get_by_role("heading", name="Requests sent").wait_for()
+
+
+async def test_review_corrects_a_name_the_pins_note_reaches_the_referrer_and_an_introduction_follows(
+        make_settings, browser, db_url):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    shoot = db_url.startswith("sqlite")  # one set of pictures is enough
+    shoot = SHOTS if db_url.startswith("sqlite") else None  # one set of pictures is enough
     s = make_settings()
     async with Running(s, web=True) as baton:
         url = await review_link(baton, s)
         page = await browser.new_page(viewport={"width": 900, "height": 1100})
-
-        await page.goto(url)
-        blanks = page.locator('input[name="blank"]')
-        for i in range(await blanks.count()):
-            await blanks.nth(i).fill(["a 20-minute call about Vertex's security team", "we worked together at Umbrella Corp",
-                                      "staff security engineering roles", "by January", "you built that team",
-                                      "https://example.com/felix-resume.pdf"][i % 6])
-        if shoot:
-            await page.screenshot(path=str(SHOTS / "1-review.png"), full_page=True)
-        await page.get_by_role("button", name="Send opt-in requests").click()
-        await page.get_by_role("heading", name="Requests sent").wait_for()
+        await _review_in_browser(page, url, shoot=shoot)
         await wait_for(lambda: mail_to(s, "carla.diaz@vertex.example") and mail_to(s, "felix.adams@mail.example"))
 
-        (contact_url,) = links(mail_to(s, "carla.diaz@vertex.example")[0])
+        (request,) = mail_to(s, "carla.diaz@vertex.example")
+        text = request.get_body(("plain",)).get_content()
+        assert text.startswith("Hi Carla,") and "Carla M. Diaz" in request["Subject"]  # the corrected name
+        assert "The ask: A 20-minute call about Vertex" in text
+        (contact_url,) = links(request)
         await page.goto(contact_url)
-        assert "a 20-minute call" in await page.content()
+        assert "The ask: A 20-minute call" in await page.content()
+        await page.get_by_label("If yes: how and when to reach you", exact=False).fill("Mornings, by phone")
         if shoot:
-            await page.screenshot(path=str(SHOTS / "2-contact-opt-in.png"), full_page=True)
+            await page.screenshot(path=str(shoot / "2-contact-opt-in.png"), full_page=True)
         await page.get_by_role("button", name="Yes", exact=True).click()
         await page.get_by_text("Your answer: Yes").wait_for()
 
         (pin_url,) = links(mail_to(s, "felix.adams@mail.example")[0])
         phone = await browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
         await phone.goto(pin_url)
-        await phone.get_by_label("Goal", exact=False).first.fill("A staff security engineering role")
+        await phone.get_by_label("A note for Diane", exact=False).fill("Thank you, Diane!")
         if shoot:
-            await phone.screenshot(path=str(SHOTS / "3-pin-opt-in-phone.png"), full_page=True)
+            await phone.screenshot(path=str(shoot / "3-pin-opt-in-phone.png"), full_page=True)
         await phone.get_by_role("button", name="Yes", exact=True).click()
         await phone.get_by_text("Your answer: Yes").wait_for()
 
+        note = await wait_for(lambda: [m for m in mail_to(s, "diane@wu.example") if m["Subject"].startswith("A note")])
         intro = await wait_for(lambda: [m for m in maildir(s) if m["Subject"].startswith("Introduction")])
+    assert "Thank you, Diane!" in note[0].get_body(("plain",)).get_content()
     first = intro[0]
     assert {a.addr_spec for a in first["To"].addresses} == {"carla.diaz@vertex.example", "felix.adams@mail.example"}
     assert [a.addr_spec for a in first["Cc"].addresses] == ["diane@wu.example"]
-    assert "A staff security engineering role" in first.get_body(("plain",)).get_content()
+    body = first.get_body(("plain",)).get_content()
+    assert body.startswith("Carla, meet Felix Adams. Felix, meet Carla M. Diaz.") and "Mornings, by phone" in body
     assert state(s) == "connected"
+
+
+async def test_the_contact_says_no_in_a_real_browser_and_the_pin_learns_nothing_of_who(make_settings, browser):
+    s = make_settings()
+    async with Running(s, web=True) as baton:
+        url = await review_link(baton, s)
+        page = await browser.new_page(viewport={"width": 900, "height": 1100})
+        await _review_in_browser(page, url, shoot=None)
+        await wait_for(lambda: mail_to(s, "carla.diaz@vertex.example") and mail_to(s, "felix.adams@mail.example"))
+        (pin_url,) = links(mail_to(s, "felix.adams@mail.example")[0])
+        await page.goto(pin_url)
+        assert "Carla" not in await page.content()
+        (contact_url,) = links(mail_to(s, "carla.diaz@vertex.example")[0])
+        await page.goto(contact_url)
+        assert "won't learn that you were asked" in await page.content()
+        await page.get_by_role("button", name="No", exact=True).click()
+        await page.get_by_text("Your answer: No").wait_for()
+        told = await wait_for(lambda: [m for m in mail_to(s, "diane@wu.example") if m["Subject"].startswith("Your intro")])
+        await page.goto(pin_url)
+        closed = await page.content()
+    assert told and state(s) == "declined"
+    assert "This intro is closed" in closed and "Carla" not in closed
+    for m in mail_to(s, "felix.adams@mail.example"):
+        assert "Carla" not in m.as_string() and "vertex.example" not in m.as_string()

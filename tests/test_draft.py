@@ -6,24 +6,44 @@ is kept as golden files by tests/test_render.py); COMPLETE is the good one, for 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import FrozenInstanceError
 
 import pytest
 
-from composer.draft import AboutNote, Facts, IntroDraft, allowed_facts
+from composer import mirror
+from composer.blocks import Body
+from composer.draft import AboutNote, Handoff
 from composer.draft import build_draft as _build
-from model import Analysis
+from composer.request import render
+from composer.wording import offers, reply_body
+from model import Analysis, Command
 
 
-def build_draft(analysis: dict, facts: Facts | None = None):
+def build_draft(analysis: dict, better: dict | None = None):
     """The fixtures below are analyses as JSON (the contract); the composer reads the typed value."""
-    return _build(Analysis.from_json(analysis), facts)
-from composer.cleaning import blanks, words
-from composer.mirror import MIRRORS, ORDER
+    return _build(Analysis.from_json(analysis), better)
 
 
 def person(name, email):
     return {"name": name, "email": email}
+
+
+def body(d: Handoff, review_url: str | None = None) -> Body:
+    return reply_body(d, review_url=review_url, reply_address="intro+k1@baton.example",
+                      assistant="intro@baton.example", assistant_name="Baton", subject=d.subject)
+
+
+def all_text(d: Handoff, review_url: str | None = None) -> str:
+    """Every sentence of the draft, blocks joined."""
+    b = body(d, review_url)
+    parts = [b.greeting or ""]
+    for block in b.blocks:
+        for attr in ("text", "title", "subject", "body", "hint", "label"):
+            value = getattr(block, attr, None)
+            if value:
+                parts.append(value)
+        parts += list(getattr(block, "items", ()))
+    return "\n".join(parts)
 
 
 # "So and so said I should talk to you about my career/job search/resume", left by the PIN
@@ -100,15 +120,21 @@ COMPLETE: dict = {
     "flags": [],
     "reply_to": "diane@wu.example",
 }
-COMPLETE_FACTS = Facts(
-    relationship="my old teammate from Umbrella Corp",
-    goal="a staff security engineering role",
-    ask="a 20-minute call about Vertex's security team and whether it's hiring",
-    why_contact="you know Vertex's security team from the inside",
-    timeline="starting in January",
-    requirements="Austin or remote, around $200k",
-    resume_url="https://files.example/felix-adams-cv.pdf",
-)
+# What the rules read in it (the analysis' facts), and the LLM's shorter words for the same facts.
+COMPLETE["facts"] = {f: {"value": v, "evidence": v} for f, v in {
+    "relationship": "my old teammate from Umbrella Corp (we built the incident response team together)",
+    "goal": "Felix is a security engineer looking for a staff role in Austin or remote",
+    "ask": "He'd like Carla's view on Vertex's security team and whether it's hiring",
+    "why_contact": "you know Vertex's security team from the inside",
+    "timeline": "starting in January",
+    "requirements": "Austin or remote, around $200k",
+    "resume": "https://files.example/felix-adams-cv.pdf",
+}.items()}
+COMPLETE_FACTS = {
+    "relationship": "my old teammate from Umbrella Corp",
+    "goal": "a staff security engineering role",
+    "ask": "a 20-minute call about Vertex's security team and whether it's hiring",
+}
 
 DIRECT_INTRO: dict = {
     "message_id": "<meet.4@mail.example>",
@@ -159,21 +185,14 @@ ALL = {"voicemail": VOICEMAIL, "sister": SISTER, "complete": COMPLETE,
        "direct_intro": DIRECT_INTRO, "from_pin": FROM_PIN, "referrer_cc": REFERRER_CC}
 
 
-def all_text(d: IntroDraft) -> str:
-    parts = [d.summary, *d.advice, *(c.effect for c in d.commands), d.prep_heading]
-    parts += [f"{m.title}. {m.why} {m.fix}" for m in d.missing]
-    parts += [f"{n.subject}\n{n.body}" for n in d.notes]
-    parts += [f"{p.question} {p.answer_text}" for p in d.prep]
-    if d.blurb:
-        parts += [d.blurb.subject, d.blurb.body]
-    return "\n".join(parts)
+def request_of(d: Handoff):
+    return render(referrer=d.referrer, pin=d.pin, contact=d.contact, facts=d.facts, attachment=d.attachment)
 
 
 # --- no reply, or the short note -----------------------------------------------------------
 
 def test_auto_generated_mail_gets_no_reply_ever():
     assert build_draft({**SISTER, "auto_generated": True}) is None
-    assert build_draft({**SISTER, "kind": "none", "auto_generated": True}) is None
 
 
 def test_no_reply_to_means_no_reply():
@@ -182,193 +201,165 @@ def test_no_reply_to_means_no_reply():
 
 def test_not_a_hand_off_gets_the_about_note():
     note = build_draft({**SISTER, "kind": "none", "flags": []})
-    assert note == AboutNote(message_id="<sister.2@mail.example>", subject="my wife's sister",
-                             greeting="Mike")
+    assert isinstance(note, AboutNote) and note.greeting == "Mike"
 
 
-# --- the voicemail: said_to_contact, forwarded by the contact ------------------------------
+# --- the essay's voicemail: the contact forwarded it ----------------------------------------
 
 def test_voicemail_reply_speaks_to_the_contact_who_forwarded_it():
     d = build_draft(VOICEMAIL)
-    assert d.reader == "contact" and d.greeting == "John"
-    assert d.referrer.name is None          # "So and so" is not a name to greet
-    assert "So and so" not in all_text(d).replace('"so and so said"', "")
-    assert "you don't owe anyone a reply" in d.summary
+    assert d.reader == "contact" and d.greeting_name == "John"
+    text = all_text(d)
+    assert "Dana wrote to you saying someone suggested it" in text
+    assert "you owe no reply" in text
 
 
-def test_voicemail_offers_a_note_to_the_pin_and_one_to_the_referrer():
+def test_voicemail_offers_a_note_to_the_pin_and_none_to_an_unknown_referrer():
     d = build_draft(VOICEMAIL)
-    to_pin, to_referrer = d.notes
-    assert (to_pin.to, to_pin.to_email, to_pin.subject) == ("Dana", "dana@example.org",
-                                                             "Re: career chat")
-    assert "Who suggested you contact me" in to_pin.body
-    assert to_pin.body.endswith("Thanks,\nJohn")
-    assert to_referrer.to_email is None and "[[their name]]" in to_referrer.body
-    assert to_referrer.subject == "Could you introduce Dana Whitfield properly?"
-    assert "hear it from you first" in to_referrer.body
+    b = body(d)
+    boxes = [blk for blk in b.blocks if getattr(blk, "title", "").startswith("Note to")]
+    assert [blk.title for blk in boxes] == ["Note to Dana, ready to send"]
+    assert "Who suggested you contact me" in boxes[0].body and boxes[0].hint == "To: dana@example.org"
 
 
 def test_voicemail_sends_nothing_on_the_contacts_behalf():
-    assert build_draft(VOICEMAIL).commands == ()
-
-
-def test_missing_items_follow_the_order_of_trust_then_focus():
     d = build_draft(VOICEMAIL)
-    codes = [m.code for m in d.missing]
-    assert codes == [c for c in ORDER if c in codes]
-    assert codes[:2] == ["unknown_referrer", "no_opt_in"]
-    for m in d.missing:
-        assert m.why and m.fix and "\n" not in m.why + m.fix
-        assert m.why.lstrip("\"")[0].isupper() and m.fix[0].isupper()
+    assert offers(d) == ()
+    assert "Baton writes to nobody on your behalf" in all_text(d)
 
 
-# --- the sister: intro_request with the PIN unnamed -------------------------------------------
-
-def test_sister_request_has_blanks_for_what_only_mike_knows():
+def test_at_most_three_missing_things_in_trust_then_focus_order_and_the_rest_named():
     d = build_draft(SISTER)
-    assert d.reader == "referrer" and d.greeting == "Mike"
-    assert d.blurb.subject == "Intro? [[their name]] → John Miller"
-    assert "[[how you know them]]" in d.blurb.body
-    assert "[[one concrete ask" in d.blurb.body
-    assert d.blurb.body.endswith("Thanks,\nMike")
-    assert [c.word for c in d.commands] == ["send"]
+    assert list(d.flags) == [c for c in mirror.ORDER if c in d.flags]
+    b = body(d, review_url="https://baton.example/r/x")
+    (items,) = [blk for blk in b.blocks if hasattr(blk, "items")]
+    assert [i.split(":")[0] for i in items.items] == ["Not asked first", "No concrete ask", "No goal"]
+    assert "Also missing: a timeline, a resume (more on the review page)." in all_text(d, "https://x/r/x")
 
 
-def test_sister_prep_note_goes_to_the_pin_without_an_address():
-    (note,) = build_draft(SISTER).notes
-    assert note.to == "the person you're helping" and note.to_email is None
-    assert "What would you like from John, in one sentence?" in note.body
+# --- the essay's sister: a request with blanks ----------------------------------------------
+
+def test_sister_request_has_blanks_only_for_what_only_mike_knows():
+    req = request_of(build_draft(SISTER))
+    assert req.blanks == ("pin_name", "ask", "relationship", "goal")
+    assert "[[" not in req.subject  # the subject follows the names once they are known
+    assert req.body.startswith("Hi John,") and req.body.rstrip().endswith("Thanks,\nMike")
 
 
-# --- the blurb ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", sorted(set(ALL) - {"direct_intro"}))
-def test_blurb_is_short_and_has_one_ask_and_an_easy_no(name):
-    d = build_draft(ALL[name], COMPLETE_FACTS)
-    assert d.blurb.words <= 120
-    assert d.blurb.body.count("?") == 1        # one concrete ask
-    assert "just say so; no reason needed" in d.blurb.body
-    assert d.blurb.subject.startswith("Intro? ") and " → " in d.blurb.subject
+def test_a_template_is_never_called_ready():
+    for analysis in ALL.values():
+        for blk in body(build_draft(analysis)).blocks:
+            title = getattr(blk, "title", "")
+            text = f"{getattr(blk, 'subject', '')}\n{getattr(blk, 'body', '')}"
+            if "ready" in title:
+                assert "[[" not in text, title
 
 
-def test_blurb_stays_short_with_long_facts_and_names():
-    long = "x" * 40
-    facts = Facts(**{f: " ".join([long] * 12) for f in Facts.__dataclass_fields__})
-    d = build_draft({**COMPLETE, "pin": person("A " * 50, "felix.adams@mail.example")}, facts)
-    assert len(d.pin.name) <= 80
-    assert all(len(v or "") <= 300 for v in vars(d.facts).values())
+@pytest.mark.parametrize("name", ["sister", "complete", "from_pin", "referrer_cc"])
+def test_request_is_short_and_has_one_ask_and_an_easy_no(name):
+    req = request_of(build_draft(ALL[name]))
+    assert len(req.body.split()) <= 120
+    assert req.body.count("?") <= 2 and "just say so; no reason needed" in req.body
 
 
-def test_complete_hand_off_with_facts_has_no_blanks_in_the_blurb():
+def test_request_stays_short_with_long_facts_and_names():
+    long = "x" * 2000
+    d = build_draft({**COMPLETE, "facts": {f: {"value": long, "evidence": long} for f in ("ask", "goal")},
+                     "pin": person("A" * 500, "felix.adams@mail.example")})
+    req = request_of(d)
+    assert all(len(line) <= 330 for line in req.body.splitlines())
+
+
+def test_complete_hand_off_has_no_blanks_and_says_each_fact_once():
+    d = build_draft(COMPLETE)
+    req = request_of(d)
+    assert req.blanks == () and "[[" not in req.body
+    assert req.body.count("starting in January") + req.body.count("Starting in January") == 1
+    lines = [line.split(": ", 1)[1] for line in req.body.splitlines() if ": " in line]
+    assert len(lines) == len(set(lines)) == 7
+    assert "THE REQUEST FOR CARLA, READY TO SEND" in all_text(d).upper()
+
+
+def test_the_llm_may_reword_a_fact_the_rules_found_but_never_fill_a_gap():
     d = build_draft(COMPLETE, COMPLETE_FACTS)
-    assert d.missing == ()
-    assert blanks(d.blurb.body) == []
-    assert "How I know Felix: my old teammate from Umbrella Corp." in d.blurb.body
-    assert "Resume: https://files.example/felix-adams-cv.pdf" in d.blurb.body
+    assert d.facts["ask"] == COMPLETE_FACTS["ask"]  # reworded
+    gap = build_draft(SISTER, {"ask": "a call", "goal": "a job in LA"})
+    assert "ask" not in gap.facts and "goal" not in gap.facts  # flagged missing: stays a blank
+    assert "ask" in request_of(gap).blanks
 
 
-def test_a_fact_the_rules_flagged_missing_stays_blank():
-    facts = allowed_facts(COMPLETE_FACTS, {"no_resume", "no_relationship"})
-    assert facts.resume_url is None and facts.relationship is None
-    assert facts.goal == COMPLETE_FACTS.goal
-    d = build_draft(SISTER, COMPLETE_FACTS)
-    assert d.facts.ask is None and "[[one concrete ask" in d.blurb.body
+# --- direct intro, the PIN, the referrer on cc ------------------------------------------------
+
+def test_direct_intro_says_what_went_wrong_kindly_and_offers_the_note_not_praise():
+    text = all_text(build_draft(DIRECT_INTRO))
+    assert "wasn't asked first" in text and "sorry for springing it on you" in text
+    assert "generous" not in text and "THE REQUEST" not in text.upper().replace("A REQUEST", "")
 
 
-# --- the other kinds ------------------------------------------------------------------------
-
-def test_direct_intro_points_out_the_missing_opt_in_kindly_and_offers_follow_ups():
-    d = build_draft(DIRECT_INTRO)
-    assert d.blurb is None                      # the intro already happened
-    assert "generous, and quick" in d.summary and "Victor wasn't asked first" in d.summary
-    (note,) = d.notes
-    assert note.to_email == "victor@chang-labs.example"
-    assert "sorry for springing it on you" in note.body and "No obligation" in note.body
-    assert [c.word for c in d.commands] == ["follow up"]
-    assert d.missing[0].fix.startswith("It's done, and that's fine")
+def test_follow_up_is_offered_only_when_both_addresses_were_in_the_headers():
+    header = [{"name": "Paula Reyes", "email": "paula@reyes.example", "role": "referrer", "source": "from"},
+              {"name": "Mia Scott", "email": "mia.scott@mail.example", "role": "pin", "source": "to"},
+              {"name": "Victor Chang", "email": "victor@chang-labs.example", "role": "contact", "source": "to"}]
+    with_headers = build_draft({**DIRECT_INTRO, "participants": header})
+    assert [o.command for o in offers(with_headers)] == [Command.FOLLOW_UP]
+    assert 'Reply "follow up" to this email' in all_text(with_headers)
+    body_only = build_draft({**DIRECT_INTRO, "participants": [{**header[2], "source": "body"}, *header[:2]]})
+    assert offers(body_only) == () and "follow up" not in all_text(body_only)
 
 
 def test_pin_who_copied_baton_gets_a_note_asking_the_referrer_to_introduce_properly():
     d = build_draft(FROM_PIN)
-    assert d.reader == "pin" and d.prep_heading == "Your prep list"
-    (note,) = d.notes
-    assert note.to == "Tom" and note.to_email is None
-    assert "Would you introduce us yourself?" in note.body
-    assert d.commands == ()
-    assert d.blurb.body.endswith("Thanks,\nTom")
-
-
-def test_referrer_on_cc_gets_the_request_to_send_and_a_prep_note_for_the_pin():
-    d = build_draft(REFERRER_CC)
-    assert d.reader == "referrer" and d.greeting == "Helen"
-    assert "saying you suggested it" in d.summary
-    (note,) = d.notes
-    assert note.to_email == "sofia.lind@mail.example"
-    assert "When do you need to land something?" in note.body
-    assert [c.word for c in d.commands] == ["send"]
-
-
-# --- every flag reads well for every reader ---------------------------------------------------
-
-_BAD_GRAMMAR = re.compile(r"\b(?:you|You) (?:is|has|was|trusts|knows|needs|wants)\b|\{|\}")
-
-
-@pytest.mark.parametrize("code", ORDER)
-@pytest.mark.parametrize("name", sorted(ALL))
-def test_each_flag_renders_without_placeholders_or_broken_grammar(code, name):
-    analysis = {**ALL[name], "flags": [{"code": code, "evidence": "e"}]}
-    d = build_draft(analysis)
     text = all_text(d)
-    assert not _BAD_GRAMMAR.search(text), text
-    assert [m.code for m in d.missing] == [code]
+    assert d.reader == "pin" and "Would you introduce me to Owen Price?" in text
+    assert "A request Tom could send" in text and offers(d) == ()
 
 
-def test_mirror_table_covers_the_closed_set_of_flags():
-    assert set(MIRRORS) == set(ORDER) == {
-        "no_opt_in", "unknown_referrer", "referrer_unreachable", "no_relationship",
-        "no_specific_ask", "no_goal", "no_timeline", "no_requirements", "no_resume"}
+def test_referrer_on_cc_gets_the_request_to_send_and_the_review_page():
+    d = build_draft(REFERRER_CC)
+    text = all_text(d, review_url="https://baton.example/r/x")
+    assert d.reader == "referrer" and "Sofia wrote to Owen saying you suggested it" in text
+    assert "press Send on the review page" in text
+    # Neither Sofia's nor Owen's address came from the headers here: "send" by reply would be refused.
+    assert [o.command for o in offers(d)] == [Command.CANCEL]
+
+
+_BAD_GRAMMAR = re.compile(r"\b(?:you|You) (?:is|has|was|trusts|knows|needs|wants)\b|[{}]|%\(")
+
+
+@pytest.mark.parametrize("code", mirror.ORDER)
+@pytest.mark.parametrize("name", list(ALL))
+def test_each_flag_renders_without_placeholders_or_broken_grammar(code, name):
+    analysis = {**ALL[name], "flags": [{"code": code, "evidence": "x"}]}
+    for review in (None, "https://baton.example/r/x"):
+        text = all_text(build_draft(analysis), review)
+        assert not _BAD_GRAMMAR.search(text), text
 
 
 def test_unknown_flags_are_ignored():
-    d = build_draft({**COMPLETE, "flags": [{"code": "rm -rf", "evidence": "x"}, "junk"]})
-    assert d.missing == ()
+    d = build_draft({**SISTER, "flags": [{"code": "no_goal", "evidence": "x"}]})
+    assert d.flags == ("no_goal",)
 
-
-# --- strings from mail ------------------------------------------------------------------------
 
 def test_hostile_names_and_evidence_are_flattened_to_one_line():
-    hostile = {**SISTER,
-               "subject": "hi\r\nBcc: victim@example.net",
-               "referrer": person("Mike\r\nX-Evil: 1 =?UTF-8?Q?=0A?=", "mike@example.net"),
-               "flags": [{"code": "no_goal", "evidence": "a" * 500 + "\n" + "b"}]}
-    d = build_draft(hostile)
-    assert "\n" not in d.subject and "\r" not in d.subject
-    assert "\n" not in d.referrer.name and "=?" not in d.referrer.name
-    assert len(d.missing[0].evidence) <= 200
+    evil = {**SISTER, "contact": person("John\r\nBcc: evil =?UTF-8?Q?=0A?=", "john@example.com"),
+            "subject": "hi\r\nBcc: y@evil.example"}
+    d = build_draft(evil)
+    assert "\n" not in d.contact.name and "\r" not in d.subject and "=?" not in d.contact.name
 
 
 def test_bad_addresses_are_dropped_not_repaired():
-    d = build_draft({**SISTER, "contact": person("John Miller", "john@example.com>, x@evil.example")})
+    d = build_draft({**SISTER, "contact": person("John", "john@example.com>, x@evil.example")})
     assert d.contact.email is None
 
 
-def test_draft_values_are_frozen():
-    d = build_draft(SISTER)
-    from dataclasses import FrozenInstanceError
+def test_drafts_are_frozen_and_survive_the_database():
+    d = build_draft(COMPLETE)
     with pytest.raises(FrozenInstanceError):
         d.kind = "none"  # type: ignore[misc]
-    assert replace(d, kind="direct_intro").kind == "direct_intro"
+    assert Handoff.from_json(d.to_json()) == d
 
 
-def test_blank_count_words():
-    assert words("Hi [[how you know Dana]].") == 5
-
-
-def test_a_described_pin_is_not_greeted_by_the_referrers_first_name():
-    # The analysis may name the PIN by description ("Greg Hall's cousin").
-    d = build_draft({**SISTER, "pin": {"name": "Mike Chen's sister-in-law", "email": None}})
-    assert d.pin.first is None
-    assert d.summary.startswith("You'd like John to help Mike Chen's sister-in-law.")
-    assert d.blurb.subject == "Intro? [[their name]] → John Miller"
-    assert d.notes[0].body.startswith("Hi [[their name]],")
-    assert d.prep_heading == "Prep list for Mike Chen's sister-in-law"
+def test_a_described_pin_is_called_as_the_referrer_would():
+    analysis = {**SISTER, "pin": person("Mike Chen's wife's sister", None)}
+    text = all_text(build_draft(analysis))
+    assert "You'd like John to help your wife's sister." in text and "Hi Mike Chen" not in text

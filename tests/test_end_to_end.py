@@ -148,7 +148,7 @@ async def test_with_an_llm_the_reply_uses_it_and_sends_only_the_handoff_text(mak
     assert "Felix" in sent
     for raw_part in ("Content-Type:", "Content-Disposition", "Message-ID:", "base64"):
         assert raw_part not in sent  # the hand-off's words only: no headers, no attachment
-    assert "Would you have 20 minutes for Felix Adams" in reply.get_body(("plain",)).get_content()
+    assert "The ask: A 20-minute call about Vertex" in reply.get_body(("plain",)).get_content()  # the LLM's words
 
 
 async def test_an_llm_that_hangs_does_not_stop_the_reply(make_settings):

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from composer.draft import IntroDraft, build_draft
+from composer.draft import Handoff, build_draft
 from composer.render import LOOP_HEADER, render_reply
 from inbound.analysis.analyze import analyze_bytes
 from inbound.analysis.thread import references_of
@@ -174,7 +174,7 @@ def assert_no_header_added(raw: bytes) -> bool:
     typed = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS)
     analysis = typed.to_json()
     draft = build_draft(typed)
-    if not isinstance(draft, IntroDraft):
+    if not isinstance(draft, Handoff):
         return False
     msg = render_reply(draft, analysis=typed, references=references_of(raw), key="k1", assistant=ASSISTANT,
                        assistant_name="Baton", review_url=None, make_token=lambda: "t1")

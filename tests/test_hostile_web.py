@@ -23,8 +23,8 @@ from store.db import make_engine
 from store.schema import intros
 from web.app import create_app
 
-REVIEW_FIELDS = ["referrer_name", "contact_name", "contact_email", "pin_name", "pin_email", "blurb_subject", "blank",
-                 "hide_contact_until_yes", "action"]
+REVIEW_FIELDS = ["referrer_name", "contact_name", "contact_email", "pin_name", "pin_email", "fact_ask",
+                 "fact_relationship", "fact_goal", "fact_timeline", "fact_resume", "hide_contact_until_yes", "action"]
 NASTY = st.one_of(st.text(max_size=300), st.sampled_from([
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "a\r\nBcc: victim@example.net",
     "=?UTF-8?Q?=0A?=Bcc: x@example.net", "[[blank]]", "\x00\x01\x7f", "x" * 5000, "dana@mail.example",
@@ -56,10 +56,9 @@ def test_review_form_survives_hostile_fields(tmp_path):
     seen: set[int] = set()
 
     @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(fields=st.dictionaries(st.sampled_from(REVIEW_FIELDS), NASTY, max_size=9),
-           blanks=st.lists(NASTY, max_size=8))
-    def post(fields, blanks):
-        r = client.post(f"/r/{token}", data={"form_token": form_token, **fields, "blank": blanks})
+    @given(fields=st.dictionaries(st.sampled_from(REVIEW_FIELDS), NASTY, max_size=12))
+    def post(fields):
+        r = client.post(f"/r/{token}", data={"form_token": form_token, **fields})
         seen.add(r.status_code)
         assert r.status_code in (200, 400, 403, 409)
         assert "<script>alert" not in r.text and "<img src=x" not in r.text  # markup never unescaped
@@ -73,20 +72,21 @@ def test_review_form_survives_hostile_fields(tmp_path):
 def test_optin_form_survives_hostile_fields(tmp_path):
     engine, ctx, client, token, intro_id = _app(tmp_path)
     approval = flow.Approval(referrer_name="<b>Diane</b>", contact=Party("<script>x</script>", "carla@vertex.example"),
-                             pin=Party("Felix", "felix@mail.example"), blurb_subject="Intro?", blurb_body="Hi Carla",
+                             pin=Party("Felix", "felix@mail.example"), facts={"ask": "<img src=x onerror=alert(1)>"},
                              hide_contact_until_yes=False)
     with engine.begin() as conn:
         flow.approve(conn, intro_id, approval, now=clock.now(), ctx=ctx)
         optin = tokens.issue(conn, intro_id, purpose=LinkPurpose.OPTIN, role=Role.PIN, now=clock.now(), ttl=ctx.token_ttl)
     page = client.get(f"/o/{optin}")
-    assert page.status_code == 200 and "<script>x</script>" not in page.text
+    assert page.status_code == 200 and "<script>x</script>" not in page.text and "&lt;script&gt;x" in page.text
     form_token = _token(page.text)
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(decision=NASTY, note=NASTY, answers=st.lists(NASTY, max_size=8))
-    def post(decision, note, answers):
-        data = {"form_token": form_token, "decision": decision, "note": note,
-                **{f"answer_{i}": a for i, a in enumerate(answers, 1)}}
+    @given(decision=NASTY, note=NASTY, reach=NASTY, answers=st.lists(NASTY, max_size=8))
+    def post(decision, note, reach, answers):
+        fields = ("goal", "targets", "ask", "timeline", "requirements", "resume", "1", "x")
+        data = {"form_token": form_token, "decision": decision, "note": note, "reach": reach,
+                **{f"answer_{f}": a for f, a in zip(fields, answers, strict=False)}}
         r = client.post(f"/o/{optin}", data=data)
         assert r.status_code in (200, 400, 403)
         assert "<script>" not in r.text

@@ -1,6 +1,7 @@
 """The intro's rules on plain values: one test per transition and per job kind, no database, no server."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -41,10 +42,11 @@ def intro(state: State = State.REQUESTED, contact: Decision = Decision.PENDING, 
 
 def test_every_move_a_rule_makes_is_a_legal_transition():
     """Each plan's move is in the table; the table covers the state machine of the README."""
-    assert can_move(State.DRAFT, State.REQUESTED) and not can_move(State.DRAFT, State.CONNECTED)
+    assert can_move(State.DRAFT, State.REQUESTED) and not can_move(State.DRAFT, State.FOLLOWED_UP)
     assert not can_move(State.CLOSED, State.REQUESTED) and not can_move(None, State.DRAFT)
     moves = {(State.DRAFT, lifecycle.on_approve().move), (State.DRAFT, lifecycle.on_cancel().move),
-             (State.REQUESTED, lifecycle.on_cancel().move)}
+             (State.REQUESTED, lifecycle.on_cancel().move),
+             (State.DRAFT, lifecycle.on_follow_up(replace(intro(State.DRAFT), kind=Kind.DIRECT_INTRO)).move)}
     assert moves <= set(TRANSITIONS)
 
 
@@ -194,3 +196,34 @@ def test_reply_words_map_to_decisions():
     assert lifecycle.decision_for(Command.YES) is Decision.YES
     assert lifecycle.decision_for(Command.NOT_NOW) is Decision.NOT_NOW
     assert lifecycle.decision_for(Command.SEND) is None
+
+
+# --- "follow up" on a direct intro, and notes for the referrer ------------------------------------
+
+def test_follow_up_on_a_direct_intro_sets_the_check_in_and_confirms_to_the_referrer():
+    plan = lifecycle.on_follow_up(replace(intro(State.DRAFT, parties=False), kind=Kind.DIRECT_INTRO))
+    assert plan.move is State.CONNECTED and plan.actor is Actor.REFERRER
+    assert plan.timers == (Timer(JobKind.FOLLOWUP),)
+    assert plan.mails == (Mail(MailPurpose.CONFIRMED, (Role.REFERRER,)),)
+
+
+@pytest.mark.parametrize("kind,state", [(Kind.INTRO_REQUEST, State.DRAFT), (Kind.DIRECT_INTRO, State.CONNECTED),
+                                        (Kind.SAID_TO_CONTACT, State.DRAFT)])
+def test_follow_up_does_nothing_but_for_a_direct_intro_still_in_draft(kind, state):
+    plan = lifecycle.on_follow_up(replace(intro(state), kind=kind))
+    assert plan.move is None and not plan.mails and not plan.timers and plan.result == "does not apply"
+
+
+def test_a_note_left_with_a_yes_goes_to_the_referrer_at_once():
+    plan = lifecycle.on_decision(intro(contact=Decision.YES), Role.CONTACT, Decision.YES, left_note=True)
+    assert Mail(MailPurpose.PARTY_NOTE, (Role.REFERRER,), extra=(("who", "contact"),)) in plan.mails
+    both = lifecycle.on_decision(intro(contact=Decision.YES, pin=Decision.YES), Role.PIN, Decision.YES,
+                                 left_note=True)
+    assert [m.purpose for m in both.mails] == [MailPurpose.PARTY_NOTE, MailPurpose.INTRODUCTION]
+    silent = lifecycle.on_decision(intro(contact=Decision.YES), Role.CONTACT, Decision.YES)
+    assert not silent.mails
+
+
+def test_a_note_left_with_a_no_rides_in_the_declined_email_only():
+    plan = lifecycle.on_decision(intro(contact=Decision.NO), Role.CONTACT, Decision.NO, left_note=True)
+    assert [m.purpose for m in plan.mails] == [MailPurpose.DECLINED]

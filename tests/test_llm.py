@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from composer.draft import IntroDraft
+from composer.draft import Handoff
 from composer.draft import build_draft as _build
 from composer.llm import MAX_TOKENS, LLMConfig, config_from
 from composer.llm import improve as _improve
@@ -29,7 +29,11 @@ def build_draft(analysis: dict):
 def improve(analysis: dict, text: str, cfg):
     """The fixtures are analyses as JSON (the contract); the composer reads the typed value."""
     return _improve(Analysis.from_json(analysis), text, cfg)
-from composer.cleaning import blanks, words
+
+
+def request_of(d: Handoff):
+    from composer.request import render
+    return render(referrer=d.referrer, pin=d.pin, contact=d.contact, facts=d.facts, attachment=d.attachment)
 
 # "Felix -> Carla", as in the handoffs fixture intro-request-complete, with some gaps.
 ANALYSIS: dict = {
@@ -68,15 +72,6 @@ EXTRACTION = {
     "requirements": "Austin or remote, around $200k",
     "resume_url": "https://cv.example/felix",   # not in the message: must be dropped
 }
-
-
-def good_wording(rules_body: str) -> str:
-    """A plausible rewrite that keeps every blank the rules left."""
-    keep = " ".join(blanks(rules_body))
-    return ("Hi Carla,\n\nWould you have 20 minutes for Felix Adams, my old teammate from "
-            "Umbrella Corp? He is a security engineer aiming for a staff role, and you know "
-            f"Vertex's security team from the inside. Resume: {keep}\n\nIf the timing is "
-            "wrong, just say so; no reason needed. If yes, I'll introduce you both.\n\nThanks,\nDiane")
 
 
 class ChatServer:
@@ -130,18 +125,8 @@ def completion(content: str) -> dict:
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
 
 
-def step(req: dict) -> str:
-    """Which of the two calls this is: 'extraction' or 'wording'."""
-    fmt = req.get("response_format", {})
-    if fmt.get("type") == "json_schema":
-        return fmt["json_schema"]["name"]
-    return "wording" if "[[" in req["messages"][-1]["content"] else "extraction"
-
-
 def answer_well(req: dict) -> tuple[int, dict]:
-    if step(req) == "extraction":
-        return 200, completion(json.dumps(EXTRACTION))
-    return 200, completion(json.dumps({"body": good_wording(req["messages"][-1]["content"])}))
+    return 200, completion(json.dumps(EXTRACTION))
 
 
 @pytest.fixture
@@ -161,17 +146,18 @@ def test_off_without_a_key_sends_nothing():
     assert used is False and draft == build_draft(ANALYSIS)
 
 
-def test_answers_well_fills_names_and_facts_and_rewords_the_blurb(server):
+def test_answers_well_fills_names_and_says_the_facts_in_short_words(server):
     server.respond = answer_well
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
-    assert used is True and isinstance(draft, IntroDraft)
+    assert used is True and isinstance(draft, Handoff)
     assert draft.pin.name == "Felix Adams" and draft.contact.name == "Carla Diaz"
-    assert draft.blurb.subject == "Intro? Felix Adams → Carla Diaz"
-    assert draft.facts.relationship == "my old teammate from Umbrella Corp"
-    assert draft.facts.resume_url is None          # the link was not in the message
-    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you have 20 minutes")
-    assert "[[resume link]]" in draft.blurb.body   # the flagged gap stays a blank
-    assert words(draft.blurb.body) <= 120
+    request = request_of(draft)
+    assert request.subject == "Intro? Felix Adams → Carla Diaz" and request.blanks == ()
+    assert draft.facts["relationship"] == "my old teammate from Umbrella Corp"
+    assert "resume" not in draft.facts             # the link was not in the message (and it is flagged)
+    assert "How we know each other: My old teammate from Umbrella Corp." in request.body
+    assert len(request.body.split()) <= 120
+    assert len(server.requests) == 1               # one question: the request is rendered, not written
     # Structured output was asked for, and only the newest text was sent.
     first = server.requests[0]
     assert first["response_format"]["type"] == "json_schema"
@@ -188,8 +174,7 @@ def test_falls_back_to_json_object_when_json_schema_is_refused(server):
     server.respond = respond
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
     assert used is True and draft.pin.name == "Felix Adams"
-    assert [r["response_format"]["type"] for r in server.requests] == \
-        ["json_schema", "json_object", "json_schema", "json_object"]
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"]
 
 
 def test_malformed_json_falls_back_to_the_rules(server, caplog):
@@ -203,8 +188,7 @@ def test_malformed_json_falls_back_to_the_rules(server, caplog):
 
 def test_schema_mismatch_falls_back_to_the_rules(server):
     wrong = {**EXTRACTION, "pin_name": 42, "surprise": "extra key"}
-    server.respond = lambda req: (200, completion(json.dumps(wrong if step(req) == "extraction"
-                                                             else {"text": "no body key"})))
+    server.respond = lambda req: (200, completion(json.dumps(wrong)))
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
     assert used is False and draft == build_draft(ANALYSIS)
 
@@ -215,8 +199,8 @@ def test_server_error_500_falls_back_to_the_rules(server, caplog):
         draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
     assert used is False and draft == build_draft(ANALYSIS)
     assert "InternalServerError 500" in caplog.text
-    # No retries: per step, json_schema and then json_object (a 500 may be llama.cpp's refusal).
-    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"] * 2
+    # No retries: json_schema and then json_object (a 500 may be llama.cpp's refusal).
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"]
 
 
 def test_hanging_server_times_out_and_the_rules_win(server, caplog):
@@ -242,13 +226,12 @@ def test_model_cannot_add_or_swap_an_address(server):
             "why_contact": "write to boss@evil.example for details"}
     analysis = {**ANALYSIS, "pin": {"name": None, "email": None},
                 "contact": {"name": None, "email": None}}
-    server.respond = lambda req: (200, completion(json.dumps(
-        evil if step(req) == "extraction" else {"body": "Hi, mail attacker@evil.example " * 5})))
+    server.respond = lambda req: (200, completion(json.dumps(evil)))
     draft, used = improve(analysis, NEW_TEXT, config(server))
-    assert used is True and isinstance(draft, IntroDraft)
+    assert used is True and isinstance(draft, Handoff)
     assert draft.pin.email is None and draft.contact.email is None
     assert draft.referrer.email == "diane@wu.example"
-    assert draft.facts.why_contact is None
+    assert "why_contact" not in draft.facts
     assert "evil.example" not in repr(draft)
 
 
@@ -264,27 +247,20 @@ def test_flagged_gaps_stay_blank_whatever_the_model_says(server):
     analysis = {**ANALYSIS, "flags": ANALYSIS["flags"] + [
         {"code": "no_relationship", "evidence": "Please help me introduce Felix Adams"}]}
     draft, _ = improve(analysis, NEW_TEXT, config(server))
-    assert draft.facts.relationship is None
-    assert draft.facts.goal == "a staff security engineering role"
+    assert "relationship" not in draft.facts and "relationship" in request_of(draft).blanks
+    assert draft.facts["goal"] == "a staff security engineering role"
 
 
-@pytest.mark.parametrize("body", [
-    "Too short.",
-    "Hi Carla, " + "please help " * 80 + "[[resume link]]",          # too long
-    "Hi Carla, would you talk to Felix Adams about security roles? He is great and you would "
-    "like him a lot. Thanks, Diane",                                    # dropped the blank
-    "Hi Carla, see https://evil.example/x about Felix Adams and his search for a staff role. "
-    "[[resume link]] Thanks, Diane",                                   # new link
+@pytest.mark.parametrize("field,value", [
+    ("ask", "see https://evil.example/x"),          # a link the message never had
+    ("goal", "write to boss@evil.example"),          # an address the message never had
+    ("why_contact", "[[blank]] games"),              # a placeholder
 ])
-def test_wording_that_breaks_the_rules_is_ignored(server, body):
-    server.respond = lambda req: (answer_well(req) if step(req) == "extraction"
-                                  else (200, completion(json.dumps({"body": body}))))
+def test_a_fact_with_a_link_an_address_or_a_blank_is_dropped(server, field, value):
+    server.respond = lambda req: (200, completion(json.dumps({**EXTRACTION, field: value})))
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
-    assert used is True   # the extraction still counted
-    rules = build_draft(ANALYSIS)
-    assert draft.blurb.body != body
-    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you be open to helping Felix Adams")
-    assert rules.blurb.body != draft.blurb.body   # filled facts, rules' wording
+    assert used is True and field not in draft.facts
+    assert "evil.example" not in request_of(draft).body
 
 
 def test_auto_generated_and_none_kinds_never_call_the_model(server):
@@ -309,7 +285,7 @@ def test_improved_draft_renders_like_any_other(server):
     msg = render_reply(draft, analysis=Analysis.from_json(ANALYSIS), references=[], key="llm1",
                        assistant="intro@baton.example", assistant_name="Baton", review_url=None)
     text = msg.get_body(("plain",)).get_content()
-    assert used and "Would you have 20 minutes for Felix Adams" in text
+    assert used and "The ask: A 20-minute call about Vertex's security team" in text
     assert msg["To"] == "Diane Wu <diane@wu.example>"
 
 
@@ -350,8 +326,7 @@ def test_llama_cpp_500_on_json_schema_falls_back_to_json_object_with_max_tokens(
     server.respond = llama_cpp
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server, timeout=2.0))
     assert used is True and draft.pin.name == "Felix Adams"
-    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you have 20 minutes")
-    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"] * 2
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"]
     assert all(r["max_tokens"] == MAX_TOKENS for r in server.requests)
 
 
@@ -360,14 +335,13 @@ def test_vllm_takes_the_longest_input_within_a_small_context(server):
     long_text = (NEW_TEXT + " ") * 40  # cut to MAX_INPUT_CHARS before it is sent
     draft, used = improve(ANALYSIS, long_text, config(server))
     assert used is True and draft.pin.name == "Felix Adams"
-    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema"] * 2
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema"]
 
 
 def test_ollama_fenced_json_is_read(server):
     server.respond = ollama
     draft, used = improve(ANALYSIS, NEW_TEXT, config(server))
-    assert used is True and draft.contact.name == "Carla Diaz"
-    assert draft.blurb.body.startswith("Hi Carla,\n\nWould you have 20 minutes")
+    assert used is True and draft.contact.name == "Carla Diaz" and draft.facts["timeline"] == "starting in January"
 
 
 def test_every_string_field_is_bounded_in_the_schema_sent(server):

@@ -56,13 +56,16 @@ async def review_link(baton, s) -> str:
 
 
 def fill_review(html: str, **over) -> dict:
-    blanks = len(re.findall(r'name="blank"', html))
+    """The review form as the referrer sends it: the page's own values, the needed facts set."""
     data = {"form_token": form_token(html), "action": "send", "referrer_name": "Diane Wu",
             "contact_name": "Carla Diaz", "contact_email": "carla.diaz@vertex.example",
             "pin_name": "Felix Adams", "pin_email": "felix.adams@mail.example",
-            "blurb_subject": "Intro? Felix Adams \u2192 Carla Diaz"}
+            "hide_contact_until_yes": "1"}
+    for name, value in re.findall(r'<textarea id="[^"]+" name="(fact_\w+)"[^>]*>([^<]*)</textarea>', html):
+        data[name] = unescape(value)
+    data.update({"fact_ask": "answer 0", "fact_relationship": "answer 1", "fact_goal": "answer 2"})
     data.update(over)
-    return {**data, "blank": [f"answer {i}" for i in range(blanks)]}
+    return data
 
 
 async def approve(baton, s, client, **over) -> None:
@@ -92,12 +95,12 @@ async def test_review_then_both_yes_sends_one_introduction_to_both_cc_referrer(r
     assert state(s) == "requested"
     contact_mail = mail_to(s, "carla.diaz@vertex.example")[0]
     assert contact_mail["Subject"] == "Intro? Felix Adams \u2192 Carla Diaz"
-    assert "answer 0" in contact_mail.get_body(("plain",)).get_content()  # the blanks as the referrer filled them
+    assert "The ask: Answer 0." in contact_mail.get_body(("plain",)).get_content()  # as the referrer wrote it
 
-    r = await answer(client, party_link(s, "carla.diaz@vertex.example"), "yes")
+    r = await answer(client, party_link(s, "carla.diaz@vertex.example"), "yes", reach="Tuesdays after 3pm, by phone")
     assert "Your answer: Yes" in r.text
     assert state(s) == "requested" and not [m for m in maildir(s) if m["Subject"].startswith("Introduction")]
-    r = await answer(client, party_link(s, "felix.adams@mail.example"), "yes", answer_1="A staff security role")
+    r = await answer(client, party_link(s, "felix.adams@mail.example"), "yes")
     assert "Your answer: Yes" in r.text
     intro_mails = await wait_for(lambda: [m for m in maildir(s) if m["Subject"].startswith("Introduction")]
                                  if len([m for m in maildir(s) if m["Subject"].startswith("Introduction")]) == 3
@@ -108,7 +111,9 @@ async def test_review_then_both_yes_sends_one_introduction_to_both_cc_referrer(r
     assert {a.addr_spec for a in first["To"].addresses} == {"carla.diaz@vertex.example", "felix.adams@mail.example"}
     assert [a.addr_spec for a in first["Cc"].addresses] == ["diane@wu.example"]
     assert "In-Reply-To" not in first  # a new thread
-    assert "A staff security role" in first.get_body(("plain",)).get_content()
+    text = first.get_body(("plain",)).get_content()
+    assert "How and when to reach Carla: Tuesdays after 3pm, by phone" in text  # the contact's yes carries it
+    assert text.count("Answer 0") == 1 and text.count("Felix Adams CV.pdf") == 1  # each fact once
     assert state(s) == "connected"
     with db(s).connect() as conn:
         moves = [(e.from_state, e.to_state) for e in conn.execute(select(intro_events).order_by(intro_events.c.id))
@@ -191,7 +196,8 @@ async def test_post_without_the_pages_form_token_is_refused(running):
 
 async def test_markup_typed_or_mailed_comes_out_escaped(running):
     baton, s, client = running
-    await approve(baton, s, client, contact_name="<script>alert(1)</script> Carla")
+    # Unticked: the PIN's page names the contact, so the name is on it to be escaped.
+    await approve(baton, s, client, contact_name="<script>alert(1)</script> Carla", hide_contact_until_yes="")
     page = await client.get(party_link(s, "felix.adams@mail.example"))
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Carla" in page.text
@@ -203,14 +209,18 @@ async def test_review_validation_explains_what_is_wrong(running):
     baton, s, client = running
     url = await review_link(baton, s)
     page = await client.get(url)
-    data = fill_review(page.text, contact_email="not-an-address", pin_email="")
-    data["blank"][0] = ""
+    data = fill_review(page.text, contact_email="not-an-address", pin_email="", fact_ask="")
     r = await client.post(url, data=data)
     assert r.status_code == 400
     text = unescape(r.text)
-    assert "The contact's email is not a valid email address." in text
-    assert "The email of the person you are helping is needed." in text
-    assert "Blank 1 of" in text
+    # Each error stands above its own field (and is listed, linked to it, at the top).
+    assert re.search(r'id="contact_email-error">The contact\'s email is not a valid email address\.</p>\s*'
+                     r'<input type="email" id="contact_email"', text)
+    assert re.search(r'id="pin_email-error">The email of the person you are helping is needed\.</p>\s*'
+                     r'<input type="email" id="pin_email"', text)
+    assert re.search(r'id="ask-error">The ask is needed\.</p>\s*<textarea id="ask"', text)
+    assert '<a href="#ask">The ask is needed.</a>' in text
+    assert 'value="not-an-address"' in text  # what was typed stays
     assert state(s) == "draft" and mail_to(s, "carla.diaz@vertex.example") == []
 
 

@@ -61,7 +61,7 @@ def test_the_wheel_holds_templates_migrations_alembic_ini_and_the_demo_messages(
                          check=True).stdout.splitlines()
     site = bin_.parent / "lib"
     assert all(Path(line).is_relative_to(site) for line in out[:3]), out  # nothing read from the checkout
-    assert out[1].endswith("store/alembic.ini") and Path(out[2], "note.txt").is_file()
+    assert out[1].endswith("store/alembic.ini") and Path(out[2], "mail.txt").is_file()
     assert out[3] == "['good-request.eml', 'voicemail.eml', 'wifes-sister.eml']"
     assert "0001_inbound_messages.py" in out[4]
 

@@ -59,20 +59,25 @@ def test_name_from_email():
 
 
 # The body-mention rows as they were first written, each a single search that starts with the
-# name. participants.body_mentions finds each anchor first; it must find the same people.
+# name (plus the later "person at organisation" form, tried when no name stands right before the
+# anchor). participants.body_mentions finds each anchor first; it must find the same people.
 def _reference_mentions(text: str) -> list:
     import re
 
     from inbound.analysis.addresses import EMAIL_RE
-    from inbound.analysis.mentions import NAME
+    from inbound.analysis.mentions import NAME, clean_name
     from inbound.analysis.participants import mentioned
-    rows = (re.compile(r"(?P<name>" + NAME + r")\s*[(<]\s*(?P<email>" + EMAIL_RE.pattern + r")\s*[)>]"),
-            re.compile(r"(?P<name>" + NAME + r")\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|cc'ed|en copie|in kopie|"
-                       r"en copia|em cópia|in copia)\)"),
+    at = r"(?:\s*(?:,\s*)?\b(?:at|from|of|with|bei|chez|de|da|van|di)\s+[^()<>\n]{1,60}?)?"
+    rows = (re.compile(r"(?:(?P<name>" + NAME + r")(?P<org>" + at + r"))?\s*[(<]\s*(?P<email>" + EMAIL_RE.pattern
+                       + r")\s*[)>]"),
+            re.compile(r"(?P<name>" + NAME + r")(?P<org>" + at + r")\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|"
+                       r"cc'ed|en copie|in kopie|en copia|em cópia|in copia)\)"),
             re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>(?-i:" + NAME + r"))"))
     out = []
     for rx in rows:
         for m in rx.finditer(text[:100_000]):
+            if m.group("name") and m.groupdict().get("org") and clean_name(m.group("name") + m.group("org")):
+                continue  # the org form only stands in when the words before the anchor are no name
             person = mentioned(m.group("name"), m.groupdict().get("email"))
             if person is not None:
                 out.append(person)

@@ -25,8 +25,8 @@ def _typed(analysis):
     return analysis if isinstance(analysis, Analysis) else Analysis.from_json(analysis)
 
 
-def build_draft(analysis, facts=None):
-    return _build(_typed(analysis), facts)
+def build_draft(analysis, better=None):
+    return _build(_typed(analysis), better)
 
 
 def render_reply(draft, *, analysis, **kw):
@@ -197,12 +197,12 @@ def test_text_and_html_alternatives_in_that_order():
 
 def test_html_escapes_what_came_from_mail():
     evil = {**SISTER, "contact": {"name": "<script>alert(1)</script> Jo", "email": "john@example.com"},
-            "flags": [{"code": "no_goal", "evidence": "<img src=x onerror=alert(1)>"}]}
+            "subject": "<img src=x onerror=alert(1)>"}
     html = html_of(reparse(render(evil)))
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
     # the text part is plain text: not escaped
-    assert "<img src=x onerror=alert(1)>" in text_of(reparse(render(evil)))
+    assert "<script>alert(1)</script>" in text_of(reparse(render(evil)))
 
 
 def test_html_has_no_external_assets():
@@ -216,9 +216,10 @@ def test_blanks_are_highlighted_in_html():
     assert '<mark style="background:#fff3b0;padding:0 2px">[[how you know them]]</mark>' in html
 
 
-def test_without_a_review_page_the_reader_is_told_to_reply():
+def test_without_a_review_page_the_reader_is_told_where_replies_go():
     text = text_of(reparse(render(SISTER)))
-    assert 'Reply "send" to this email (it goes to intro+k7Q2mX9pL4@baton.example)' in text
+    assert 'Reply "cancel": ' in text and "Replies go to intro+k7Q2mX9pL4@baton.example." in text
+    assert 'Reply "send"' not in text  # the sister's address is unknown: a "send" could only be refused
     assert "Review & send" not in text
 
 
@@ -229,7 +230,9 @@ def test_with_a_review_page_the_link_is_offered():
 
 
 def test_direct_intro_offers_follow_ups_and_no_request():
-    text = text_of(reparse(render(DIRECT_INTRO)))
+    both = [{"name": "Mia Scott", "email": "mia.scott@mail.example", "role": "pin", "source": "to"},
+            {"name": "Victor Chang", "email": "victor@chang-labs.example", "role": "contact", "source": "to"}]
+    text = text_of(reparse(render({**DIRECT_INTRO, "participants": both})))
     assert "THE REQUEST" not in text
     assert 'Reply "follow up"' in text and "sorry for springing it on you" in text
 
@@ -258,7 +261,7 @@ def test_about_note_for_mail_that_is_not_a_hand_off():
     assert text.startswith("Hi Paula,\n")
     flat = " ".join(text.split())
     assert "copy intro@baton.example" in flat and "Nobody is introduced until both say yes" in flat
-    assert "&ldquo;Re: Q3 numbers&rdquo;" in html_of(msg)
+    assert "&#34;Re: Q3 numbers&#34;" in html_of(msg)
 
 
 def test_html_paragraphs_never_nest():

@@ -77,8 +77,7 @@ Message-ID: <both-ccd@wu.example>
 
 Hi,
 
-Please help me introduce Felix Adams, my old teammate, to Carla Diaz. Felix is looking for a
-staff security role in Austin and would value Carla's view on Vertex.
+Please help me introduce Felix Adams, my old teammate, to Carla Diaz.
 
 Diane
 """
@@ -118,7 +117,7 @@ async def test_referrer_replies_send_with_the_blanks_filled_inline(baton, tmp_pa
     request = await wait_for(lambda: mail_to(s, "carla.diaz@vertex.example"))
     assert state(s) == "requested"
     body = request[0].get_body(("plain",)).get_content()
-    assert "filled" in body and "[[" not in body
+    assert "Filled 1." in body and "[[" not in body  # the blanks as the referrer typed them
 
 
 async def test_send_with_blanks_left_is_refused_and_recorded(baton):

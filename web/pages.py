@@ -1,13 +1,16 @@
-"""The review page (for the referrer) and the opt-in page (for the contact and the PIN).
+"""The review page (for the referrer), the opt-in page (for the contact and the PIN), the
+"did you connect?" page, and "don't ask me again".
 
 GET and HEAD only show; a decision is a POST from the page's own form carrying its form
-token. Mail scanners fetch every link in a message, and must never say yes for anyone.
+token. Mail scanners fetch every link in a message, and must never say yes for anyone. The one
+other POST taken is RFC 8058's one-click unsubscribe, which a mail client sends from its own
+button with the body `List-Unsubscribe=One-Click`.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,27 +21,35 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from clock import clock
-from composer.cleaning import BLANK, clean, clean_email, first_name
+from composer import i18n, mirror, optin_mail, wording
+from composer.cleaning import BLANK, clean, clean_email
+from composer.draft import Handoff
+from composer.i18n import t
 from composer.optin_mail import Party
+from composer.people import Person
+from composer.request import NEEDED, OPTIONAL, labels, render
 from intros import flow
 from intros.states import IllegalTransition
-from model import Decision, FollowupAnswer, Intro, LinkPurpose, Role, State
+from model import Decision, FollowupAnswer, Intro, Kind, LinkPurpose, Role, State
 from store import tokens
 
 log = logging.getLogger("baton.web")
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent.parent / "templates" / "web"),
-                          autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined)
+                          autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
+                          extensions=["jinja2.ext.i18n"])
+i18n.install(_env)
 MAX_FIELD = 300
 MAX_NOTE = 2000
-DECISION_WORDS = {Decision.YES: "Yes", Decision.NOT_NOW: "Not now", Decision.NO: "No"}
-GONE = {
-    "unknown": ("This link doesn't work", ["The link is not one Baton knows. It may have been copied only in part.",
-                                           "If you were expecting a page here, ask the person who introduced you to "
-                                           "send a new request."]),
-    "expired": ("This link has expired", ["Links in Baton's mail last a limited time, and this one has run out.",
-                                          "If you still want to answer, ask the person who introduced you for a new "
-                                          "link: copying Baton on a reply to them is enough."]),
-}
+ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+def decision_words() -> dict[Decision, str]:
+    return {Decision.YES: t("Yes"), Decision.NOT_NOW: t("Not now"), Decision.NO: t("No")}
+
+
+def outcome_words() -> dict[FollowupAnswer, str]:
+    return {FollowupAnswer.MET: t("We met"), FollowupAnswer.NOT_YET: t("Not yet"),
+            FollowupAnswer.NO_LUCK: t("It didn't work out")}
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,8 @@ class Pages:
     on_queued: Callable[[], None] = lambda: None
 
     def routes(self) -> list[Route]:
-        pages = {LinkPurpose.REVIEW: self.review, LinkPurpose.OPTIN: self.optin, LinkPurpose.FOLLOWUP: self.outcome}
+        pages = {LinkPurpose.REVIEW: self.review, LinkPurpose.OPTIN: self.optin, LinkPurpose.FOLLOWUP: self.outcome,
+                 LinkPurpose.STOP: self.stop}
         return [Route(purpose.prefix + "{token}", page, methods=["GET", "HEAD", "POST"])
                 for purpose, page in pages.items()]
 
@@ -80,49 +92,67 @@ class Pages:
         if isinstance(opened, HTMLResponse):
             return opened
         link, intro = opened
-        if intro.state is not State.DRAFT:
-            return _message("Already done", [_state_words(intro.state)])
-        if request.method != "POST":
-            return self._review_page(intro, token, _values_from_draft(intro), [])
-        form = await self._form(request, token)
-        if form is None:
-            return _not_our_form()
-        if form.get("action") == "cancel":
+        with i18n.use(flow.handoff(intro).language):
+            if intro.state is not State.DRAFT:
+                return _message(t("Already done"), [_state_words(intro.state)])
+            if request.method != "POST":
+                return self._review_page(intro, token, _values_from_draft(intro), {})
+            form = await self._form(request, token)
+            if form is None:
+                return _not_our_form()
+            if form.get("action") == "cancel":
+                try:
+                    await self._tx(lambda c: flow.cancel(c, link.intro_id, now=clock.now(), ctx=self.ctx))
+                except IllegalTransition:
+                    pass  # a second click: the intro is already cancelled or sent
+                return _message(t("Intro cancelled"), [t("Nobody was asked and nobody will be. Thanks for checking "
+                                                         "first.")])
+            values, errors = _read_review(form, intro)
+            if form.get("action") != "send":
+                errors["form"] = t("Press Send or Cancel.")
+            if errors:
+                return self._review_page(intro, token, values, errors, status=400)
+            approval = flow.Approval(
+                referrer_name=values["referrer_name"], contact=Party(values["contact_name"], values["contact_email"]),
+                pin=Party(values["pin_name"], values["pin_email"]), facts=values["facts"],
+                hide_contact_until_yes=values["hide_contact_until_yes"])
             try:
-                await self._tx(lambda c: flow.cancel(c, link.intro_id, now=clock.now(), ctx=self.ctx))
-            except IllegalTransition:
-                pass  # a second click: the intro is already cancelled or sent
-            return _message("Intro cancelled", ["Nobody was asked and nobody will be. Thanks for checking first."])
-        values, blanks, errors = _read_review(form, intro)
-        if form.get("action") != "send":
-            errors.append("Press Send or Cancel.")
-        if errors:
-            return self._review_page(intro, token, {**values, "blanks": blanks}, errors, status=400)
-        approval = flow.Approval(
-            referrer_name=values["referrer_name"], contact=Party(values["contact_name"], values["contact_email"]),
-            pin=Party(values["pin_name"], values["pin_email"]), blurb_subject=values["blurb_subject"],
-            blurb_body=_fill(intro.draft["blurb"]["body"], blanks),
-            hide_contact_until_yes=values["hide_contact_until_yes"])
-        try:
-            await self._tx(lambda c: flow.approve(c, link.intro_id, approval, now=clock.now(), ctx=self.ctx))
-        except IllegalTransition:  # sent from another tab a moment ago
-            return _message("Already done", [_state_words(State.REQUESTED)])
-        except flow.LimitReached as e:
-            return self._review_page(intro, token, {**values, "blanks": blanks}, [str(e)], status=409)
-        self.on_queued()
-        log.info("intro id=%s approved", link.intro_id)
-        return _message("Requests sent", [
-            f"{values['contact_name'] or 'The contact'} and {values['pin_name'] or 'the person you are helping'} "
-            "each have a link to say yes, not now or no.",
-            "When both say yes, Baton sends the introduction with you in copy. If either says no, you'll hear "
-            "it from Baton, kindly, and nobody else will."])
+                await self._tx(lambda c: flow.approve(c, link.intro_id, approval, now=clock.now(), ctx=self.ctx))
+            except IllegalTransition:  # sent from another tab a moment ago
+                return _message(t("Already done"), [_state_words(State.REQUESTED)])
+            except flow.LimitReached as e:
+                return self._review_page(intro, token, values, {"form": str(e)}, status=409)
+            self.on_queued()
+            log.info("intro id=%s approved", link.intro_id)
+            who = {"contact": values["contact_name"] or t("The contact"),
+                   "pin": values["pin_name"] or t("the person you are helping")}
+            return _message(t("Requests sent"), [
+                t("%(contact)s and %(pin)s each have a link to say yes, not now or no.", **who),
+                t("When both say yes, Baton sends the introduction with you in copy. If either says no, you'll hear it "
+                  "from Baton, kindly, and nobody else will.")])
 
-    def _review_page(self, intro: Intro, token: str, values: dict, errors: list[str],
+    def _review_page(self, intro: Intro, token: str, values: dict, errors: Mapping[str, str],
                      status: int = 200) -> HTMLResponse:
-        d = intro.draft
-        return _page("review.html", status, title="Review & send", summary=d.get("summary", ""),
-                     values=values, errors=errors, addresses=d.get("addresses", []), prep=d.get("prep", []),
-                     blurb_parts=_blurb_parts(d["blurb"]["body"], values.get("blanks") or []),
+        h = flow.handoff(intro)
+        c = wording.context(h, review_url=None, assistant=self.ctx.sender.assistant)
+        label = labels()
+        facts = values["facts"]
+        preview = render(referrer=Person(values["referrer_name"] or None),
+                         pin=Person(values["pin_name"] or None, values["pin_email"] or None),
+                         contact=Person(values["contact_name"] or None, values["contact_email"] or None),
+                         facts=facts, attachment=h.attachment)
+        slots = [{"name": f.value, "label": label[f.value], "value": facts.get(f.value, ""),
+                  "needed": f in NEEDED, "error": errors.get(f.value, ""),
+                  "rows": max(2, min(12, len(facts.get(f.value, "")) // 60 + 1))}
+                 for f in NEEDED + OPTIONAL]
+        missing = [{"title": mirror.title(code), "line": mirror.line(code, c.kind, "referrer", c.v)}
+                   for code in h.flags]
+        prep = [optin_mail.prep_question(f.value, values["contact_name"] or t("them"))
+                for f in flow.lifecycle_prep(h, facts)]
+        return _page("review.html", status, title=t("Review & send"), summary=" ".join(wording.top(c)[:1]),
+                     check=wording.assumption_lines(c), values=values, errors=errors, slots=slots,
+                     attachment=h.attachment, addresses=intro.draft.get("addresses", []), prep=prep,
+                     missing=missing, preview=preview, can_hide=h.kind is not Kind.SAID_TO_CONTACT,
                      form_token=tokens.form_token(self.secret, token))
 
     # --- opt-in ---------------------------------------------------------------------------
@@ -133,47 +163,63 @@ class Pages:
         if isinstance(opened, HTMLResponse):
             return opened
         link, intro = opened
-        party = intro.parties[link.role]
-        if party.decision is not Decision.PENDING:
-            return _message("Thanks, you already answered", [f"Your answer: {DECISION_WORDS[party.decision]}."])
-        if intro.state in (State.CANCELLED, State.EXPIRED, State.DECLINED):
-            return _message("This intro is closed", ["Nothing more is needed from you. Thank you."])
-        if request.method != "POST":
-            return self._optin_page(intro, link.role, token, [])
-        form = await self._form(request, token)
-        if form is None:
-            return _not_our_form()
-        decision = _enum(Decision, form.get("decision"))
-        note = str(form.get("note") or "").strip()
-        errors = []
-        if decision not in DECISION_WORDS:
-            errors.append("Choose Yes, Not now or No.")
-        if len(note) > MAX_NOTE:
-            errors.append(f"The note is too long (at most {MAX_NOTE} characters).")
-        answers = None
-        if link.role is Role.PIN:
-            prep = intro.draft.get("prep", [])
-            answers = {p["label"]: str(form.get(f"answer_{i}") or "").strip()[:1000] for i, p in enumerate(prep, 1)}
-        if errors or decision is None:
-            return self._optin_page(intro, link.role, token, errors, status=400)
-        final = await self._tx(lambda c: flow.decide(c, link.intro_id, link.role, decision, note=note or None,
-                                                     answers=answers, now=clock.now(), ctx=self.ctx))
-        self.on_queued()
-        log.info("intro id=%s %s answered %s", link.intro_id, link.role.value, final.value)
-        return _message("Thank you", [f"Your answer: {DECISION_WORDS[final]}.",
-                                      "You'll hear from Baton only if there is something more to do."])
+        with i18n.use(flow.handoff(intro).language):
+            party = intro.parties[link.role]
+            if party.decision is not Decision.PENDING:
+                return _message(t("Thanks, you already answered"),
+                                [t("Your answer: %(answer)s.", answer=decision_words()[party.decision])])
+            if intro.state in (State.CANCELLED, State.EXPIRED, State.DECLINED):
+                return _message(t("This intro is closed"), [t("Nothing more is needed from you. Thank you.")])
+            if request.method != "POST":
+                return self._optin_page(intro, link.role, token, {})
+            form = await self._form(request, token)
+            if form is None:
+                return _not_our_form()
+            decision = _enum(Decision, form.get("decision"))
+            note = str(form.get("note") or "").strip()
+            errors: dict[str, str] = {}
+            if decision not in decision_words():
+                errors["decision"] = t("Choose Yes, Not now or No.")
+            if len(note) > MAX_NOTE:
+                errors["note"] = t("The note is too long (at most %(n)d characters).", n=MAX_NOTE)
+            view = flow.mail_view(intro)
+            answers: dict[str, str] = {}
+            if link.role is Role.PIN:
+                answers = {f: str(form.get(f"answer_{f}") or "").strip()[:1000] for f in view.prep}
+            else:
+                answers = {flow.REACH: str(form.get("reach") or "").strip()[:500]}
+            answers = {k: v for k, v in answers.items() if v}
+            if errors or decision is None:
+                return self._optin_page(intro, link.role, token, errors, status=400)
+            final = await self._tx(lambda c: flow.decide(c, link.intro_id, link.role, decision, note=note or None,
+                                                         answers=answers or None, now=clock.now(), ctx=self.ctx))
+            self.on_queued()
+            log.info("intro id=%s %s answered %s", link.intro_id, link.role.value, final.value)
+            return _message(t("Thank you"), [t("Your answer: %(answer)s.", answer=decision_words()[final]),
+                                             t("You'll hear from Baton only if there is something more to do.")])
 
-    def _optin_page(self, intro: Intro, role: Role, token: str, errors: list[str], status: int = 200) -> HTMLResponse:
+    def _optin_page(self, intro: Intro, role: Role, token: str, errors: Mapping[str, str],
+                    status: int = 200) -> HTMLResponse:
         view = flow.mail_view(intro)
-        contact_known = not view.hide_contact_until_yes or intro.parties[Role.CONTACT].decision is Decision.YES
-        referrer_first = first_name(view.referrer.name) or "the person who introduced you"
-        return _page("optin.html", status, title="Would you like this introduction?", role=role.value, errors=errors,
-                     blurb_subject=view.blurb_subject, blurb_body=view.blurb_body,
-                     referrer_name=view.referrer.name or "A friend", referrer_first=referrer_first,
-                     pin_first=first_name(view.pin.name) or "they",
-                     contact_label=(view.contact.name or "a contact") if contact_known
-                     else f"someone in {referrer_first}'s network",
-                     prep=[{"label": p.label, "question": p.question, "answer": p.answer} for p in view.prep],
+        n = optin_mail.names(view)
+        request = view.request()
+        contact = optin_mail.pin_contact_word(view)
+        prep = [{"name": f, "question": optin_mail.prep_question(f, contact)} for f in view.prep]
+        if role is Role.CONTACT:
+            intro_line = ""
+            privacy = (t("If you say no or not now, %(pin_first)s won't learn that you were asked.", **n)
+                       if view.hide_contact_until_yes else
+                       t("If you say no or not now, Baton tells only %(referrer_first)s, kindly.", **n))
+        else:
+            intro_line = (t("%(referrer_name)s would like to introduce you to %(contact_name)s, and is asking them "
+                            "first. Your answers go into the introduction.", **n) if view.contact_known_to_pin else
+                          t("%(referrer_name)s would like to introduce you to someone who may be able to help, and "
+                            "is asking them first. You'll learn who it is as soon as they say yes. Your answers go "
+                            "into the introduction.", **n))
+            privacy = t("Nothing is sent until you press a button.")
+        return _page("optin.html", status, title=t("Would you like this introduction?"), role=role.value,
+                     errors=errors, request_subject=request.subject, request_body=request.body, intro_line=intro_line,
+                     prep=prep, privacy=privacy, referrer_first=n["referrer_first"],
                      form_token=tokens.form_token(self.secret, token))
 
     # --- outcome ---------------------------------------------------------------------------
@@ -185,28 +231,61 @@ class Pages:
         if isinstance(opened, HTMLResponse):
             return opened
         link, intro = opened
-        given = intro.parties[link.role].followup
-        if given:
-            return _message("Thanks, you already answered", [f"Your answer: {OUTCOME_WORDS[given]}."])
-        if request.method == "POST":
-            form = await self._form(request, token)
-            if form is None:
-                return _not_our_form()
-            outcome = _enum(FollowupAnswer, form.get("outcome"))
-            if outcome is not None:
-                final = await self._tx(lambda c: flow.record_outcome(c, link.intro_id, link.role, outcome,
-                                                                     now=clock.now(), ctx=self.ctx))
+        with i18n.use(flow.handoff(intro).language):
+            given = intro.parties[link.role].followup
+            if given:
+                return _message(t("Thanks, you already answered"),
+                                [t("Your answer: %(answer)s.", answer=outcome_words()[given])])
+            if request.method == "POST":
+                form = await self._form(request, token)
+                if form is None:
+                    return _not_our_form()
+                outcome = _enum(FollowupAnswer, form.get("outcome"))
+                if outcome is not None:
+                    final = await self._tx(lambda c: flow.record_outcome(c, link.intro_id, link.role, outcome,
+                                                                         now=clock.now(), ctx=self.ctx))
+                    self.on_queued()
+                    return _message(t("Thank you"), [t("Your answer: %(answer)s.", answer=outcome_words()[final])])
+            n = optin_mail.names(flow.mail_view(intro))
+            tell = (t("Your answer goes to %(referrer_first)s; \"We met\" also sends %(contact_first)s a thank-you.",
+                      **n) if link.role is Role.PIN else t("Your answer goes to %(referrer_first)s.", **n))
+            return _page("outcome.html", title=t("Did you connect?"),
+                         lead=t("%(referrer_name)s introduced %(pin_name)s and %(contact_name)s. How did it go?", **n),
+                         tell=tell, words=outcome_words(), form_token=tokens.form_token(self.secret, token))
+
+    # --- don't ask me again ------------------------------------------------------------------
+
+    async def stop(self, request: Request) -> HTMLResponse:
+        token = request.path_params["token"]
+        opened = await self._open(token, LinkPurpose.STOP)
+        if isinstance(opened, HTMLResponse):
+            return opened
+        link, intro = opened
+        party = intro.parties.get(link.role)
+        if party is None:
+            return _gone("unknown")
+        with i18n.use(flow.handoff(intro).language):
+            if request.method == "POST":
+                form = await request.form()
+                one_click = request.headers.get("content-type", "").startswith(
+                    ("application/x-www-form-urlencoded", "multipart/form-data")) and \
+                    form.get("List-Unsubscribe") == "One-Click"
+                if not one_click and not tokens.form_token_ok(self.secret, token, str(form.get("form_token") or "")):
+                    return _not_our_form()
+                await self._tx(lambda c: flow.stop(c, link.intro_id, link.role, now=clock.now(), ctx=self.ctx))
                 self.on_queued()
-                return _message("Thank you", [f"Your answer: {OUTCOME_WORDS[final]}."])
-        view = flow.mail_view(intro)
-        return _page("outcome.html", title="Did you connect?", referrer_name=view.referrer.name or "A friend",
-                     referrer_first=first_name(view.referrer.name) or "them",
-                     pin_name=view.pin.name or "the two of you",
-                     contact_name=view.contact.name or "", form_token=tokens.form_token(self.secret, token))
-
-
-OUTCOME_WORDS = {FollowupAnswer.MET: "We met", FollowupAnswer.NOT_YET: "Not yet",
-                 FollowupAnswer.NO_LUCK: "It didn't work out"}
+                log.info("intro id=%s %s asked never to be asked again", link.intro_id, link.role.value)
+                return _message(t("Done"), [t("Baton won't send an intro request to %(address)s again, from anyone.",
+                                              address=party.email)])
+            pending = party.decision is Decision.PENDING and intro.state is State.REQUESTED
+            n = optin_mail.names(flow.mail_view(intro))
+            paragraphs = [t("Baton will never send an intro request to %(address)s again, from anyone.",
+                            address=party.email)]
+            if pending:
+                paragraphs.append(t("Your answer to %(referrer_first)s's current request will be \"no\"; "
+                                    "%(referrer_first)s hears it kindly, as from any no.", **n))
+            return _page("stop.html", title=t("Stop intro requests?"), paragraphs=paragraphs,
+                         form_token=tokens.form_token(self.secret, token))
 
 
 def _enum(kind, value):
@@ -218,79 +297,69 @@ def _enum(kind, value):
 
 
 def _values_from_draft(intro: Intro) -> dict:
-    d = intro.draft
-    return {"referrer_name": d["referrer"].get("name") or "", "contact_name": d["contact"].get("name") or "",
-            "contact_email": d["contact"].get("email") or "", "pin_name": d["pin"].get("name") or "",
-            "pin_email": d["pin"].get("email") or "", "blurb_subject": d["blurb"]["subject"],
-            "hide_contact_until_yes": False, "blanks": []}
+    h: Handoff = flow.handoff(intro)
+    return {"referrer_name": h.referrer.name or "", "contact_name": h.contact.proper or "",
+            "contact_email": h.contact.email or "", "pin_name": h.pin.proper or "", "pin_email": h.pin.email or "",
+            "facts": {k: v for k, v in h.facts.items() if k in {f.value for f in NEEDED + OPTIONAL}},
+            "hide_contact_until_yes": flow.staged_by_default(h)}
 
 
-def _read_review(form, intro: Intro) -> tuple[dict, list[str], list[str]]:
-    errors: list[str] = []
+def _read_review(form, intro: Intro) -> tuple[dict, dict[str, str]]:
+    """The form's values and the problems with them, each under the field it belongs to."""
+    errors: dict[str, str] = {}
 
     def text(name: str, label: str, limit: int = 80, required: bool = False) -> str:
         raw = str(form.get(name) or "").strip()
         value = clean(raw, limit) or ""
         if required and not value:
-            errors.append(f"{label} is needed.")
-        if len(raw) > limit:
-            errors.append(f"{label} is too long (at most {limit} characters).")
+            errors[name] = t("%(label)s is needed.", label=label)
+        elif len(raw) > limit:
+            errors[name] = t("%(label)s is too long (at most %(n)d characters).", label=label, n=limit)
+        elif BLANK.search(value):
+            errors[name] = t("%(label)s still has a [[blank]].", label=label)
         return value
 
     def address(name: str, label: str) -> str:
         raw = str(form.get(name) or "").strip()
         value = clean_email(raw)
         if not value:
-            errors.append(f"{label} is not a valid email address." if raw else f"{label} is needed.")
+            errors[name] = (t("%(label)s is not a valid email address.", label=label) if raw
+                            else t("%(label)s is needed.", label=label))
         return value or raw
 
-    values = {"referrer_name": text("referrer_name", "Your name", required=True),
-              "contact_name": text("contact_name", "The contact's name", required=True),
-              "contact_email": address("contact_email", "The contact's email"),
-              "pin_name": text("pin_name", "The name of the person you are helping", required=True),
-              "pin_email": address("pin_email", "The email of the person you are helping"),
-              "blurb_subject": text("blurb_subject", "The subject", 200, required=True),
+    label = labels()
+    values = {"referrer_name": text("referrer_name", t("Your name"), required=True),
+              "contact_name": text("contact_name", t("The contact's name"), required=True),
+              "contact_email": address("contact_email", t("The contact's email")),
+              "pin_name": text("pin_name", t("The name of the person you are helping"), required=True),
+              "pin_email": address("pin_email", t("The email of the person you are helping")),
               "hide_contact_until_yes": form.get("hide_contact_until_yes") == "1"}
     if values["contact_email"] and values["contact_email"].lower() == values["pin_email"].lower():
-        errors.append("The contact and the person you are helping need different email addresses.")
-    if BLANK.search(values["blurb_subject"]):
-        errors.append("The subject still has a [[blank]].")
-    expected = len(BLANK.findall(intro.draft["blurb"]["body"]))
-    blanks = [str(v).strip() for v in form.getlist("blank")][:expected]
-    blanks += [""] * (expected - len(blanks))
-    for i, value in enumerate(blanks):
-        if not value:
-            errors.append(f"Blank {i + 1} of {expected} in the request is empty.")
-        elif len(value) > MAX_FIELD or "\n" in value or BLANK.search(value):
-            errors.append(f"Blank {i + 1} is too long or not plain text.")
-    return values, [clean(b, MAX_FIELD) or "" for b in blanks], errors
-
-
-def _blurb_parts(body: str, values: list[str]) -> list[dict]:
-    parts, pos = [], 0
-    for i, m in enumerate(BLANK.finditer(body)):
-        parts.append({"blank": False, "text": body[pos:m.start()]})
-        parts.append({"blank": True, "label": m.group(0)[2:-2], "value": values[i] if i < len(values) else ""})
-        pos = m.end()
-    parts.append({"blank": False, "text": body[pos:]})
-    return parts
-
-
-def _fill(body: str, values: list[str]) -> str:
-    it = iter(values)
-    return BLANK.sub(lambda m: next(it, m.group(0)), body)
+        errors["pin_email"] = t("The contact and the person you are helping need different email addresses.")
+    facts = {}
+    for f in NEEDED + OPTIONAL:
+        value = text(f"fact_{f.value}", label[f.value], MAX_FIELD, required=f in NEEDED)
+        if f"fact_{f.value}" in errors:
+            errors[f.value] = errors.pop(f"fact_{f.value}")
+        if value:
+            facts[f.value] = value
+    if flow.handoff(intro).kind is Kind.SAID_TO_CONTACT:
+        values["hide_contact_until_yes"] = False  # the PIN wrote to the contact: there is nothing to hide
+    values["facts"] = facts
+    return values, errors
 
 
 def _state_words(state: State) -> str:
-    return {State.REQUESTED: "The opt-in requests have gone out; Baton will tell you the answers.",
-            State.CANCELLED: "This intro was cancelled; nobody was asked.",
-            State.CONNECTED: "Both said yes and the introduction has gone out.",
-            State.DECLINED: "This intro was declined; nobody was introduced.",
-            State.EXPIRED: "This intro expired without an answer."}.get(state, f"This intro is {state.value}.")
+    return {State.REQUESTED: t("The opt-in requests have gone out; Baton will tell you the answers."),
+            State.CANCELLED: t("This intro was cancelled; nobody was asked."),
+            State.CONNECTED: t("Both said yes and the introduction has gone out."),
+            State.DECLINED: t("This intro was declined; nobody was introduced."),
+            State.EXPIRED: t("This intro expired without an answer.")}.get(
+                state, t("This intro is %(state)s.", state=state.value))
 
 
 def _page(template: str, status: int = 200, **ctx) -> HTMLResponse:
-    return HTMLResponse(_env.get_template(template).render(**ctx), status_code=status,
+    return HTMLResponse(_env.get_template(template).render(lang=i18n.language(), **ctx), status_code=status,
                         headers={"Cache-Control": "no-store"})
 
 
@@ -299,10 +368,18 @@ def _message(title: str, paragraphs: list[str], status: int = 200) -> HTMLRespon
 
 
 def _not_our_form() -> HTMLResponse:
-    return _message("Please use the form", ["This request didn't come from Baton's page. Open the link from your "
-                                            "email and press a button there."], status=403)
+    return _message(t("Please use the form"), [t("This request didn't come from Baton's page. Open the link from "
+                                                 "your email and press a button there.")], status=403)
 
 
 def _gone(reason: str) -> HTMLResponse:
-    title, paragraphs = GONE[reason]
-    return _message(title, paragraphs, status=404 if reason == "unknown" else 410)
+    if reason == "expired":
+        return _message(t("This link has expired"), [
+            t("Links in Baton's mail last a limited time, and this one has run out."),
+            t("If you still want to answer, ask the person who introduced you for a new link: copying Baton on a "
+              "reply to them is enough.")], status=410)
+    return _message(t("This link doesn't work"), [
+        t("The link is not one Baton knows. It may have been copied only in part."),
+        t("If you were expecting a page here, ask the person who introduced you to send a new request.")],
+        status=404)
+

@@ -16,6 +16,7 @@ class Outcome(Enum):
     IN_THREAD = "in_thread"                # in the thread of a known intro (a reply-all, a thank-you): never new
     HANDOFF = "handoff"                    # start an intro and send the draft to the referrer
     NOT_A_HANDOFF = "not_a_handoff"        # a short note on what Baton does, once per sender per day
+    STRANGER = "stranger"                  # not a hand-off, from someone who only cc'd Baton: not answered
 
 
 def decide(analysis: Analysis, mail_from: str, *, trusted: bool = True, answers_baton: bool = False,

@@ -16,11 +16,12 @@ from sqlalchemy import Connection, Engine
 
 import metrics
 from clock import clock
-from composer.draft import AboutNote, IntroDraft
+from composer.draft import AboutNote, Handoff
 from composer.llm import LLMConfig, config_from, improve
 from composer.render import render_about, render_reply
 from inbound.analysis import dsn, replies
 from inbound.analysis.analyze import handoff_text, parse_and_analyze
+from inbound.analysis.people import baton_matcher
 from inbound.analysis.thread import references_of
 from intros import bounces, flow
 from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
@@ -89,6 +90,8 @@ class Pipeline:
                          in_thread=thread_intro is not None)
         if dsn.bounce_key(msg.rcpt_tos, assistant=self.assistant, domains=self.domains):
             outcome = Outcome.BOUNCE  # mail to the envelope sender of Baton's own mail: a report, never answered
+        if outcome is Outcome.NOT_A_HANDOFF and not self._knows_baton(parsed, analysis, sender):
+            outcome = Outcome.STRANGER  # only cc'd intro@ and never used Baton: a note would be unsolicited mail
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer.reply_to or ""):
             outcome = Outcome.RATE_LIMITED
         draft = None
@@ -101,7 +104,8 @@ class Pipeline:
         with self.engine.begin() as conn:
             if outcome is Outcome.REPLY and owner is not None:
                 result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
-                                          fill=lambda template: replies.filled_blanks(template, parsed.text))
+                                          fill=lambda template: replies.filled_blanks(template, parsed.text),
+                                          words=replies.own_words(parsed), message_id=msg.id)
                 log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value,
                          result)
                 queued = True
@@ -128,6 +132,23 @@ class Pipeline:
             return (answers >= self.cap_per_sender
                     or outbox.count_since(conn, since) >= self.cap_total)
 
+    def _knows_baton(self, parsed, analysis: Analysis, sender: str | None) -> bool:
+        """Whether a "not a hand-off" note would be welcome: the sender wrote to Baton itself (To, not
+        only Cc), replied to Baton's mail, has used Baton before, or is on the operator's own domains."""
+        if not sender:
+            return False
+        is_baton = baton_matcher(self.assistant, self.domains)
+        if any(p.email and is_baton(p.email) for p in parsed.to):
+            return True
+        ours = {d.lower() for d in self.domains} | {self.assistant.rpartition("@")[2].lower()}
+        cited = [analysis.thread.in_reply_to or "", *analysis.thread.references]
+        if any(ref.strip("<>").rpartition("@")[2].lower() in ours for ref in cited if ref):
+            return True
+        if sender.rpartition("@")[2].lower() in ours:
+            return True
+        with self.engine.connect() as conn:
+            return intro_store.has_used(conn, sender)
+
     def _thread_intro(self, analysis: Analysis) -> int | None:
         """The intro whose thread this message continues (its In-Reply-To or References cite the
         message that started it), found with the database the analysis does not have."""
@@ -146,7 +167,7 @@ class Pipeline:
             return next((o for o in (flow.key_owner(conn, k) for k in found) if o), None)
 
     def _start_intro(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str]) -> bool:
-        if not isinstance(draft, IntroDraft):
+        if not isinstance(draft, Handoff):
             return False
         people = [p for p in analysis.participants if p.email and p.role is not Role.ASSISTANT]
         addresses = sorted({p.email for p in people if p.email})

@@ -151,8 +151,7 @@ def _flags(kind: Kind, r: roles.Reading | None, stated: Facts, all_sentences: li
     if r.referrer_vague or (kind is Kind.SAID_TO_CONTACT and r.referrer is None):
         out.append(FlagNote(Flag.UNKNOWN_REFERRER, ask))
     elif r.referrer is not None and not r.referrer.email:
-        out.append(FlagNote(Flag.REFERRER_UNREACHABLE,
-                            f"{r.referrer.name} is named but no address of theirs is in the message"))
+        out.append(FlagNote(Flag.REFERRER_UNREACHABLE, ask))  # the sentence that names them
     missing = ((FactField.RELATIONSHIP, Flag.NO_RELATIONSHIP), (FactField.ASK, Flag.NO_SPECIFIC_ASK),
                (FactField.GOAL, Flag.NO_GOAL), (FactField.TIMELINE, Flag.NO_TIMELINE),
                (FactField.REQUIREMENTS, Flag.NO_REQUIREMENTS), (FactField.RESUME, Flag.NO_RESUME))

@@ -327,6 +327,11 @@ class _Text:
 
     def first(self, rows: tuple[Row, ...]) -> tuple[str, re.Match[str]] | None:
         """The earliest sentence any row matches, and the match."""
+        hit = self.first_at(rows)
+        return (hit[0], hit[1]) if hit else None
+
+    def first_at(self, rows: tuple[Row, ...]) -> tuple[str, re.Match[str], int] | None:
+        """The earliest sentence any row matches, the match, and where the sentence starts."""
         best: re.Match[str] | None = None
         for row in rows:
             m = row.search(self.lowered, self.text, best.start() if best else len(self.text))
@@ -334,7 +339,8 @@ class _Text:
                 best = m
         if best is None:
             return None
-        return self.sentences[bisect.bisect_right(self.starts, best.start()) - 1], best
+        i = bisect.bisect_right(self.starts, best.start()) - 1
+        return self.sentences[i], best, self.starts[i]
 
 
 def extract(sentences: list[str], attachments: list[Attachment]) -> Facts:
@@ -342,10 +348,10 @@ def extract(sentences: list[str], attachments: list[Attachment]) -> Facts:
     found: dict[str, Fact] = {}
     text = _Text(sentences)
     for f, rows in ROWS.items():
-        hit = text.first(rows)
+        hit = text.first_at(rows)
         if hit is not None:
-            s, m = hit
-            found[f.value] = Fact(_value(f, s, m), s[:300])
+            s, m, at = hit
+            found[f.value] = Fact(_value(f, s, m, at), s[:300])
     if FactField.RESUME.value not in found:
         for a in attachments:
             if a.filename and RESUME_FILE.search(a.filename):
@@ -354,11 +360,24 @@ def extract(sentences: list[str], attachments: list[Attachment]) -> Facts:
     return Facts(**found)
 
 
-def _value(f: FactField, sentence: str, m: re.Match[str]) -> str:
-    """The words worth carrying into the draft: a link as is, otherwise the sentence itself."""
+# Where a clause ends, in any of the seven languages: punctuation inside a sentence, or a dash
+# between spaces. "Felix is looking for a staff role, starting in January, around $200k" says
+# the goal, the timeline and the salary in three clauses; each fact takes its own.
+_CLAUSE_END = re.compile(r"[,;:()\[\]]|\s[-–—]\s")
+
+
+def _value(f: FactField, sentence: str, m: re.Match[str], at: int) -> str:
+    """The words worth carrying into the draft: a link as is, otherwise the clause that states
+    the fact (the whole sentence when that clause is a word or two)."""
     if f is FactField.RESUME and m.group(0).startswith("http"):
         return m.group(0).rstrip(".,);")
-    return sentence.strip()[:300]
+    start, end = max(0, m.start() - at), max(0, m.end() - at)
+    left = 0
+    for c in _CLAUSE_END.finditer(sentence, 0, start):
+        left = c.end()
+    right = _CLAUSE_END.search(sentence, end)
+    clause = sentence[left:right.start() if right else len(sentence)].strip(" .!?\t\n")
+    return (clause if len(clause.split()) >= 2 else sentence.strip())[:300]
 
 
 def first(rows: tuple[Row, ...], sentences: list[str]) -> str | None:

@@ -285,3 +285,34 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
         embedded=embedded,
         defects=defects,
     )
+
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # a resume; anything larger stays behind
+
+
+def attachment_named(raw: bytes | None, filename: str) -> tuple[str, bytes] | None:
+    """The content type and bytes of the attachment called `filename` (the first, in a
+    forward-as-attachment too), or None when it is not there or too large to pass on."""
+    if not raw or not filename:
+        return None
+    try:
+        msg = email.message_from_bytes(raw[:MAX_BYTES], policy=policy.compat32)
+        for part in itertools.islice(msg.walk(), MAX_PARTS):
+            given = part.get_filename()
+            if part.is_multipart() or given is None or _decoded_filename(given) != filename:
+                continue
+            data = part.get_payload(decode=True)
+            if not isinstance(data, bytes) or len(data) > MAX_ATTACHMENT_BYTES:
+                return None
+            return part.get_content_type(), data
+    except Exception:  # a part that can't be decoded is simply not passed on
+        return None
+    return None
+
+
+def _decoded_filename(value: str) -> str:
+    from email.header import decode_header, make_header
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:
+        return value

@@ -25,7 +25,7 @@ BODY_MENTIONS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 _NAME_BEFORE = re.compile(r"(?P<name>" + mentions.NAME + r")\Z")
 # "Tom Becker at Ridgeway Partners (tbecker@...)": the person stands before the organisation.
-_PERSON_AT = re.compile(r"(?P<name>" + mentions.NAME + r")\s*(?:,\s*)?(?:at|from|of|with|bei|chez|de|da|van|di)\s+"
+_PERSON_AT = re.compile(r"(?P<name>" + mentions.NAME + r")\s*(?:,\s*)?\b(?:at|from|of|with|bei|chez|de|da|van|di)\s+"
                         r"[^()<>\n]{1,60}\Z")
 _NAME_REACH = 256  # characters before an anchor: more than NAME can span (its words are bounded)
 

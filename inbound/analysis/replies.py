@@ -11,32 +11,12 @@ import re
 from inbound.analysis.forwards import split
 from inbound.analysis.parse import ParsedMail
 from inbound.analysis.thread import intro_keys
-from model import Command
+from model import COMMAND_WORDS, Command
 
-# The words a reply may start with, per command and language (en, de, fr, es, pt, nl, it).
-# Only the very start of the new text counts, so "no" inside a sentence or in the quoted draft
-# never decides anything. Longer phrases are tried first ("not now" before "no").
-COMMAND_WORDS: dict[Command, tuple[str, ...]] = {
-    Command.SEND: ("send", "send it", "ok send", "ok, send", "go ahead",
-                   "senden", "abschicken", "absenden",
-                   "envoyer", "envoie", "envoie-le", "vas-y",
-                   "enviar", "envía", "envia", "envíalo", "adelante",
-                   "pode enviar", "manda",
-                   "versturen", "verstuur", "stuur maar",
-                   "invia", "inviare", "manda pure"),
-    Command.CANCEL: ("cancel", "abbrechen", "stornieren", "annuler", "cancelar", "annuleren", "annulla", "annullare"),
-    Command.FOLLOW_UP: ("follow up", "follow-up", "followup", "nachfassen", "relancer", "seguimiento", "acompanhar",
-                        "opvolgen", "seguito"),
-    Command.NOT_NOW: ("not now", "not right now", "maybe later", "nicht jetzt", "später", "pas maintenant",
-                      "plus tard", "ahora no", "más tarde", "agora não", "mais tarde", "nu niet",
-                      "non ora", "non adesso", "più tardi"),
-    Command.YES: ("yes", "yes please", "sure", "happy to", "ja", "gerne", "gern", "oui", "avec plaisir", "sí",
-                  "claro", "con gusto", "sim", "com prazer", "graag", "sì", "volentieri", "certo"),
-    Command.NO: ("no", "no thanks", "no thank you", "nein", "non", "não", "nao", "nee", "no grazie"),
-}
 _ORDER = (Command.SEND, Command.CANCEL, Command.FOLLOW_UP, Command.NOT_NOW, Command.YES, Command.NO)
 COMMANDS: tuple[tuple[re.Pattern[str], Command], ...] = tuple(
-    (re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(COMMAND_WORDS[c], key=len, reverse=True))
+    (re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted({w for ws in COMMAND_WORDS[c].values() for w in ws},
+                                                                key=len, reverse=True))
                 + r")(?![\w-])", re.I), c) for c in _ORDER) + (
     # "si" alone is yes in Spanish and Italian, but also "if": only on its own.
     (re.compile(r"^s[ií]\s*[,.!]?\s*$", re.I), Command.YES),)
@@ -142,3 +122,19 @@ def _fill_from(text: str, where: list[int], original: str, pos: int, rest: list[
             return None
         values.append(value)
     return values
+
+
+MAX_WORDS_CHARS = 2000
+
+
+def own_words(m: ParsedMail) -> str:
+    """What the reply says below its command line, without quoted history or a signature: a
+    party's answers or note, passed on as they wrote it."""
+    own = split(m.text)[0].text if m.text else ""
+    lines = own.replace("\r\n", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    lines = lines[1:]  # the command itself
+    if "-- " in lines:  # RFC 3676 4.3: the signature separator
+        lines = lines[:lines.index("-- ")]
+    return "\n".join(lines).strip()[:MAX_WORDS_CHARS]

@@ -1,0 +1,79 @@
+"""The words of Baton's mail and pages, in the reader's language.
+
+Every sentence a person reads is written `t("English text with %(name)s", name=...)`, so a
+catalogue can give it in another language (composer/locales/LANG.po; `make catalogue` lists the
+sentences). The language is chosen per email with `use(lang)`, which the templates see too.
+A sentence without a translation stays English: a half-translated catalogue is still correct.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import gettext
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+DEFAULT = "en"
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("baton_language", default=DEFAULT)
+
+
+@lru_cache(maxsize=16)
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue for `lang`, read from its .po file once per process."""
+    po = LOCALES / f"{lang}.po"
+    if lang == DEFAULT or not po.exists():
+        return gettext.NullTranslations()
+    import io
+
+    from babel.messages.mofile import write_mo  # only when a translation is used
+    from babel.messages.pofile import read_po
+    with po.open("rb") as f:
+        cat = read_po(f, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, cat, use_fuzzy=False)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def languages() -> list[str]:
+    """English and every language with a catalogue."""
+    return [DEFAULT, *sorted(p.stem for p in LOCALES.glob("*.po"))]
+
+
+def supported(lang: str | None) -> str:
+    """`lang` when Baton writes it, else English."""
+    lang = (lang or "").lower().split("-")[0]
+    return lang if lang in languages() else DEFAULT
+
+
+def language() -> str:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def use(lang: str | None) -> Iterator[str]:
+    """Everything rendered inside speaks `lang` (or English when there is no catalogue)."""
+    token = _current.set(supported(lang))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def gettext_(message: str) -> str:
+    """`message` in the current language, unformatted (the templates format it themselves)."""
+    return catalogue(_current.get()).gettext(message)
+
+
+def t(message: str, **values: object) -> str:
+    """`message` in the current language with its %(name)s placeholders filled."""
+    text = gettext_(message)
+    return text % values if values else text
+
+
+def install(env) -> None:
+    """Gives a Jinja2 environment (with the i18n extension) `_()` in the current language."""
+    env.install_gettext_callables(gettext=gettext_, ngettext=lambda s, p, n: gettext_(s if n == 1 else p),
+                                  newstyle=True)

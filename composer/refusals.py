@@ -1,0 +1,76 @@
+"""Why a reply command could not be carried out, said to the person who sent it.
+
+Every refusal is answered: a referrer whose "send" did not go must not believe it went. The
+reasons are codes (the timeline records them); `email` says each in the reader's language, with
+the page to use instead.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+
+from composer import i18n
+from composer.i18n import t
+from composer.optin_mail import Party, Sender, refused
+from model import Command, Role
+
+NO_COMMAND = "no command"
+NOT_YOURS = "not a command for this reader"
+ALREADY = "the intro has moved on"
+SEND_DIRECT = "a direct intro has nothing to send"
+BLANKS = "blanks left"
+NO_ADDRESS = "an address is missing"
+UNCONFIRMED_ADDRESS = "an address is not in the message's headers"
+FOLLOW_UP_NOT_DIRECT = "follow up is for direct intros"
+FOLLOW_UP_NO_ADDRESS = "follow up needs both addresses in the headers"
+
+
+def opted_out(who: str) -> str:
+    return t("%(who)s asked Baton never to send them an intro request, so Baton won't ask them.", who=who)
+
+
+def _why(reason: str, role: Role) -> str:
+    party = role in (Role.CONTACT, Role.PIN)
+    if reason == NO_COMMAND and party:
+        return t("Baton reads only \"yes\", \"not now\" or \"no\" on the first line of a reply, and found none of "
+                 "them, so nothing changed. Reply again with one of them on the first line, or answer on the page.")
+    if reason == NO_COMMAND:
+        return t("Baton found no command on the first line of your reply, so nothing changed. Reply with \"send\" "
+                 "or \"cancel\" on the first line, or decide on the review page.")
+    if reason == NOT_YOURS and party:
+        return t("Baton can only take \"yes\", \"not now\" or \"no\" from you, so nothing changed.")
+    if reason == NOT_YOURS:
+        return t("That word is for the people being introduced; from you Baton takes \"send\" or \"cancel\". "
+                 "Nothing changed.")
+    if reason == ALREADY:
+        return t("Your reply came after the intro had moved on, so nothing changed.")
+    if reason == SEND_DIRECT:
+        return t("This introduction has already been made, so there is nothing to send. Reply \"follow up\" and "
+                 "Baton checks in with both in a week.")
+    if reason == BLANKS:
+        return t("Nothing was sent: the request still has [[blanks]], and Baton couldn't find them typed over in "
+                 "your reply. Fill them in on the review page, or reply again with the request quoted, each blank "
+                 "typed over, and \"send\" on the first line.")
+    if reason == NO_ADDRESS:
+        return t("Nothing was sent: Baton doesn't have an email address for everyone yet. Add it on the review page, "
+                 "then press Send.")
+    if reason == UNCONFIRMED_ADDRESS:
+        return t("Nothing was sent: an address came from the body of the message, not from its To or Cc, so Baton "
+                 "needs you to confirm it on the review page first.")
+    if reason == FOLLOW_UP_NOT_DIRECT:
+        return t("\"Follow up\" is for an introduction you already made. For this one Baton follows up by itself, "
+                 "once both have said yes.")
+    if reason == FOLLOW_UP_NO_ADDRESS:
+        return t("Baton can follow up only with people whose addresses were in the message's To or Cc, so nothing "
+                 "changed. Copy Baton on a message to both of them.")
+    return t("Nothing was sent: %(why)s", why=reason)
+
+
+def email(reason: str, *, command: Command | None, role: Role, to: Party, link: str | None, link_kind: str,
+          key: str, token: str, sender: Sender, subject: str, language: str,
+          now: datetime | None = None) -> EmailMessage:
+    with i18n.use(language):
+        label = t("Review & send") if link_kind == "review" else t("Answer")
+        return refused(to=to, why=_why(reason, role), link=link, link_label=label, key=key, token=token,
+                       sender=sender, subject=t("About your reply: %(subject)s", subject=subject or t("your intro")),
+                       language=language, now=now)
