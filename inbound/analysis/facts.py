@@ -364,6 +364,7 @@ def extract(sentences: list[str], attachments: list[Attachment]) -> Facts:
 # between spaces. "Felix is looking for a staff role, starting in January, around $200k" says
 # the goal, the timeline and the salary in three clauses; each fact takes its own.
 _CLAUSE_END = re.compile(r"[,;:()\[\]]|\s[-–—]\s")
+_CONJUNCTION = re.compile(r"^(?:and|but|so|or|und|aber|et|mais|y|pero|e|mas|en|maar|ma|o)\s+", re.I)
 
 
 def _value(f: FactField, sentence: str, m: re.Match[str], at: int) -> str:
@@ -377,6 +378,7 @@ def _value(f: FactField, sentence: str, m: re.Match[str], at: int) -> str:
         left = c.end()
     right = _CLAUSE_END.search(sentence, end)
     clause = sentence[left:right.start() if right else len(sentence)].strip(" .!?\t\n")
+    clause = _CONJUNCTION.sub("", clause)  # "and I could start in May" -> "I could start in May"
     return (clause if len(clause.split()) >= 2 else sentence.strip())[:300]
 
 

@@ -107,6 +107,12 @@ healthcare bio therapeutics consulting consultancy agency studio studios holding
 srl spa bv nv plc lp llp ab oy as kg ug e.v. university hospital clinic center centre society council board
 committee club industries international global analytics software app platform cloud media press news
 """.split())
+# Job titles written in capitals ("UX Researcher", "Data Scientist", "Head of Sales"): the last
+# word of a title is never the last word of a person's name.
+ROLE_WORDS = frozenset("""
+researcher engineer manager director designer developer analyst scientist recruiter consultant officer
+lead head intern associate specialist coordinator administrator architect strategist advisor adviser
+""".split())
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def clean_name(raw: str) -> str | None:
     if not words:
         return None
     lowered = [w.lower().strip(".,") for w in words]
-    if any(w in ORG_WORDS for w in lowered):
+    if any(w in ORG_WORDS for w in lowered) or (len(lowered) > 1 and lowered[-1] in ROLE_WORDS):
         return None
     bare = [w for w in words if not _TITLE_RE.match(w + " ")]
     if not bare:
