@@ -14,7 +14,7 @@ MISSING_PACKAGES = $(shell for p in $(SYSTEM_PACKAGES); do \
 INSTALL_COMMAND = apt-get update && apt-get install -y $(MISSING_PACKAGES)
 SUDO_HINT = make test needs the Debian packages $(MISSING_PACKAGES); install them with: sudo apt-get update && sudo apt-get install -y $(MISSING_PACKAGES)
 
-.PHONY: run test bench clean system-packages
+.PHONY: run test bench clean system-packages catalogue
 
 # -qq: pip's own progress and notes stay quiet; errors still show.
 $(STAMP): pyproject.toml
@@ -39,6 +39,20 @@ test: system-packages $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every sentence people read, from t("...") in Python and _("...") in templates, into the
+# template catalogue, then merged into each language's catalogue (new sentences arrive empty,
+# and tests/test_i18n.py fails until they are translated).
+LANGUAGES ?= de fr es pt nl it
+catalogue: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k t -k _ --no-location --sort-output --omit-header \
+		-o composer/locales/baton.pot .
+	for l in $(LANGUAGES); do \
+		if [ -f composer/locales/$$l.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --omit-header -l $$l -i composer/locales/baton.pot \
+				-o composer/locales/$$l.po; \
+		else $(BIN)/pybabel -q init -l $$l -i composer/locales/baton.pot -o composer/locales/$$l.po; fi; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -43,7 +43,7 @@ def run(args) -> dict:
             failed = 0
             for _, raw in items:  # warm-up pass, untimed (imports, regex compilation, caches)
                 a = analyze_bytes(raw, assistant=ASSISTANT, domains=[DOMAIN])
-                failed += any(str(d).startswith("analysis failed") for d in a.get("defects", []))
+                failed += any(str(d).startswith("analysis failed") for d in a.defects)
             per_file = {path: [] for path, _ in items}
             passes, elapsed = 0, 0.0
             while elapsed < min_seconds or passes < 1:

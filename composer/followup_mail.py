@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para
-from composer.i18n import t
+from composer.i18n import answers, t
 from composer.optin_mail import IntroMail, Party, Sender, names, send, stop_lines, unsubscribe_headers
 
 
@@ -37,7 +37,8 @@ def _row(kind: str, m: IntroMail, v: dict[str, str], to: Party) -> tuple[str, li
     if kind == "party_reminder":
         return (t("A gentle reminder from %(referrer_first)s", **v),
                 [t("%(referrer_name)s asked a few days ago whether you would like an introduction. A one-click "
-                   "answer is all it takes; \"no\" and \"not now\" are perfectly good answers.", **v)],
+                   "answer is all it takes; \"%(no)s\" and \"%(not_now)s\" are perfectly good answers.",
+                   **v, **answers())],
                 t("Answer"))
     if kind == "expired":
         return (t("Your intro of %(pin_name)s to %(contact_name)s expired", **v),

@@ -73,6 +73,26 @@ def t(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def word(command) -> str:
+    """The reply word offered for a command (model.Command), in the current language: the first
+    the registry lists, so whatever a sentence tells people to reply, the parser reads."""
+    from model import COMMAND_WORDS
+    words = COMMAND_WORDS[command]
+    return (words.get(language()) or words[DEFAULT])[0]
+
+
+def answers() -> dict[str, str]:
+    """The three answers a party may reply with, as placeholders for the sentences that name them."""
+    from model import Command
+    return {"yes": word(Command.YES), "not_now": word(Command.NOT_NOW), "no": word(Command.NO)}
+
+
+def date(when) -> str:
+    """A day as the reader writes it ("December 8, 2026", "8. Dezember 2026")."""
+    from babel.dates import format_date
+    return format_date(when, format="long", locale=language())
+
+
 def install(env) -> None:
     """Gives a Jinja2 environment (with the i18n extension) `_()` in the current language."""
     env.install_gettext_callables(gettext=gettext_, ngettext=lambda s, p, n: gettext_(s if n == 1 else p),

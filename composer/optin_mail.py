@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para, Plain, Quote
 from composer.cleaning import clean, first_name
-from composer.i18n import t
+from composer.i18n import answers, t
 from composer.people import Person
 from composer.render import Attachment, build_message, render_body
 from composer.request import Request, labels, render, sentence
@@ -112,9 +112,9 @@ def optin_contact(m: IntroMail, *, link: str, stop_link: str | None, key: str, t
             Plain(req.body),
             Link(t("Yes, not now, or no"), link, t("One click opens a page with three buttons; nothing happens until "
                                                  "you press one.")),
-            Para(t("You can also reply to this email with \"yes\", \"not now\" or \"no\" on the first line; anything "
-                   "you write below it goes to %(referrer_first)s, and with a yes, how and when to reach you goes "
-                   "into the introduction.", **n)),
+            Para(t("You can also reply to this email with \"%(yes)s\", \"%(not_now)s\" or \"%(no)s\" on the first "
+                   "line. With a yes, what you write below it (how and when to reach you, say) goes into the "
+                   "introduction; with a no or not now, only to %(referrer_first)s.", **n, **answers())),
         ]
         if m.hide_contact_until_yes:
             blocks.append(Para(t("If you say no or not now, %(pin_first)s won't learn that you were asked.", **n)))
@@ -161,8 +161,8 @@ def optin_pin(m: IntroMail, *, link: str, stop_link: str | None, key: str, token
         blocks += [
             Link(t("Answer, and say yes or no"), link, t("The page has the questions and three buttons; nothing "
                                                        "happens until you press one.")),
-            Para(t("Or reply to this email: \"yes\", \"not now\" or \"no\" on the first line, and your answers below "
-                   "it. They go into the introduction as you write them.")),
+            Para(t("Or reply to this email: \"%(yes)s\", \"%(not_now)s\" or \"%(no)s\" on the first line, and your "
+                   "answers below it. They go into the introduction as you write them.", **answers())),
         ]
         body = Body(greeting=t("Hi %(name)s,", name=n["pin_first"]), blocks=tuple(blocks), signature=(
             t("%(assistant)s sends this for %(referrer_name)s.", assistant=sender.assistant_name, **n),
@@ -247,8 +247,7 @@ def party_note(m: IntroMail, *, who: str, note: str, key: str, token: str, sende
         n = names(m)
         party = m.contact if who == "contact" else m.pin
         body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=(
-            Para(t("%(who)s said yes to your intro of %(pin_name)s to %(contact_name)s, and left you a note:",
-                   who=name(party, who), **n)),
+            Para(t("%(who)s said yes to the introduction, and left you a note:", who=name(party, who))),
             Quote(first(party, who), clean_note(note)),
             Para(t("Only you get this note."), quiet=True),
         ))
@@ -283,7 +282,7 @@ def confirmed(m: IntroMail, *, when: datetime, key: str, token: str, sender: Sen
         body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=(
             Para(t("Done. On %(date)s Baton asks %(pin_first)s and %(contact_first)s whether they connected (one click "
                    "each), tells you what they say, and, if they met, thanks %(contact_first)s for you. Nothing else "
-                   "goes to them.", date=f"{when:%Y-%m-%d}", **n)),
+                   "goes to them.", date=i18n.date(when), **n)),
         ))
         return send(body, m=m, sender=sender, to=[m.referrer], key=key, token=token, now=now,
                     subject=t("Baton will follow up on %(pin_first)s and %(contact_first)s", **n))

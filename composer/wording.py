@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from composer import mirror
 from composer.blocks import Block, Body, Box, Heading, Items, Link, Para
 from composer.draft import AboutNote, Handoff
-from composer.i18n import language, t
+from composer.i18n import t, word
 from composer.request import Request, render
-from model import COMMAND_WORDS, Command
+from model import Command
 
 SHOWN_MISSING = 3
 
@@ -43,8 +43,7 @@ class Offer:
 
 def command_word(command: Command) -> str:
     """The word a draft offers for `command`: the registry's first, in the current language."""
-    words = COMMAND_WORDS[command]
-    return (words.get(language()) or words["en"])[0]
+    return word(command)
 
 
 @dataclass(frozen=True)
@@ -318,7 +317,7 @@ def missing_blocks(c: Context) -> list[Block]:
     if c.reader == "contact" and c.kind == "said_to_contact":
         # The note to the PIN asks for each of them already: name them, don't explain them twice.
         listed = ", ".join(mirror.noun(code) for code in codes)
-        return [Para(t("What's missing: %(what)s. The note to %(pin)s asks for it.", what=listed, **c.v))]
+        return [Para(t("What's missing: %(what)s. The note to %(pin)s asks for all of it.", what=listed, **c.v))]
     shown = codes[:SHOWN_MISSING]
     items = tuple(f"{mirror.title(code)}: {_cap(mirror.line(code, c.kind, c.reader, c.v))}" for code in shown)
     out: list[Block] = [Heading(t("What's missing")), Items(items)]

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import Connection
 
-from composer import optin_mail, refusals
+from composer import i18n, optin_mail, refusals
 from composer.draft import Handoff
 from composer.followup_mail import note
 from composer.optin_mail import IntroMail, Party, Sender
@@ -166,16 +166,19 @@ def lifecycle_prep(h: Handoff, facts: Mapping[str, str]) -> tuple:
 def check_limits(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:
     """Raises LimitReached when asking this contact now would be one request too many."""
     since = now - timedelta(days=30)
+    times = store.times_asked(conn, a.contact.email, since=since, other_than=intro_id)
     problem = lifecycle.limit_problem(
-        contact=a.contact.name or a.contact.email, pin=a.pin.name or a.pin.email,
-        times_asked=store.times_asked(conn, a.contact.email, since=since, other_than=intro_id),
-        pair_asked=store.pair_asked(conn, a.contact.email, a.pin.email, since=since, other_than=intro_id),
+        times_asked=times, pair_asked=store.pair_asked(conn, a.contact.email, a.pin.email, since=since,
+                                                       other_than=intro_id),
         limit=ctx.contact_requests_per_30_days)
     if problem:
-        raise LimitReached(problem)
+        with i18n.use(handoff(store.load(conn, intro_id)).language):
+            raise LimitReached(refusals.limit(problem, contact=a.contact.name or a.contact.email,
+                                              pin=a.pin.name or a.pin.email, times=times))
     for who, party in ((a.contact.name or a.contact.email, a.contact), (a.pin.name or a.pin.email, a.pin)):
         if outbox.suppressed(conn, party.email):
-            raise LimitReached(refusals.opted_out(who))
+            with i18n.use(handoff(store.load(conn, intro_id)).language):
+                raise LimitReached(refusals.opted_out(who))
 
 
 def approve(conn: Connection, intro_id: int, a: Approval, *, now: datetime, ctx: Context) -> None:

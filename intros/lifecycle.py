@@ -85,14 +85,16 @@ def on_start(kind: Kind, reader: Role) -> Plan:
                 timers=(Timer(JobKind.REVIEW_REMINDER),) if review else ())
 
 
-def limit_problem(*, contact: str, pin: str, times_asked: int, pair_asked: int, limit: int) -> str | None:
-    """Why asking this contact now would be one request too many, in words for the referrer."""
+TOO_OFTEN = "asked too often"
+SAME_PAIR = "already asked about this person"
+
+
+def limit_problem(*, times_asked: int, pair_asked: int, limit: int) -> str | None:
+    """Why asking this contact now would be one request too many (composer/refusals.py words it)."""
     if times_asked >= limit:
-        return (f"{contact} has been asked {times_asked} times in the last 30 days; "
-                "Baton won't ask again yet. Try again in a few weeks.")
+        return TOO_OFTEN
     if pair_asked:
-        return (f"{contact} was already asked about {pin} this month, by someone else. Baton won't ask twice; "
-                "you could ask them directly how it went.")
+        return SAME_PAIR
     return None
 
 

@@ -76,10 +76,13 @@ def test_draft_to_requested_asks_both_parties_with_their_own_links_and_sets_the_
 
 
 def test_limits_refuse_a_contact_asked_too_often_or_about_the_same_pin():
-    kw = dict(contact="Carla", pin="Felix", limit=3)
-    assert lifecycle.limit_problem(times_asked=2, pair_asked=0, **kw) is None
-    assert "asked 3 times" in lifecycle.limit_problem(times_asked=3, pair_asked=0, **kw)
-    assert "already asked about Felix" in lifecycle.limit_problem(times_asked=0, pair_asked=1, **kw)
+    from composer import refusals
+    assert lifecycle.limit_problem(times_asked=2, pair_asked=0, limit=3) is None
+    assert lifecycle.limit_problem(times_asked=3, pair_asked=0, limit=3) == lifecycle.TOO_OFTEN
+    assert lifecycle.limit_problem(times_asked=0, pair_asked=1, limit=3) == lifecycle.SAME_PAIR
+    words = dict(contact="Carla", pin="Felix", times=3)
+    assert "asked 3 times" in refusals.limit(lifecycle.TOO_OFTEN, **words)
+    assert "already asked about Felix" in refusals.limit(lifecycle.SAME_PAIR, **words)
 
 
 @pytest.mark.parametrize("state", [State.DRAFT, State.REQUESTED])

@@ -282,8 +282,8 @@ class Pages:
             paragraphs = [t("Baton will never send an intro request to %(address)s again, from anyone.",
                             address=party.email)]
             if pending:
-                paragraphs.append(t("Your answer to %(referrer_first)s's current request will be \"no\"; "
-                                    "%(referrer_first)s hears it kindly, as from any no.", **n))
+                paragraphs.append(t("Your answer to the request from %(referrer_first)s will be \"%(no)s\"; "
+                                    "%(referrer_first)s hears it kindly, as from any no.", **n, **i18n.answers()))
             return _page("stop.html", title=t("Stop intro requests?"), paragraphs=paragraphs,
                          form_token=tokens.form_token(self.secret, token))
 
