@@ -15,9 +15,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 BLANK = re.compile(r"\[\[[^\[\]\n]+\]\]")
 URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_TITLES = {"mr", "mrs", "ms", "mx", "dr", "prof", "sir"}
-# "Greg Hall's cousin", "my wife's sister": who someone is, not what they are called.
-_DESCRIPTION = re.compile(r"(?i)['’]s\b|^(?:my|his|her|their|our|your|a|an|the)\s")
+_TITLES = {"mr", "mrs", "ms", "mx", "dr", "dra", "prof", "sir", "herr", "herrn", "frau", "hr", "fr", "m", "mme", "mlle",
+           "sr", "sra", "srta", "sig", "sig.ra", "dott", "dhr", "mevr", "mw", "don", "doña"}
+# "Greg Hall's cousin", "my wife's sister", "meine Cousine": who someone is, not what they are called.
+# Other languages' possessives only in lower case: "Mia Scott" and "Ma Yun" are names.
+_DESCRIPTION = re.compile(r"(?i:['’]s\b|^(?:my|his|her|their|our|your|a|an|the)\s)|^(?:[Mm]ein|[Mm]eine|[Mm]einen|"
+                          r"[Mm]einem|[Mm]einer|mon|ma|mes|mi|mis|meu|minha|meus|minhas|mijn|il mio|la mia|i miei|"
+                          r"le mie)\s")
 
 
 def clean(value: object, limit: int = 200) -> str | None:
@@ -60,6 +64,11 @@ def first_name(name: str | None) -> str | None:
         last, _, first = name.partition(",")
         name = f"{first.strip()} {last.strip()}"
     words = [w for w in name.split() if w.rstrip(".").lower() not in _TITLES]
+    if len(words) == 1 and len(name.split()) > 1:
+        # "Herrn Schmidt", "Dr. Adeyemi": a title and a surname; greet by both, as the writer did.
+        title = name.split()[0]
+        title = {"herrn": "Herr"}.get(title.rstrip(".").lower(), title)
+        return f"{title} {words[0]}"
     return words[0] if words else None
 
 

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para
 from composer.i18n import answers, t
-from composer.optin_mail import IntroMail, Party, Sender, names, send, stop_lines, unsubscribe_headers
+from composer.optin_mail import IntroMail, Party, Sender, cap, greeting, names, send, stop_lines, unsubscribe_headers
 
 
 def _outcome_line(outcome: str, v: dict[str, str]) -> str:
@@ -36,9 +36,9 @@ def _row(kind: str, m: IntroMail, v: dict[str, str], to: Party) -> tuple[str, li
                 t("Review & send"))
     if kind == "party_reminder":
         return (t("A gentle reminder from %(referrer_first)s", **v),
-                [t("%(referrer_name)s asked a few days ago whether you would like an introduction. A one-click "
-                   "answer is all it takes; \"%(no)s\" and \"%(not_now)s\" are perfectly good answers.",
-                   **v, **answers())],
+                [cap(t("%(referrer_name)s asked a few days ago whether you would like an introduction. A "
+                       "one-click answer is all it takes; \"%(no)s\" and \"%(not_now)s\" are perfectly good answers.",
+                       **v, **answers()))],
                 t("Answer"))
     if kind == "expired":
         return (t("Your intro of %(pin_name)s to %(contact_name)s expired", **v),
@@ -64,7 +64,7 @@ def _row(kind: str, m: IntroMail, v: dict[str, str], to: Party) -> tuple[str, li
         return (t("Thank you for meeting %(pin_first)s", **v),
                 [hoped, t("If you'd like to pass the favour on, copy Baton on your next intro.")], None)
     if kind == "bounced":
-        return (t("%(who)s couldn't be reached", **v),
+        return (cap(t("%(who)s couldn't be reached", **v)),
                 [t("The email Baton sent %(who)s (%(address)s) for your intro of %(pin_name)s to %(contact_name)s "
                    "came back undelivered; their mail server answered %(status)s.", **v),
                  t("Nobody else has been told. If you have another address for %(who_first)s, copy Baton again "
@@ -86,8 +86,7 @@ def note(kind: str, m: IntroMail, *, to: Party, key: str, token: str, sender: Se
         if link and label:
             blocks.append(Link(label, link, t("The link opens a page with buttons; nothing happens until you press "
                                               "one.")))
-        greeting = (to.name or "").split()[0] if to.name else None
-        body = Body(greeting=t("Hi %(name)s,", name=greeting) if greeting else t("Hello,"), blocks=tuple(blocks),
+        body = Body(greeting=greeting(to), blocks=tuple(blocks),
                     signature=(t("%(assistant)s <%(assistant_address)s>, for %(referrer_name)s.",
                                  assistant=sender.assistant_name, assistant_address=sender.assistant,
                                  referrer_name=v["referrer_name"]), *stop_lines(stop_link)))

@@ -1,6 +1,6 @@
 """The words of Baton's mail and pages, in the reader's language.
 
-Every sentence a person reads is written `t("English text with %(name)s", name=...)`, so a
+Every sentence a person reads is written as t() of its English text with %(name)s placeholders, so a
 catalogue can give it in another language (composer/locales/LANG.po; `make catalogue` lists the
 sentences). The language is chosen per email with `use(lang)`, which the templates see too.
 A sentence without a translation stays English: a half-translated catalogue is still correct.

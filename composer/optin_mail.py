@@ -74,10 +74,26 @@ def name(p: Party, fallback: str) -> str:
 
 
 def names(m: IntroMail) -> dict[str, str]:
-    """The people's names for the sentences (a first name where one is greeted)."""
-    return {"referrer_name": name(m.referrer, t("A friend")), "referrer_first": first(m.referrer, t("your friend")),
-            "pin_name": name(m.pin, t("the person you are helping")), "pin_first": first(m.pin, t("they")),
+    """The people's names for the sentences (a first name where one is mentioned again)."""
+    return {"referrer_name": name(m.referrer, t("someone you know")),
+            "referrer_first": first(m.referrer, t("the person who wrote to Baton")),
+            "pin_name": name(m.pin, t("the person you are helping")), "pin_first": first(m.pin, t("that person")),
             "contact_name": name(m.contact, t("your contact")), "contact_first": first(m.contact, t("your contact"))}
+
+
+def greeting(p: Party) -> str:
+    """"Hi Felix," or, with no name to greet by, "Hello,"."""
+    who = first(p, "")
+    return t("Hi %(name)s,", name=who) if who else t("Hello,")
+
+
+def cap(text: str) -> str:
+    """A sentence that opens with a placeholder opens with a capital."""
+    return text[:1].upper() + text[1:]
+
+
+def role_word(role: str) -> str:
+    return t("the contact") if role == "contact" else t("the person you are helping")
 
 
 def send(body: Body, *, m: IntroMail, sender: Sender, to: list[Party], subject: str, key: str, token: str,
@@ -148,11 +164,11 @@ def optin_pin(m: IntroMail, *, link: str, stop_link: str | None, key: str, token
     with i18n.use(m.language):
         n = names(m)
         if m.contact_known_to_pin:
-            who = t("%(referrer_name)s would like to introduce you to %(contact_name)s, and is asking "
-                    "%(contact_first)s first.", **n)
+            who = cap(t("%(referrer_name)s would like to introduce you to %(contact_name)s, and is asking "
+                        "%(contact_first)s first.", **n))
         else:
-            who = t("%(referrer_name)s would like to introduce you to someone who may be able to help, and is asking "
-                    "them first. You'll learn who it is as soon as they say yes.", **n)
+            who = cap(t("%(referrer_name)s would like to introduce you to someone who may be able to help, and is "
+                        "asking them first. You'll learn who it is as soon as they say yes.", **n))
         blocks: list[Block] = [Para(who)]
         if m.prep:
             contact = pin_contact_word(m)
@@ -164,11 +180,11 @@ def optin_pin(m: IntroMail, *, link: str, stop_link: str | None, key: str, token
             Para(t("Or reply to this email: \"%(yes)s\", \"%(not_now)s\" or \"%(no)s\" on the first line, and your "
                    "answers below it. They go into the introduction as you write them.", **answers())),
         ]
-        body = Body(greeting=t("Hi %(name)s,", name=n["pin_first"]), blocks=tuple(blocks), signature=(
+        body = Body(greeting=greeting(m.pin), blocks=tuple(blocks), signature=(
             t("%(assistant)s sends this for %(referrer_name)s.", assistant=sender.assistant_name, **n),
             *stop_lines(stop_link)))
-        subject = t("Before %(referrer_first)s introduces you: a few questions", **n) if m.prep else \
-            t("%(referrer_first)s would like to introduce you", **n)
+        subject = cap(t("Before %(referrer_first)s introduces you: a few questions", **n) if m.prep else
+                      t("%(referrer_first)s would like to introduce you", **n))
         return send(body, m=m, sender=sender, to=[m.pin], subject=subject, key=key, token=token, now=now,
                     headers=unsubscribe_headers(stop_link))
 
@@ -211,7 +227,8 @@ def introduction(m: IntroMail, *, key: str, token: str, sender: Sender, now: dat
                              "times that suit you. Reply all keeps %(referrer_first)s in the loop; replies go to the "
                              "three of you, not to %(assistant)s.", assistant=sender.assistant_name, **n)))
         body = Body(greeting=None, blocks=tuple(blocks),
-                    signature=(t("%(referrer_name)s (sent by %(assistant)s)", assistant=sender.assistant_name, **n),))
+                    signature=(cap(t("%(referrer_name)s (sent by %(assistant)s)", assistant=sender.assistant_name,
+                                     **n)),))
         msg = send(body, m=m, sender=sender, to=[m.contact, m.pin], cc=[m.referrer], key=key, token=token, now=now,
                    subject=t("Introduction: %(pin_name)s and %(contact_name)s", **n))
     # Reply and reply-all reach the people, not Baton.
@@ -227,15 +244,15 @@ def declined(m: IntroMail, *, who: str, decision: str, note: str | None, key: st
         n = names(m)
         party = m.contact if who == "contact" else m.pin
         words = t("not now") if decision == "not_now" else t("no")
-        blocks: list[Block] = [Para(t("%(who)s answered \"%(words)s\" to your intro of %(pin_name)s to "
-                                      "%(contact_name)s, so nobody has been introduced, and nobody else has been told.",
-                                      who=name(party, who), words=words, **n))]
+        blocks: list[Block] = [Para(cap(t("%(who)s answered \"%(words)s\" to your intro of %(pin_name)s to "
+                                          "%(contact_name)s, so nobody has been introduced, and nobody else has been "
+                                          "told.", who=name(party, role_word(who)), words=words, **n)))]
         if note:
-            blocks.append(Quote(t("%(who)s added", who=first(party, who)), clean_note(note)))
+            blocks.append(Quote(cap(t("%(who)s added", who=first(party, role_word(who)))), clean_note(note)))
         blocks.append(Para(t("That is a fine outcome: asking first is what spared everyone an awkward thread. If "
                              "someone else might help %(pin_first)s, copy %(address)s again.",
                              address=sender.assistant, **n)))
-        body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=tuple(blocks))
+        body = Body(greeting=greeting(m.referrer), blocks=tuple(blocks))
         return send(body, m=m, sender=sender, to=[m.referrer], key=key, token=token, now=now,
                     subject=t("Your intro of %(pin_name)s to %(contact_name)s", **n))
 
@@ -244,15 +261,14 @@ def party_note(m: IntroMail, *, who: str, note: str, key: str, token: str, sende
                now: datetime | None = None) -> EmailMessage:
     """To the referrer: the note a party left for them with their yes."""
     with i18n.use(m.language):
-        n = names(m)
         party = m.contact if who == "contact" else m.pin
-        body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=(
-            Para(t("%(who)s said yes to the introduction, and left you a note:", who=name(party, who))),
-            Quote(first(party, who), clean_note(note)),
+        body = Body(greeting=greeting(m.referrer), blocks=(
+            Para(cap(t("%(who)s said yes to the introduction, and left you a note:", who=name(party, role_word(who))))),
+            Quote(cap(first(party, role_word(who))), clean_note(note)),
             Para(t("Only you get this note."), quiet=True),
         ))
         return send(body, m=m, sender=sender, to=[m.referrer], key=key, token=token, now=now,
-                    subject=t("A note from %(who)s about your intro", who=name(party, who)))
+                    subject=t("A note from %(who)s about your intro", who=name(party, role_word(who))))
 
 
 def clean_note(text: str) -> str:
@@ -268,8 +284,7 @@ def refused(*, to: Party, why: str, link: str | None, link_label: str, key: str,
         blocks: list[Block] = [Para(why)]
         if link:
             blocks.append(Link(link_label, link, t("Opening the page changes nothing; you decide there.")))
-        body = Body(greeting=t("Hi %(name)s,", name=first(to, "")) if first(to, "") else t("Hello,"),
-                    blocks=tuple(blocks))
+        body = Body(greeting=greeting(to), blocks=tuple(blocks))
         return send(body, m=IntroMail(to, to, to), sender=sender, to=[to], key=key, token=token, now=now,
                     subject=subject)
 
@@ -279,7 +294,7 @@ def confirmed(m: IntroMail, *, when: datetime, key: str, token: str, sender: Sen
     """To the referrer of a direct intro who replied "follow up": what Baton will do, and when."""
     with i18n.use(m.language):
         n = names(m)
-        body = Body(greeting=t("Hi %(name)s,", name=n["referrer_first"]), blocks=(
+        body = Body(greeting=greeting(m.referrer), blocks=(
             Para(t("Done. On %(date)s Baton asks %(pin_first)s and %(contact_first)s whether they connected (one click "
                    "each), tells you what they say, and, if they met, thanks %(contact_first)s for you. Nothing else "
                    "goes to them.", date=i18n.date(when), **n)),

@@ -68,6 +68,13 @@ class Cast:
         return _describe(role, kind, self.reader)
 
 
+# "my cousin" to whoever wrote it is "your cousin" when Baton writes back, in the writer's language
+# (the draft speaks it): the possessive is swapped word for word, so the noun keeps its gender.
+_YOUR = {"my": "your", "mein": "Ihr", "meine": "Ihre", "meinen": "Ihren", "meinem": "Ihrem", "meiner": "Ihrer",
+         "mon": "votre", "ma": "votre", "mes": "vos", "mi": "su", "mis": "sus", "meu": "seu", "minha": "sua",
+         "meus": "seus", "minhas": "suas", "mijn": "je", "mio": "suo", "mia": "sua", "miei": "suoi", "mie": "sue"}
+
+
 def _as_reader_says(description: str, reader_name: str | None) -> str:
     """"Greg Hall's cousin" and "my cousin" are "your cousin" to Greg, who wrote them."""
     low = description.lower()
@@ -75,14 +82,18 @@ def _as_reader_says(description: str, reader_name: str | None) -> str:
         for form in (reader_name, first_name(reader_name) or reader_name):
             if low.startswith(form.lower() + "'s ") or low.startswith(form.lower() + "’s "):
                 return t("your %(who)s", who=description[len(form) + 3:])
-        if low.startswith("my "):
-            return t("your %(who)s", who=description[3:])
+        first, _, rest = description.partition(" ")
+        article = ""
+        if first.lower() in ("il", "la", "i", "le") and rest:  # Italian: "la mia cugina"
+            article, (first, _, rest) = first + " ", rest.partition(" ")
+        if first.lower() in _YOUR and rest:
+            return f"{article}{_YOUR[first.lower()]} {rest}"
     return description
 
 
 def _describe(role: str, kind: str, reader: str) -> str:
     if role == "referrer":
-        return t("whoever suggested it") if kind == "said_to_contact" else t("the referrer")
+        return t("someone") if kind == "said_to_contact" else t("the referrer")
     if role == "pin":
         return t("someone you know") if reader == "referrer" else t("the person asking for help")
     return t("the person you're asking") if reader == "referrer" else t("the contact")

@@ -31,7 +31,7 @@ def limit(problem: str, *, contact: str, pin: str, times: int) -> str:
         return t("%(contact)s has been asked %(times)d times in the last 30 days; Baton won't ask again yet. Try "
                  "again in a few weeks.", contact=contact, times=times)
     return t("%(contact)s was already asked about %(pin)s this month, by someone else. Baton won't ask twice; you "
-             "could ask them directly how it went.", contact=contact, pin=pin)
+             "could ask %(contact)s directly how it went.", contact=contact, pin=pin)
 
 
 def opted_out(who: str) -> str:

@@ -70,7 +70,7 @@ def _tell_referrer(conn: Connection, intro: Intro, role: Role, about: RecipientR
     who = party.name or party.email
     message = note("bounced", view, to=Party(view.referrer.name, referrer), key=intro.key,
                    token=secrets.token_hex(8), sender=ctx.sender, now=now, who=who,
-                   who_first=who.split()[0], address=party.email, status=about.status or "no reason given")
+                   who_first=who.split()[0], address=party.email, status=about.status or "-")
     # One note per unreachable person per intro, however many of their mails come back.
     return ctx.mailer.queue(conn, scope=f"intro:{intro.id}:{role.value}", purpose=MailPurpose.BOUNCED.value,
                             recipient=referrer, mail=message, now=now, intro_id=intro.id)

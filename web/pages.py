@@ -353,9 +353,11 @@ def _state_words(state: State) -> str:
     return {State.REQUESTED: t("The opt-in requests have gone out; Baton will tell you the answers."),
             State.CANCELLED: t("This intro was cancelled; nobody was asked."),
             State.CONNECTED: t("Both said yes and the introduction has gone out."),
+            State.FOLLOWED_UP: t("The introduction went out, and Baton has asked both how it went."),
+            State.CLOSED: t("This intro is done: the introduction went out and the outcome is known."),
             State.DECLINED: t("This intro was declined; nobody was introduced."),
             State.EXPIRED: t("This intro expired without an answer.")}.get(
-                state, t("This intro is %(state)s.", state=state.value))
+                state, t("This intro is done."))
 
 
 def _page(template: str, status: int = 200, **ctx) -> HTMLResponse:
