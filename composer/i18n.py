@@ -73,6 +73,11 @@ def t(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def labelled(label: str, value: str) -> str:
+    """'Label: value' as the language sets it (French puts a space before the colon)."""
+    return t("%(label)s: %(value)s", label=label, value=value)
+
+
 def word(command) -> str:
     """The reply word offered for a command (model.Command), in the current language: the first
     the registry lists, so whatever a sentence tells people to reply, the parser reads."""

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para, Plain, Quote
 from composer.cleaning import clean, first_name
-from composer.i18n import answers, t
+from composer.i18n import answers, labelled, t
 from composer.people import Person
 from composer.render import Attachment, build_message, render_body
 from composer.request import Request, labels, render, sentence
@@ -202,7 +202,7 @@ def introduction_lines(m: IntroMail) -> list[str]:
         if not value or any(value in s for s in seen):
             continue
         seen.append(value)
-        out.append(f"{label[f.value]}: {sentence(value)}")
+        out.append(labelled(label[f.value], sentence(value)))
     return out
 
 

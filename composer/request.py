@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from composer.cleaning import BLANK, clean
-from composer.i18n import t
+from composer.i18n import labelled, t
 from composer.people import Person
 from model import FactField
 
@@ -96,9 +96,9 @@ def render(*, referrer: Person, pin: Person, contact: Person, facts: Mapping[str
             continue  # said already, in the same words
         if value:
             seen.append(value)
-            lines.append(f"{label[f.value]}: {sentence(value)}")
+            lines.append(labelled(label[f.value], sentence(value)))
         elif f in NEEDED:
-            lines.append(f"{label[f.value]}: {blank(f.value)}")
+            lines.append(labelled(label[f.value], blank(f.value)))
     sign = referrer.first or blank("referrer_name")
     body = "\n\n".join([
         hello, ask, "\n".join(lines),

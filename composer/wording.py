@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from composer import mirror
 from composer.blocks import Block, Body, Box, Heading, Items, Link, Para
 from composer.draft import AboutNote, Handoff
-from composer.i18n import t, word
+from composer.i18n import labelled, t, word
 from composer.request import Request, render
 from model import Command
 
@@ -319,7 +319,7 @@ def missing_blocks(c: Context) -> list[Block]:
         listed = ", ".join(mirror.noun(code) for code in codes)
         return [Para(t("What's missing: %(what)s. The note to %(pin)s asks for all of it.", what=listed, **c.v))]
     shown = codes[:SHOWN_MISSING]
-    items = tuple(f"{mirror.title(code)}: {_cap(mirror.line(code, c.kind, c.reader, c.v))}" for code in shown)
+    items = tuple(labelled(mirror.title(code), _cap(mirror.line(code, c.kind, c.reader, c.v))) for code in shown)
     out: list[Block] = [Heading(t("What's missing")), Items(items)]
     rest = codes[SHOWN_MISSING:]
     if rest:
