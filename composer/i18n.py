@@ -102,3 +102,4 @@ def install(env) -> None:
     """Gives a Jinja2 environment (with the i18n extension) `_()` in the current language."""
     env.install_gettext_callables(gettext=gettext_, ngettext=lambda s, p, n: gettext_(s if n == 1 else p),
                                   newstyle=True)
+    env.globals["labelled"] = labelled
