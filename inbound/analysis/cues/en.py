@@ -310,6 +310,14 @@ ROWS = (
       r"is| are)? (?:be )?(?:open|up|willing|interested|happy|glad|available)",
       needs="whether|if", ref="addressee", contact="x", pin="other", asks_first=True,
       examples=("Can you check with Nina Oduya whether she'd be open to an intro to my mentee?",)),
+    r("ask_them_to_talk", REQUEST,
+      r"\b(?:check|ask|see) (?:with )?(?P<x><NAME>)(?:\s*\([^)]{0,60}\))? (?:(?:whether|if) (?:she|he|they)"
+      r"(?:'d| would| might| could| can| will)?|to) (?:be (?:willing|open|happy|able|up for) to )?"
+      r"(?:talk|speak|meet|chat|sit down|have a call|have coffee|get on a call) (?:to|with) (?P<y>[^.;!?\n]{1,60})",
+      needs="whether|if|to talk|to speak|to meet|to chat", ref="addressee", contact="x", pin="y", asks_first=True,
+      examples=("Could you ask Carla whether she would talk to Felix?",
+                "Can you ask Nina Oduya to speak with my nephew about nursing?"),
+      misses=("Ask Tom to meet us at the station.",)),
     r("help_my_relative", REQUEST,
       r"\b(?:can|could|would|will) you (?:please |possibly |perhaps )?(?:help|assist|advise|talk to|speak with|meet with|"
       r"look at|mentor|point) (?P<x><RELATION>)",
