@@ -133,6 +133,26 @@ def test_an_offer_is_a_request_and_asks_first():
     assert "no_opt_in" not in codes(a)
 
 
+@pytest.mark.parametrize("body,pin,contact", [
+    # asked to broker: the reader refers, the one to talk to is asked first, the one named after needs help
+    ("Could you ask Carla Diaz whether she would talk to Felix Adams? He is moving into data engineering.",
+     "Felix Adams", "Carla Diaz"),
+    # the help is for a relative named after the question, not for the writer
+    ("Is there someone on your team who could give my brother-in-law advice about moving to Lisbon?",
+     "Jo Wu's brother-in-law", None),
+    ("Do you know anyone who could help my cousin find a nursing job in Lisbon?", "Jo Wu's cousin", None),
+    # asking leave to pass the reader's address on: the reader is the contact, asked first
+    ("Would you mind if I passed your email on to a friend, Hugo Lind? He is raising a seed round.",
+     "Hugo Lind", "Ann Lee"),
+])
+def test_requests_that_name_someone_else_as_the_one_in_need(body, pin, contact):
+    a = analyze(mail(f"Ann,\n\n{body}\n\nJo", frm="Jo Wu <jo@example.com>", to="Ann Lee <ann@example.org>"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["name"] == pin
+    assert (a["contact"] or {}).get("name") == contact
+    assert "no_opt_in" not in codes(a)
+
+
 def test_a_request_to_baton_makes_the_writer_the_referrer():
     body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
             "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "

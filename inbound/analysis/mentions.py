@@ -54,9 +54,10 @@ _VAGUE_RE = re.compile(r"(?<![\w'])" + VAGUE + r"(?![\w'])")
 
 # Relatives and friends someone asks help for ("my wife's sister", "mein Neffe").
 RELATION = (
-    r"(?i:(?:my|our) (?:\w+'s )?(?:wife|husband|partner|son|daughter|brother|sister|cousin|nephew|niece|friend|"
+    r"(?i:(?:my|our) (?:\w+'s )?(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|"
+    r"wife|husband|partner|son|daughter|brother|sister|cousin|nephew|niece|friend|"
     r"neighbou?r|mentee|former colleague|old colleague|colleague|classmate|intern|student|kid|uncle|aunt|"
-    r"mother|father|mom|dad|brother-in-law|sister-in-law|godson|goddaughter|former student|report)s?|"
+    r"mother|father|mom|dad|godson|goddaughter|former student|report)s?|"
     r"(?:mein|meine|unser|unsere)[rn]? (?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|"
     r"Freundin|Nachbar|Nachbarin|Kollege|Kollegin|Student|Studentin|Mann|Frau)|"
     r"(?:mon|ma|notre) (?:fils|fille|frère|sœur|soeur|cousin|cousine|neveu|nièce|ami|amie|voisin|voisine|collègue|"

@@ -122,6 +122,10 @@ def _window(hit: Hit, span: tuple[int, int] | None) -> mentions.Mention | None:
     if not found:
         return None
     first = found[0]
+    if first.kind == "vague":
+        # "a friend, Hugo Lind": the vague words stand before the person's name (an appositive).
+        named = next((m for m in found[1:] if m.kind == "name" and text[first.end:m.start].strip(" ,") == ""), None)
+        first = named or first
     return mentions.Mention(first.start + span[0], first.end + span[0], first.kind, first.text)
 
 
@@ -161,11 +165,19 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
         return found[where]
 
     ref_place = cue.ref
+    pin_place = cue.pin
+    if cue.kind is Kind.INTRO_REQUEST and pin_place == "writer":
+        # "Do you know anyone who could help my cousin ...?": the help is for the relative named
+        # after the anchor, not for the writer.
+        rel = mentions.nearest(hit.sentence, hit.end, "right", reach=80, kinds=frozenset({"relation"}))
+        if rel is not None:
+            found["relative"] = _resolve(rel, text=text, before=lead, people=people, scene=scene)
+            pin_place = "relative"
     if ref_place == "addressee" and scene.addressee_is_baton:
         ref_place = "writer"  # "Baton, please introduce X to Y": the writer is the referrer
     ref = place(ref_place)
-    pin, contact = place(cue.pin), place(cue.contact)
-    if ref_place == "writer" and cue.pin == "writer" and scene.addressee_is_baton:
+    pin, contact = place(pin_place), place(cue.contact)
+    if ref_place == "writer" and pin_place == "writer" and scene.addressee_is_baton:
         ref = Found(None)  # the PIN asks Baton directly: nobody refers them
     reading.referrer, reading.referrer_vague = ref.someone, ref.vague
     reading.pin, reading.contact = pin.someone, contact.someone

@@ -244,6 +244,7 @@ ROWS = (
       needs="<>|<->|<=>|↔", pin="x", contact="y", pair=True,
       examples=("Jess Moreno <> Omar Farouk",)),
     r("gave_your_name_to", DIRECT,
+      r"(?<!\bif )(?<!\bcan )(?<!\bmay )(?<!\bcould )"  # "mind if I passed your email ...?" asks first
       r"\bI(?:'ve| have)? (?:given|gave|passed(?: along| on)?|forwarded|sent|shared) your (?:name|number|e-?mail|"
       r"contact(?: details)?|details)<SHORT> to (?P<x>[^.;!?\n]{1,80})",
       needs="your name|your number|your email|your e-mail|your contact|your details",
@@ -291,6 +292,23 @@ ROWS = (
       needs="know", ref="addressee", pin="writer",
       examples=("Quick favor: do you know anyone at Stripe?",
                 "Random ask: do you know anyone who's really good at B2B SaaS pricing?")),
+    r("is_there_anyone", REQUEST,
+      r"\b(?:is there|would there be|do you have) (?:anyone|anybody|someone|somebody|a person|a colleague)"
+      r"(?: (?:on|in|at) (?:your|the) (?:team|company|firm|group|network|department|office))?"
+      r"(?: (?:you know|you could think of|you'd recommend))? (?:who|that) (?:could|can|might|would)"
+      r" (?:help|advise|give|talk|speak|meet|mentor|guide|point|share)\b",
+      needs="anyone|anybody|someone|somebody|a person|a colleague", ref="addressee", pin="writer",
+      examples=("Is there someone on your team who could give my brother-in-law advice about moving to Lisbon?",
+                "Is there anyone you know who could help me understand the grant process?"),
+      misses=("Is there anyone who can cover my shift on Friday?",)),
+    r("pass_on_your_details", REQUEST,
+      r"\b(?:(?:mind|okay|ok|alright|all right|fine) if I|(?:can|could|may) I) (?:pass(?:ed)?|share[ds]?|give|gave|"
+      r"forward(?:ed)?|sen[dt])(?: on)? your (?:e-?mail(?: address)?|address|name|number|details|"
+      r"contact(?: details| info)?)(?: on)? (?:to|with) (?!our\b|the\b|your\b)(?P<x>[^.;!?\n]{1,80})",
+      needs="your", ref="writer", pin="x", contact="addressee", asks_first=True,
+      examples=("Would you mind if I passed your email on to a friend, Hugo Lind?",
+                "Is it okay if I share your contact details with my cousin Mara?"),
+      misses=("Would you mind if I forwarded your email to our billing team?",)),
     r("you_know_x", REQUEST,
       r"\byou (?:mentioned|said|told me) (?:that )?you know (?P<x>[^.;!?\n]{1,80})",
       needs="you know", ref="addressee", pin="writer", contact="x",
