@@ -21,7 +21,9 @@ _TITLES = {"mr", "mrs", "ms", "mx", "dr", "dra", "prof", "sir", "herr", "herrn",
 # Other languages' possessives only in lower case: "Mia Scott" and "Ma Yun" are names.
 _DESCRIPTION = re.compile(r"(?i:['’]s\b|^(?:my|his|her|their|our|your|a|an|the)\s)|^(?:[Mm]ein|[Mm]eine|[Mm]einen|"
                           r"[Mm]einem|[Mm]einer|mon|ma|mes|mi|mis|meu|minha|meus|minhas|mijn|il mio|la mia|i miei|"
-                          r"le mie)\s")
+                          r"le mie)\s|"
+                          # "sobrino de Lucía Gómez": a lower-case noun, then "of" (a name's particle never leads)
+                          r"^(?!(?:van|von|de|di|da|do|du|del|della|dos|das|le|la|ter|ten)\s)[a-zà-ÿ]+\s(?:de|van|di|da|do)\s")
 
 
 def clean(value: object, limit: int = 200) -> str | None:

@@ -82,6 +82,9 @@ def _as_reader_says(description: str, reader_name: str | None) -> str:
         for form in (reader_name, first_name(reader_name) or reader_name):
             if low.startswith(form.lower() + "'s ") or low.startswith(form.lower() + "’s "):
                 return t("your %(who)s", who=description[len(form) + 3:])
+            for of in (" de ", " van ", " di "):  # "sobrino de Lucía Gómez"
+                if low.endswith(of + form.lower()):
+                    return t("your %(who)s", who=description[:-len(of + form)])
         first, _, rest = description.partition(" ")
         article = ""
         if first.lower() in ("il", "la", "i", "le") and rest:  # Italian: "la mia cugina"

@@ -268,6 +268,33 @@ def test_hand_offs_are_read_in_seven_languages(body, lang, kind):
     assert a["referrer"] is not None
 
 
+@pytest.mark.parametrize("body,lang,kind,pin", [
+    # a relative asked help for, in each language: the relative needs the help, the reader is asked
+    ("Kannst du meiner Nichte bei der Suche nach einem Ausbildungsplatz in München helfen?", "de", "intro_request",
+     "Nichte"),
+    ("Pourriez-vous aider ma nièce à trouver un stage à Lyon ? Elle finit son master.", "fr", "intro_request",
+     "nièce"),
+    ("¿Podrías ayudar a mi sobrino a encontrar prácticas de ingeniería en Madrid?", "es", "intro_request",
+     "sobrino"),
+    ("A minha prima está à procura de emprego em Lisboa. Você pode conversar com ela?", "pt", "intro_request",
+     "prima"),
+    ("Kun je mijn neef helpen met zijn zoektocht naar een stage? Hij studeert bouwkunde.", "nl", "intro_request",
+     "neef"),
+    ("Potresti aiutare mio nipote a trovare uno stage a Milano? Studia ingegneria.", "it", "intro_request",
+     "nipote"),
+    # the referrer's relation to the writer, with an adjective between ("mein früherer Kollege")
+    ("Mein früherer Kollege Tobias Brandt meinte, ich solle mich bei dir melden. Ich suche eine Stelle in Hamburg.",
+     "de", "said_to_contact", None),
+])
+def test_requests_and_referrals_read_past_the_first_table_row(body, lang, kind, pin):
+    a = analyze(message(body))
+    assert a["kind"] == kind and a["language"] == lang, (a["evidence"], a["language"])
+    if pin:
+        assert pin in a["pin"]["name"] and a["pin"]["email"] is None
+    else:
+        assert a["referrer"]["name"] == "Tobias Brandt" and "no_relationship" not in codes(a)
+
+
 def test_facts_the_message_states_clear_their_flags_and_carry_evidence():
     body = ("Hi Owen, Lucy Grant (my former manager at Acme) suggested I reach out to you. I'm looking for a "
             "senior data engineering role in Berlin, ideally by March, around 90k. Would you have 20 minutes? "

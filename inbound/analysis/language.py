@@ -24,10 +24,12 @@ WORDS: dict[str, str] = {
           "suis êtes avons serait pourriez aussi très au aux ne",
     "es": "el la los las y es yo tú usted nosotros un una unos para con por que qué del al pero "
           "como muy gracias hola estimado estimada saludos mi mis tu tus su sus está estoy "
-          "podrías sería también le les nos me te se",
+          "podrías sería también le les nos me te se en alguien algo hay tiene pueda puede abrazo "
+          "ayudar busca conoces sobre desde hasta",
     "pt": "o a os as e é eu você vocês nós um uma uns umas para com por que do da dos das no na "
           "nos nas mas como muito obrigado obrigada olá oi meu minha seu sua está estou "
-          "poderia seria também lhe me te se não",
+          "poderia seria também lhe me te se não em alguém há tem possa pode abraço ajudar procura "
+          "conhece ao à são sobre até",
     "nl": "de het een en is ik je jij u wij we zij hij met voor niet dat die van op ook bij "
           "naar te zijn heb hebt heeft zou kunnen graag groet groeten hoi hallo beste dank "
           "mijn jouw uw ons onze jullie maar wel",

@@ -52,23 +52,31 @@ VAGUE = (
 )
 _VAGUE_RE = re.compile(r"(?<![\w'])" + VAGUE + r"(?![\w'])")
 
-# Relatives and friends someone asks help for ("my wife's sister", "mein Neffe").
-RELATION = (
-    r"(?i:(?:my|our) (?:\w+'s )?(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|"
-    r"wife|husband|partner|son|daughter|brother|sister|cousin|nephew|niece|friend|"
-    r"neighbou?r|mentee|former colleague|old colleague|colleague|classmate|intern|student|kid|uncle|aunt|"
-    r"mother|father|mom|dad|godson|goddaughter|former student|report)s?|"
-    r"(?:mein|meine|unser|unsere)[rn]? (?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|"
-    r"Freundin|Nachbar|Nachbarin|Kollege|Kollegin|Student|Studentin|Mann|Frau)|"
-    r"(?:mon|ma|notre) (?:fils|fille|frère|sœur|soeur|cousin|cousine|neveu|nièce|ami|amie|voisin|voisine|collègue|"
-    r"étudiant|étudiante|mari|femme)|"
-    r"(?:mi|nuestr[oa]) (?:hij[oa]|herman[oa]|prim[oa]|sobrin[oa]|amig[oa]|vecin[oa]|colega|estudiante|espos[oa])|"
-    r"(?:meu|minha|nosso|nossa|o meu|a minha) (?:filh[oa]|irmão|irmã|prim[oa]|sobrinh[oa]|amig[oa]|vizinh[oa]|"
-    r"colega|alun[oa]|marido|mulher)|"
-    r"(?:mijn|onze) (?:zoon|dochter|broer|zus|neef|nicht|vriend|vriendin|buurman|buurvrouw|collega|student)|"
-    r"(?:mio|mia|il mio|la mia|nostr[oa]) (?:figli[oa]|fratello|sorella|cugin[oa]|nipote|amic[oa]|vicin[oa]|"
-    r"collega|studente|studentessa|marito|moglie))"
+# Each language: possessive, an optional adjective ("former", "früherer", "ancien"), the noun.
+_RELATIVES = (
+    (r"(?:my|our) (?:\w+'s )?", r"(?:former |old |good |best |dear )?",
+     r"(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|wife|husband|partner|son|daughter|brother|sister|"
+     r"cousin|nephew|niece|friend|neighbou?r|mentee|colleague|classmate|intern|student|kid|uncle|aunt|mother|"
+     r"father|mom|dad|godson|goddaughter|report|boss|mentor)s?"),
+    (r"(?:mein|meine|unser|unsere)[rn]? ", r"(?:(?:früher|ehemalig|alt|gut|lieb|best)e[rnms]? )?",
+     r"(?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|Freundin|Nachbar|Nachbarin|Kollege|"
+     r"Kollegin|Student|Studentin|Mann|Frau|Chef|Chefin|Mentor|Mentorin)"),
+    (r"(?:mon|ma|notre) ", r"(?:(?:ancien|ancienne|vieil|vieille|bon|bonne|meilleur|meilleure) |ex-)?",
+     r"(?:fils|fille|frère|sœur|soeur|cousin|cousine|neveu|nièce|ami|amie|voisin|voisine|collègue|étudiant|"
+     r"étudiante|mari|femme|patron|patronne)"),
+    (r"(?:mi|nuestr[oa]) ", r"(?:(?:antigu[oa]|viej[oa]|buen|buena|mejor) |ex-?)?",
+     r"(?:compañer[oa]|jef[ea]|hij[oa]|herman[oa]|prim[oa]|sobrin[oa]|amig[oa]|vecin[oa]|colega|estudiante|"
+     r"espos[oa])"),
+    (r"(?:meu|minha|nosso|nossa|o meu|a minha) ", r"(?:(?:antig[oa]|velh[oa]|bom|boa|melhor) |ex-)?",
+     r"(?:chefe|filh[oa]|irmão|irmã|prim[oa]|sobrinh[oa]|amig[oa]|vizinh[oa]|colega|alun[oa]|marido|mulher)"),
+    (r"(?:mijn|onze) ", r"(?:(?:oude|voormalige|goede|beste) |oud-|ex-)?",
+     r"(?:zoon|dochter|broer|zus|neef|nicht|vriend|vriendin|buurman|buurvrouw|collega|student|baas)"),
+    (r"(?:mio|mia|il mio|la mia|nostr[oa]) ", r"(?:(?:vecchi[oa]|car[oa]|migliore) |ex-? ?)?",
+     r"(?:capo|figli[oa]|fratello|sorella|cugin[oa]|nipote|amic[oa]|vicin[oa]|collega|studente|studentessa|"
+     r"marito|moglie)"),
 )
+# Relatives and friends someone asks help for ("my wife's sister", "mein Neffe").
+RELATION = "(?i:" + "|".join(own + adj + noun for own, adj, noun in _RELATIVES) + ")"
 _RELATION_RE = re.compile(r"(?<![\w'])" + RELATION + r"(?![\w'])")
 
 # Capitalised words that start a sentence, a date or a greeting, not a person (lower case).
@@ -85,6 +93,8 @@ would could should can will let let's i'm i've i'd i'll we're we've you're you'v
 liebe lieber liebes hallo guten tag sehr geehrte geehrter herzliche grüße viele danke bitte ich du sie wir ihr
 der die das ein eine und aber auch noch schon heute morgen montag dienstag mittwoch donnerstag freitag samstag
 sonntag januar februar märz mai juni juli oktober dezember kurz anbei mit freundlichen gruß beste
+kollege kollegin freund freundin chef chefin nachbar nachbarin bekannter bekannte cousine neffe nichte bruder
+schwester sohn tochter onkel tante schwager schwägerin vorgesetzter vorgesetzte betreuer betreuerin mentorin
 bonjour bonsoir salut cher chère chers madame monsieur merci cordialement bien je tu nous vous il elle le la les
 un une et mais aussi lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril juin juillet
 août septembre octobre novembre décembre coucou bises amitiés

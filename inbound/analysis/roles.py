@@ -80,6 +80,15 @@ class Found:
     relation: str | None = None
 
 
+_RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
+_POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
+                         r"mijn|onze|mio|mia|il mio|la mia|nostr\w)\s+")
+# German keeps "Heike Braun's Nichte": its nouns are capitalised, and "Nichte von Heike Braun" would
+# read like a name ("Ursula von der Leyen"); the others' lower-case nouns cannot.
+_OF = {"de": ("mon", "ma", "notre", "mi", "nuestro", "nuestra", "meu", "minha", "nosso", "nossa", "o meu", "a minha"),
+       "van": ("mijn", "onze"), "di": ("mio", "mia", "il mio", "la mia", "nostro", "nostra")}
+
+
 def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: People, scene: Scene) -> Found:
     """The person a mention means: a name from the inventory, a pronoun's antecedent, a vague
     stand-in, or a relative described through the writer ("Greg Hall's cousin")."""
@@ -88,7 +97,10 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
     if m.kind == "vague":
         return Found(None, vague=True)
     if m.kind == "name":
-        return Found(people.named(m.text))
+        # "my former colleague Tobias Brandt": the relation written just before the name is kept.
+        at = text.find(m.text)
+        rel = _RELATION_BEFORE.search(text[max(0, at - 60):at]) if at > 0 else None
+        return Found(people.named(m.text), relation=rel.group(1) if rel else None)
     if m.kind == "pronoun":
         exclude = [s for s in (scene.writer, scene.addressee) if s]
         candidates = [n.text for n in mentions.names(before[-800:])]
@@ -107,9 +119,11 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         if cleaned:
             return Found(people.named(cleaned), relation=m.text)
     writer = scene.writer.name if scene.writer and scene.writer.name else None
-    relative = re.sub(r"(?i)^(?:my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
-                      r"mijn|onze|mio|mia|il mio|la mia|nostr\w)\s+", "", m.text)
-    name = f"{writer}'s {relative}" if writer else m.text
+    owner = _POSSESSIVE.match(m.text)
+    relative = m.text[owner.end():] if owner else m.text
+    of = next((w for w, words in _OF.items() if owner and owner.group(1).lower() in words), None)
+    # Said the way the message's language says it: "Jo Wu's cousin", "Nichte von Heike Braun".
+    name = m.text if not writer else f"{relative} {of} {writer}" if of else f"{writer}'s {relative}"
     # Described, not named: a role, never a participant the message lists.
     return Found(Someone(name, None, ["described"]), described=True, relation=m.text)
 

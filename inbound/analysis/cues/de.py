@@ -104,6 +104,25 @@ ROWS = (
       pair=True, asks_first=True,
       examples=("Soll ich dich mit Nora Berg bekannt machen?",)),
 
+    r("meinte_ich_solle", SAID,
+      r"\b(?:meinte|sagte|riet|fand|empfahl|schlug|hat (?:\w+ )?gemeint|hat (?:\w+ )?gesagt)(?: mir)?(?: vor)?,? (?:dass )?"
+      r"ich (?:solle|sollte|soll|könne|könnte|möge|müsse)\b(?=<GAP>\b(?-i:" + YOU + r")\b|<GAP>\b" + CONTACT + r")",
+      needs="meinte|sagte|riet|fand|empfahl|schlug|gemeint|gesagt",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Mein früherer Kollege Tobias Brandt meinte, ich solle mich bei dir melden.",
+                "Frau Keller hat gemeint, ich sollte Ihnen schreiben."),
+      misses=("Sie meinte, ich solle mehr schlafen.",)),
+    r("verwandten_helfen", REQUEST,
+      r"\b(?:kannst du|können Sie|könntest du|könnten Sie|würdest du|würden Sie|magst du)\b<SHORT>(?P<x><RELATION>)<GAP>"
+      r"\b(?:helfen|unterstützen|beraten|weiterhelfen|Tipps geben|treffen|sprechen)\b",
+      needs="helfen|unterstützen|beraten|tipps|treffen|sprechen", ref="writer", pin="x", contact="addressee",
+      examples=("Kannst du meiner Nichte bei der Suche nach einem Ausbildungsplatz in München helfen?",
+                "Könnten Sie vielleicht meinen Sohn kurz beraten?")),
+    r("verwandter_sucht", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
+      r"(?:entlassen|gekündigt)|bewirbt sich)",
+      needs="sucht|suche|entlassen|gekündigt|bewirbt", ref="writer", pin="x", contact="addressee",
+      examples=("Meine Cousine sucht eine Stelle in der Logistik.",)),
     r("danke_vorstellung", None,
       r"\b(?:danke|vielen dank|herzlichen dank|besten dank)(?: (?:dir|Ihnen|euch))?(?: nochmals| noch mal)? für (?:die|das|den|deine|"
       r"Ihre) (?:Vorstellung|Vermittlung|Intro|Kontakt|Verbindung|Bekanntschaft)\b|\b(?:setze|nehme) (?:dich|Sie|\w+) "

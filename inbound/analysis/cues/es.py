@@ -57,6 +57,16 @@ ROWS = (
       needs="que te|que le", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
       examples=("¿Quieres que te presente a Marta Gil?",)),
 
+    r("ayudar_familiar", REQUEST,
+      r"\b(?:puedes|podrías|podría|puede|podría usted|te importaría|le importaría|estarías dispuest[oa] a)<SHORT>\b"
+      r"(?:ayudar|aconsejar|orientar|hablar con|reunirte con|conocer|recibir|echar una mano)(?: a)? (?P<x><RELATION>)",
+      needs="ayudar|aconsejar|orientar|hablar con|reunirte|conocer|recibir|echar una mano", ref="writer", pin="x",
+      contact="addressee",
+      examples=("¿Podrías ayudar a mi sobrino a encontrar prácticas?", "¿Te importaría hablar con mi hermana?")),
+    r("familiar_busca", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa])",
+      needs="busca|sin trabajo|despedid", ref="writer", pin="x", contact="addressee",
+      examples=("Mi prima está buscando trabajo en Sevilla.",)),
     r("gracias_presentacion", None,
       r"\bgracias (?:por|de nuevo por|otra vez por) (?:la|el|tu|su) (?:presentación|contacto|intro|introducción|conexión)\b|"
       r"\b(?:te|le) (?:paso|pongo|muevo) a (?:copia oculta|CCO|cco)\b",

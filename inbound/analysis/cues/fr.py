@@ -72,6 +72,16 @@ ROWS = (
       needs="que je", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
       examples=("Veux-tu que je te présente Claire Petit?",)),
 
+    r("aider_proche", REQUEST,
+      r"\b(?:pourrais-tu|pourriez-vous|peux-tu|pouvez-vous|tu pourrais|vous pourriez|accepterais-tu|accepteriez-vous|"
+      r"serais-tu prêt à|seriez-vous prêt à)<SHORT>\b(?:aider|conseiller|rencontrer|parler à|parler avec|orienter|recevoir|"
+      r"guider)(?: à)? (?P<x><RELATION>)",
+      needs="aider|conseiller|rencontrer|parler|orienter|recevoir|guider", ref="writer", pin="x", contact="addressee",
+      examples=("Pourriez-vous aider ma nièce à trouver un stage à Lyon ?", "Peux-tu rencontrer mon cousin la semaine prochaine ?")),
+    r("proche_cherche", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:cherche|recherche|est à la recherche|vient d'être licencié|postule)",
+      needs="cherche|recherche|licencié|postule", ref="writer", pin="x", contact="addressee",
+      examples=("Mon neveu cherche un poste de comptable à Lille.",)),
     r("merci_presentation", None,
       r"\bmerci (?:beaucoup |encore |infiniment )?(?:pour|de) (?:la|cette|ta|votre|l') ?(?:mise en relation|présentation|"
       r"intro|introduction|mise en contact)\b|\b(?:je te |je vous )?(?:mets|passe) en (?:copie cachée|cci|Cci|CCI)\b",

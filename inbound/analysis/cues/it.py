@@ -51,6 +51,17 @@ ROWS = (
       needs="che ti|che la", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
       examples=("Vuoi che ti presenti Luca Bruni?",)),
 
+    r("aiutare_parente", REQUEST,
+      r"\b(?:puoi|potresti|può|potrebbe|potreste|ti andrebbe di|le andrebbe di|saresti disponibile a)<SHORT>\b"
+      r"(?:aiutare|consigliare|orientare|parlare con|incontrare|ricevere|conoscere|dare una mano a)(?: (?:il|la|a))? "
+      r"(?P<x><RELATION>)",
+      needs="aiutare|consigliare|orientare|parlare con|incontrare|ricevere|conoscere|dare una mano", ref="writer",
+      pin="x", contact="addressee",
+      examples=("Potresti aiutare mio nipote a trovare uno stage?", "Ti andrebbe di parlare con mia sorella?")),
+    r("parente_cerca", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa])",
+      needs="cerca|ricerca|licenziat", ref="writer", pin="x", contact="addressee",
+      examples=("Mia cugina sta cercando lavoro a Torino.",)),
     r("grazie_presentazione", None,
       r"\bgrazie (?:mille |ancora )?(?:per|della|dell') (?:la )?(?:presentazione|contatto|intro|introduzione|segnalazione)\b|"
       r"\b(?:ti|La) (?:sposto|metto) in (?:ccn|CCN|copia nascosta)\b",

@@ -59,6 +59,15 @@ ROWS = (
       needs="zal ik|kan ik|mag ik", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
       examples=("Zal ik je voorstellen aan Karin Bos?",)),
 
+    r("familie_helpen", REQUEST,
+      r"\b(?:kun je|kunt u|zou je|zou u|wil je|wilt u|kan je)\b<SHORT>(?P<x><RELATION>)<GAP>"
+      r"\b(?:helpen|adviseren|spreken|ontmoeten|verder helpen|te woord staan)\b",
+      needs="helpen|adviseren|spreken|ontmoeten|te woord", ref="writer", pin="x", contact="addressee",
+      examples=("Kun je mijn neef helpen met zijn zoektocht naar een stage?", "Zou u mijn dochter kort willen spreken?")),
+    r("familie_zoekt", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:zoekt|is op zoek|is net ontslagen|is ontslagen|solliciteert)",
+      needs="zoek|ontslagen|solliciteert", ref="writer", pin="x", contact="addressee",
+      examples=("Mijn zus zoekt een baan in de zorg.",)),
     r("bedankt_introductie", None,
       r"\b(?:bedankt|dank je wel|dank u wel|dank je|dankjewel|dankuwel) (?:nog )?(?:voor|vanwege) (?:de|het|jullie) "
       r"(?:introductie|kennismaking|voorstellen|intro|contact)\b|\b(?:zet|verplaats) (?:je|jou|u|\w+) (?:even )?(?:in|naar) "

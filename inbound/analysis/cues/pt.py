@@ -56,6 +56,17 @@ ROWS = (
       needs="que eu", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
       examples=("Quer que eu te apresente ao Paulo?",)),
 
+    r("ajudar_familiar", REQUEST,
+      r"\b(?:pode|poderia|podes|poderias|consegue|conseguiria|você poderia|você pode|estaria disponível para)<SHORT>\b"
+      r"(?:ajudar|aconselhar|orientar|falar com|conversar com|receber|conhecer|dar uma mão a)(?: (?:a|o|ao|à))? (?P<x><RELATION>)",
+      needs="ajudar|aconselhar|orientar|falar com|conversar com|receber|conhecer|dar uma mão", ref="writer", pin="x",
+      contact="addressee",
+      examples=("Poderia ajudar o meu sobrinho a encontrar um estágio?", "Você pode conversar com minha irmã?")),
+    r("familiar_procura", REQUEST,
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
+      r"ficou desempregad[oa])",
+      needs="procura|despedid|desempregad", ref="writer", pin="x", contact="addressee",
+      examples=("A minha prima está à procura de emprego em Lisboa.",)),
     r("obrigado_apresentacao", None,
       r"\bobrigad[oa] (?:pela|pelo|mais uma vez pela) (?:apresentação|indicação|contato|contacto|intro|conexão)\b|"
       r"\b(?:te|o|a) (?:passo|coloco|movo) (?:para|em) (?:cópia oculta|cco|CCO|bcc)\b",
