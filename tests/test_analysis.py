@@ -153,6 +153,32 @@ def test_requests_that_name_someone_else_as_the_one_in_need(body, pin, contact):
     assert "no_opt_in" not in codes(a)
 
 
+@pytest.mark.parametrize("body,kind,ref,pin,contact", [
+    ("Greg Hall thought we should chat: I am building tooling for freight brokers.",
+     "said_to_contact", "Greg Hall", "Ali Khan", "Bea Nord"),
+    ("Greg Hall mentioned you're the go-to person for freight pricing. Any chance you'd have 15 minutes?",
+     "said_to_contact", "Greg Hall", "Ali Khan", "Bea Nord"),
+    ("You mentioned you used to work with Dana Whitfield at Convoy. Would you feel comfortable introducing us?",
+     "intro_request", "Bea Nord", "Ali Khan", "Dana Whitfield"),
+    ("Happy to. Let me check with Dana Whitfield first and I'll loop you in if she's up for it.",
+     "intro_request", "Ali Khan", "Bea Nord", "Dana Whitfield"),
+])
+def test_more_ways_of_writing_a_hand_off(body, kind, ref, pin, contact):
+    a = analyze(mail(f"Hi Bea,\n\n{body}\n\nAli", frm="Ali Khan <ali@example.com>", to="Bea Nord <bea@example.org>"))
+    assert (a["kind"], a["referrer"]["name"], a["pin"]["name"], a["contact"]["name"]) == (kind, ref, pin, contact)
+
+
+@pytest.mark.parametrize("body", [
+    "Bea, Ali is building freight tooling; Ali, Bea ran pricing at Convoy for years. Over to you!",
+    "Ali, Bea is the smartest person I know on freight pricing. Bea, Ali is a founder I've backed twice.",
+])
+def test_two_people_introduced_the_one_described_as_helping_is_the_contact(body):
+    a = analyze(mail(f"Hi both,\n\n{body}\n\nGreg", frm="Greg Hall <greg@example.com>",
+                     to="Bea Nord <bea@example.org>, Ali Khan <ali@example.net>"))
+    assert a["kind"] == "direct_intro"
+    assert a["pin"]["email"] == "ali@example.net" and a["contact"]["email"] == "bea@example.org"
+
+
 def test_a_request_to_baton_makes_the_writer_the_referrer():
     body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
             "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "

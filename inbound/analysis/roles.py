@@ -44,7 +44,8 @@ NEED = re.compile(fold(
     re.IGNORECASE)
 HELP = re.compile(fold(
     r"\b(?:runs?|ran|leads?|led|heads?|manages?|founded|co-?founded|partner (?:at|of)|is a partner|invests?|investor|"
-    r"backed|has backed|is hiring|hires|hiring|knows (?:everything|a lot|the space)|expert|built|building out|"
+    r"has backed|backs|is hiring|hires|hiring|knows (?:everything|a lot|more|the space|this space|the market|"
+    r"that world|the industry)|expert|built|building out|smartest|best person|go-to|the person to (?:ask|talk to)|"
     r"vp|vice president|director|head of|chief|cto|ceo|cfo|professor|advisor|mentor\b|has been generous|chairs?|"
     r"recruit\w*|works? at|is at|principal|senior (?:partner|director)|"
     r"leitet|führt|gründer\w*|investiert|stellt ein|dirige|fondateur|fondatrice|investit|recrute|"
@@ -206,6 +207,13 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     if not _holds(reading, ref, scene, pin_unnamed):
         return None
     _fill_others(reading, cue, scene, people)
+    if reading.contact is None and cue.contact == "other" and cue.kind is Kind.INTRO_REQUEST:
+        # "You used to work with Bea Nord. Would you introduce us?": the person named before.
+        named = _resolve(mentions.Mention(0, 0, "pronoun", ""), text=text, before=lead, people=people, scene=scene)
+        if named.someone is not None and named.someone not in (reading.pin, reading.referrer):
+            reading.contact = named.someone
+            reading.confidence -= 0.1
+            reading.assumptions.append("contact_named_before")
     if cue.pair and reading.pin and reading.contact:
         _order_pair(reading, scene.text)
     if reading.pin is not None and reading.pin is reading.contact:
@@ -293,8 +301,10 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
                                                                                            strict=True)]
     scores = [0.0] * len(people)
     subject: int | None = None
-    for sentence in sentences(text)[:200]:
-        folded = fold(sentence)
+    # A semicolon joins two statements, each with its own subject ("Ali is building X; Bea ran Y").
+    clauses = [c for sentence in sentences(text)[:200] for c in sentence.split(";")]
+    for clause in clauses:
+        folded = fold(clause)
         body = folded
         vocative = _VOCATIVE.match(folded)
         if vocative and any(p is not None and p.search(vocative.group(0)) for p in patterns):

@@ -41,11 +41,12 @@ ROWS = (
       needs="intro", pin="other", contact="other", pair=True,
       examples=("Ingrid, Malik - thanks both for the quick yes; here's the intro.",)),
     r("vocative_description", DIRECT,
-      r"^(?P<y><NAME>)\s*(?::|-|--)\s*(?P<x><NAME>)(?:'s)? (?:is|was|has|leads|runs|heads|manages|founded|works|joined|"
+      r"^(?P<y><NAME>)\s*(?::|-|--|,)\s*(?P<x><NAME>)(?:'s)? (?:is|was|has|leads|runs|heads|manages|founded|works|joined|"
       r"just|recently|and I|spent|built|knows)\b",
       needs="is|was|has|leads|runs|heads|manages|founded|works|joined|just|recently|and i|spent|built|knows",
       pin="x", contact="y", pair=True, flags=0,
-      examples=("Malik: Ingrid is co-founder and CEO of Ferrovia.", "Sofia - Kwame is finishing his PhD in my group.")),
+      examples=("Malik: Ingrid is co-founder and CEO of Ferrovia.", "Sofia - Kwame is finishing his PhD in my group.",
+                "Ali, Bea is the smartest person I know on freight pricing.")),
     r("suggested_she", SAID,
       r"\b(?:suggested|recommended|advised|said|thought|asked|told) (?:that )?(?P<x>he|she|they|him|her|them)"
       r"(?: should| might| could| would| ought to| to)? (?:" + CONTACT_ACT + r")\b(?=<GAP>\b(?:you|your)\b)",
@@ -86,14 +87,25 @@ ROWS = (
       r"\b(?:told me|mentioned|said|thought|thinks|felt|believes|suggested|assured me)(?: that)?,? you(?:'d|'re| would| might| "
       r"could| may| can| are| were| will)? (?:be )?(?:able to |the person to |well placed to )?(?:help|advise|a (?:great|good|"
       r"right|perfect|ideal|useful|natural) (?:person|one|contact|resource)|the (?:right|best|perfect|ideal) (?:person|one)|"
+      r"(?:the |a |an )?(?:go-to|expert|authority|guru)\b|"
       r"know|have (?:some |a copy|the |more |information|info|details|insight|advice|thoughts|ideas|experience)|run|lead|"
       r"head|manage|invest|hire|are hiring|hiring|building|looking for|open to|happy to|glad to)",
       needs="told me|mention|said|thought|think|felt|believe|suggest|assured",
       ref="left", pin="writer", contact="addressee",
       examples=("My neighbor, Carol Jennings, told me you run the internship program.",
                 "Lee thought you'd be a great person to talk to.",
-                "Jane mentioned you might be able to help."),
+                "Jane mentioned you might be able to help.",
+                "Greg Hall mentioned you're the go-to person for freight pricing."),
       misses=("I thought you would like the photos.", "You said you were busy this week.")),
+    r("thought_we_should", SAID,
+      r"(?<!\bI )(?<!\bwe )\b(?:thought|thinks|felt|feels|figured|said|says|believes|believed|insisted|mentioned)"
+      r"(?: that)? (?:we|the two of us|you and I) (?:should|must|ought to|need to|might want to|would (?:enjoy|benefit from)) "
+      r"(?:talk|chat|connect|meet|speak|get in touch|compare notes|grab coffee|get to know each other)\b",
+      needs="thought|think|felt|feel|figured|said|says|believe|insisted|mentioned",
+      ref="left", pin="writer", contact="addressee",
+      examples=("Greg Hall thought we should chat: I am building tooling for freight brokers.",
+                "Mina insisted that you and I should meet."),
+      misses=("I thought we should meet at the station.",)),
     r("pointed_me", SAID,
       r"\b(?:pointed|sent|directed|referred|steered|forwarded|passed) me (?:your way|in your direction|to you|toward you|"
       r"towards you|over to you|on to you)\b",
@@ -336,6 +348,27 @@ ROWS = (
       examples=("Could you ask Carla whether she would talk to Felix?",
                 "Can you ask Nina Oduya to speak with my nephew about nursing?"),
       misses=("Ask Tom to meet us at the station.",)),
+    r("introduce_us", REQUEST,
+      r"(?<!\bfor )\b(?:introduc(?:e|ing)|intro(?:'?ing)?|connect(?:ing)?) us\b|\b(?:put|get) us in "
+      r"(?:touch|contact)\b",
+      needs="us", ref="addressee", pin="writer", contact="other",
+      examples=("Would you feel comfortable introducing us?", "Could you put us in touch?"),
+      misses=("Thanks for introducing us last week.",)),
+    r("check_first_then_loop_in", REQUEST,
+      r"\b(?:let me|I'?ll|I will|I can|I'?d) (?:first )?(?:check|ask|see|confirm) (?:with )?(?P<x><NAME>)(?: first)?"
+      r"(?=<GAP>\b(?:intro|loop you in|connect|put you in touch|if (?:she|he|they)(?:'s| is| are|'d| would| has)))",
+      needs="check|ask|see|confirm", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("Let me check with Bea first and I'll loop you in if she's up for it.",
+                "I'll ask Tom Reyes if he'd be open to an intro."),
+      misses=("Let me check with Bea about the invoice.",)),
+    r("someone_you_should_meet", REQUEST,
+      r"\b(?:there's|there is|I have|I've got|I know) (?:someone|somebody|a (?:founder|friend|person|candidate)) "
+      r"(?:you should|you'd want to|you might want to|you ought to) (?:meet|know|talk to)\b[:,-]?\s*(?P<x><NAME>)?|"
+      r"\b(?:could|can|may|should|would it be ok if) I (?:send|point|refer) (?P<y>him|her|them|<NAME>) your way\b",
+      needs="should meet|should know|want to meet|ought to meet|your way|should talk", ref="writer", pin="x",
+      contact="addressee", asks_first=True,
+      examples=("There's someone you should meet: Ali Khan, a founder working on freight pricing.",),
+      misses=("Could I send the invoice your way?",)),
     r("help_my_relative", REQUEST,
       r"\b(?:can|could|would|will) you (?:please |possibly |perhaps )?(?:help|assist|advise|talk to|speak with|meet with|"
       r"look at|mentor|point) (?P<x><RELATION>)",
