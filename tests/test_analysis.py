@@ -179,6 +179,15 @@ def test_two_people_introduced_the_one_described_as_helping_is_the_contact(body)
     assert a["pin"]["email"] == "ali@example.net" and a["contact"]["email"] == "bea@example.org"
 
 
+def test_a_request_forwarded_to_someone_is_put_to_them():
+    body = ("Bea, see below - can you help Tom? He is a friend.\n\n---------- Forwarded message ---------\n"
+            "From: Tom Ray <tom@example.net>\nDate: Mon, 30 Nov 2026 10:00\nSubject: hello\nTo: Kate Moss <kate@example.com>"
+            "\n\nHi Kate, I'm looking for a data engineering job in Oslo. Do you know anyone there?\n\nTom")
+    a = analyze(mail(body, frm="Kate Moss <kate@example.com>", to="Bea Nord <bea@example.org>", subject="Fwd: hello"))
+    assert a["kind"] == "intro_request" and a["referrer"]["email"] == "kate@example.com"
+    assert a["pin"]["email"] == "tom@example.net" and a["contact"]["email"] == "bea@example.org"
+
+
 def test_a_request_to_baton_makes_the_writer_the_referrer():
     body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
             "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "

@@ -122,7 +122,15 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
             before += " " + sentence
     if not readings:
         return Reading(Kind.NONE, None)
-    return Reading(readings[0].kind, readings[0])
+    first = readings[0]
+    top = scenes[0].addressee
+    if (first.kind is Kind.INTRO_REQUEST and first.contact is None and first.scene is not scenes[0]
+            and first.referrer is scenes[0].writer and top is not None and not scenes[0].addressee_is_baton
+            and top not in (first.pin, first.referrer)):
+        # A request forwarded to someone is put to them: "see below - can you help Tom?"
+        first.contact = top
+        first.assumptions.append("contact_is_forward_recipient")
+    return Reading(first.kind, first)
 
 
 def _internal(r: roles.Reading) -> bool:
