@@ -176,6 +176,18 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"(?:graag )?(?:overstappen|werken|instappen)\b",
         r"\b(?:cerco|cerca|cerchiamo|sta cercando|stiamo cercando) (?:un|una|lavoro|nuove|di)\b|\bvorrei (?:lavorare|"
         r"entrare|cambiare|lavorare)\b|\binteressat[oa] (?:a|al|alla)\b",
+        # Plans and moves: "want to explore an integration", "about to hire her first VP", "break into venture".
+        r"\b(?:wants? to|want to|we'd like to|planning to|plan to|about to|hoping to|aim to) (?:explore|build|hire|launch|"
+        r"expand|raise|learn|understand|integrate|partner|sell|enter|grow|scale|open|start|pilot|find)\b|"
+        r"\b(?:break|get|move|pivot|transition) into\b|\bfigure out how to\b|\bplanning for\b|\bmake the (?:jump|move|switch|"
+        r"leap)\b|\b(?:you're|you are|is|are) hiring\b|\b(?:a|any) (?:spot|opening|role|position|vacancy) (?:on|in|at) "
+        r"(?:your|the)\b|\btalk about the (?:role|internship|position|opening|job)\b",
+        r"\b(?:estamos|estoy) (?:pensando en|lanzando|buscando|preparando|explorando)\b|\bnos gustaría (?:proponer|presentar|"
+        r"explorar|hablar|conocer)\b|\b(?:estamos|estou) a (?:preparar|procurar|tentar|lançar|planear)\b|"
+        r"\b(?:sta|stanno|stiamo) cercando qualcuno\b|\bcerca qualcuno\b|\bwil (?:\w+ ){0,6}(?:opfrissen|vernieuwen|"
+        r"verbeteren|uitbreiden|starten|bouwen|vinden)\b|\bmöchte[n]? (?:\w+ ){0,4}(?:ausbauen|erweitern|einführen|"
+        r"verbessern|umstellen)\b|\bnous (?:voulons|souhaitons|aimerions) (?:\w+ ){0,2}(?:lancer|développer|trouver|"
+        r"recruter|explorer)\b",
         # Seeking, needing or raising something, in any of Baton's languages.
         r"\b(?:needs? (?:a|an|someone|help|advice|to)|is raising|are raising|raising (?:a|an|our)|plans? to|hoping for|"
         r"sucht|suchen|suche|brauchen|braucht|benötigt|benötigen|sammeln|wollen (?:\w+ ){0,5}(?:pilotieren|starten|"
