@@ -97,6 +97,15 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"niece|wife|husband|partner|client|report|direct report|manager|boss|roommate|TA|advisor|adviser|supervisor|"
         r"professor|mentor|employee|coach|co-?founder|lab ?mate|postdoc|phd student)\b",
         r"\b(?:at|from|in) my (?:last|previous|old|former|current|first) (?:company|job|firm|employer|team|school|lab|startup)\b",
+        # How they know each other, written as what they did together or for each other.
+        r"\b(?:I'?ve|I have|we'?ve|we have) (?:\w+ ){0,2}(?:worked|studied|served|trained|invested) (?:with|alongside)\b|"
+        r"\b(?:interned|worked|studied|served|trained|reported) (?:with|for|under) (?:me|us)\b|"
+        r"\b(?:I|we) (?:sit|sat|served) on (?:the|their|her|his|its) board\b|\bwe (?:led|co-led|invested in|backed) "
+        r"(?:their|its|his|her|\w+'s)\b|\bwho (?:led|co-led|invested in|backed|chaired|supervised|advised|mentored) "
+        r"(?:our|my)\b|\b(?:supervised|advised|mentored|chaired|coached|taught|hired|managed) (?:my|me)\b|"
+        r"\bon my (?:thesis|dissertation|fellowship|phd) committee\b|\byour (?:friend|old friend|buddy|colleague|"
+        r"former colleague|neighbou?r|classmate|cousin|brother|sister)\b|\b\w+ and I (?:have )?(?:co-invested|invested|"
+        r"served|sat|played|golfed|founded|co-founded|built|ran)\b",
         r"\bwas (?:my|our) (?:\w+ )?(?:manager|boss|report|direct report|intern|student|TA|advisor|supervisor|colleague|"
         r"teammate|mentor|professor|employee)\b",
         r"\b(?:we|I|\w+ and I|she and I|he and I) (?:have )?(?:worked|work|studied|served|met|grew up|went to school|were "
