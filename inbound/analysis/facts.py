@@ -106,6 +106,12 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"\bon my (?:thesis|dissertation|fellowship|phd) committee\b|\byour (?:friend|old friend|buddy|colleague|"
         r"former colleague|neighbou?r|classmate|cousin|brother|sister)\b|\b\w+ and I (?:have )?(?:co-invested|invested|"
         r"served|sat|played|golfed|founded|co-founded|built|ran)\b",
+        r"\b(?:is|was) an? (?:former |old |good |close |longtime |dear )?(?:colleague|friend|classmate|student|teammate|"
+        r"report|client|mentee|co-?worker)(?: of (?:mine|ours))?\b|\bportfolio company of (?:ours|mine)\b|"
+        r"\bour portfolio company\b",
+        r"\b(?:dans|de) (?:ma|notre) promo(?:tion)?\b|\b(?:alumn[oa]|compañer[oa]|colega|amig[oa]) mí[oa]\b|"
+        r"\bcoincidimos (?:durante|en|hace)\b|\b(?:oud-)?collega van (?:me|mij|ons)\b|\bik sta voor (?:hem|haar) in\b|"
+        r"\bun(?:e)? (?:ancien|ancienne) (?:collègue|élève|étudiant|étudiante)\b|\b(?:ex-?)?(?:Kollege|Kollegin) von mir\b",
         r"\bwas (?:my|our) (?:\w+ )?(?:manager|boss|report|direct report|intern|student|TA|advisor|supervisor|colleague|"
         r"teammate|mentor|professor|employee)\b",
         r"\b(?:we|I|\w+ and I|she and I|he and I) (?:have )?(?:worked|work|studied|served|met|grew up|went to school|were "
