@@ -188,6 +188,29 @@ def test_a_request_forwarded_to_someone_is_put_to_them():
     assert a["pin"]["email"] == "tom@example.net" and a["contact"]["email"] == "bea@example.org"
 
 
+def test_the_subject_is_a_headline_the_body_says_who_in_full():
+    body = "Hi Bea,\n\nWant an intro to Nora Lindqvist at Fjord Capital? She led the Parcelwise round.\n\nIan"
+    a = analyze(mail(body, frm="Ian McAllister <ian@example.com>", to="Beatriz Costa <bea@example.org>",
+                     subject="Want an intro to Fjord?"))
+    assert a["kind"] == "intro_request" and a["contact"]["name"] == "Nora Lindqvist"
+
+
+def test_a_kinship_title_greets_the_person_the_headers_name_and_him_is_not_a_shop():
+    body = ("Hi Uncle Ray,\n\nMom said you still golf with your friend Steve who manages the Home Depot in Tacoma. "
+            "Could you put me in touch with him? I'm looking for full time work.\n\nJamie")
+    a = analyze(mail(body, frm="Jamie K <jamie@example.com>", to="Ray Kowalczyk <ray@example.org>"))
+    assert a["kind"] == "intro_request" and a["referrer"]["email"] == "ray@example.org"
+    assert a["reply_to"] == "ray@example.org" and a["contact"]["name"] == "Steve"
+    assert "no_relationship" not in codes(a)
+
+
+def test_an_aside_naming_a_place_does_not_hide_the_referrer():
+    body = ("Estimado Sr. Ruiz:\n\nBusco un puesto en logística.\n\nFue Carmen López, de la Cámara de Comercio de "
+            "Bilbao, quien me recomendó que le escribiera.\n\nBegoña")
+    a = analyze(mail(body, frm="Begoña Etxeberria <b@example.com>", to="Luis Ruiz <luis@example.org>"))
+    assert a["kind"] == "said_to_contact" and a["referrer"]["name"] == "Carmen López"
+
+
 def test_a_request_to_baton_makes_the_writer_the_referrer():
     body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
             "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "

@@ -107,7 +107,7 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
             subject = ""
         lines = ([normalize.line(subject)] if subject else []) + sentences(sc.text)[:MAX_SENTENCES]
         before = ""
-        for sentence in lines:
+        for n, sentence in enumerate(lines):
             found = list(cues.hits(sentence, rows))
             counters = [h for h in found if h.cue.kind is None]
             for h in counters:
@@ -117,12 +117,17 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
                 for h in found:
                     got = roles.read(h, sc, before, people)
                     if got is not None and not _internal(got):
+                        got.from_subject = bool(subject) and n == 0
                         readings.append(got)
                         break
             before += " " + sentence
     if not readings:
         return Reading(Kind.NONE, None)
     first = readings[0]
+    # A subject is a headline ("Want an intro to Fjord?"); the body says the same in full.
+    fuller = next((r for r in readings[1:] if not r.from_subject and r.kind is first.kind), None)
+    if first.from_subject and fuller is not None:
+        first = fuller
     top = scenes[0].addressee
     if (first.kind is Kind.INTRO_REQUEST and first.contact is None and first.scene is not scenes[0]
             and first.referrer is scenes[0].writer and top is not None and not scenes[0].addressee_is_baton

@@ -15,7 +15,8 @@ _UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 WORD = _UP + r"(?:\.|(?:[^\W\d_]|['\-]){1,40})"
 PARTICLE = r"(?:van|von|de|da|das|do|dos|del|della|di|du|le|la|der|den|ter|te|bin|al|ten|zu)"
 TITLE = (r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Professora|Professeur|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Dra|"
-         r"Don|Doña|Dña|Dª|Dom|Dona|Eng|Ing|Lic|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Arch|Mevr|Dhr|Drs|Ir|Mw)(?:\.ª|ª|\.)?")
+         r"Don|Doña|Dña|Dª|Dom|Dona|Eng|Ing|Lic|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Arch|Mevr|Dhr|Drs|Ir|Mw|"
+         r"Uncle|Aunt|Auntie|Onkel|Tante|Oncle|Tío|Tía|Zio|Zia|Oom)(?:\.ª|ª|\.)?")
 NAME = (r"(?:(?:" + TITLE + r")[ ]+){0,2}" + WORD + r"(?:[ ]+(?:" + WORD + r"|" + PARTICLE + r"(?![\w'])" + r")){0,3}"
         r"(?:[ ]+(?:Jr\.?|Sr\.?|II|III|IV))?")
 _NAME_RE = re.compile(NAME)
@@ -108,6 +109,7 @@ maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maar
 ciao caro cara gentile gentilissima gentilissimo salve grazie saluti cordiali io tu lei noi il lo la gli le un
 una e ma anche lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio febbraio aprile maggio giugno
 luglio agosto settembre ottobre novembre dicembre
+fue foi war était c'était es ist est è era fu sono soy sou
 """.split())
 # Words that make a capitalised phrase an organisation or a thing rather than a person (lower case).
 ORG_WORDS = frozenset("""

@@ -23,7 +23,8 @@ from model import Kind
 # Asides between a referrer and the verb: "Sheila, who I met at the meetup, suggested ...",
 # "Patricia Lang, my manager for four years, recommended ...", "Marcus (my TA) told me ...".
 _ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|his|her|their|a|an|the|now|then|"
-                    r"currently|also|formerly|previously|once|both|wer|die|der|qui|que|quien|quem|che|wie)\b[^,]{0,120},",
+                    r"currently|also|formerly|previously|once|both|wer|die|der|qui|que|quien|quem|che|wie|"
+                    r"of|from|at|de|del|da|do|di|van|von|bei|chez)\b[^,]{0,120},",
                     re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
 
@@ -70,6 +71,7 @@ class Reading:
     relationship: str | None = None  # a relation word the sentence gave ("my colleague")
     confidence: float = 1.0
     assumptions: list[str] = field(default_factory=list)
+    from_subject: bool = False  # read from the subject line, a headline
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Found:
     relation: str | None = None
 
 
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for)\s+$")
 _RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
 _POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
                          r"mijn|onze|mio|mia|il mio|la mia|nostr\w)\s+")
@@ -104,7 +107,9 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         return Found(people.named(m.text), relation=rel.group(1) if rel else None)
     if m.kind == "pronoun":
         exclude = [s for s in (scene.writer, scene.addressee) if s]
-        candidates = [n.text for n in mentions.names(before[-800:])]
+        window = before[-800:]
+        # "the Home Depot", "at Fjord Capital", "in Tacoma": places and firms, not whom "him" means.
+        candidates = [n.text for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])]
         candidates = [n for n in candidates if not any(name_matches(n, s.person) for s in exclude)]
         # A person, not a capitalised word: someone the headers name, or a full name.
         likely = [n for n in candidates if people.find(n) or len(mentions.without_title(n).split()) >= 2
