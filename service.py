@@ -143,7 +143,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     try:
         domain = settings.assistant_domain
         sender = OutboxWorker(engine, from_url(settings.outbound),
-                              bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
+                              bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}",
+                              lease_seconds=settings.worker_lease_seconds)
         ctx = context(settings)
         messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
                                  lease_seconds=settings.worker_lease_seconds,

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     daily_cap_per_sender: int = 20  # drafts and notes to one person per 24 hours
     daily_cap_total: int = 1000  # all outgoing mail per 24 hours
     worker_poll_seconds: float = 1.0
+    # A claimed message, job or email is another worker's to take after this long (its worker died).
+    # Keep it above the relay's 30 s timeout, or a slow send may be sent again by a second worker.
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5
     fixtures_dir: Path = Path("../shared/fixtures")
@@ -102,7 +104,8 @@ class Settings(BaseSettings):
             raise ValueError("must be a port number (0-65535)")
         return v
 
-    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds")
+    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
+                     "worker_lease_seconds")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v < 1:

@@ -99,7 +99,7 @@ outbox = Table(
     Column("purpose", String(32), nullable=False),
     Column("recipient", Text, nullable=False),
     Column("bounce_key", String(32), nullable=False, unique=True),  # envelope sender intro+bounce-KEY@
-    Column("raw", LargeBinary, nullable=False),
+    Column("raw", LargeBinary),  # NULL once sent or failed: it holds live link tokens
     # pending -> sending -> sent | failed | suppressed; sent -> bounced (a delivery report came back)
     Column("status", String(16), nullable=False, server_default="pending"),
     Column("attempts", Integer, nullable=False, server_default="0"),
