@@ -69,7 +69,9 @@ class Settings(BaseSettings):
     tls_key_file: Path | None = None
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
-    retention_days: int = 30  # raw messages are deleted this long after they were received
+    # Raw messages are deleted this long after they were received; sent mail, finished jobs and
+    # settled intros' personal data too, but never before the longest cap window (worker/retention.py).
+    retention_days: int = 30
     token_ttl_days: int = 14
     review_reminder_days: float = 2
     party_reminder_days: float = 3
@@ -209,7 +211,7 @@ def prepare_directories(settings: Settings) -> None:
         folders.append(("BATON_OUTBOUND", Path(settings.outbound[len("maildir:"):])))
     for name, folder in folders:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: it holds personal data
         except OSError as e:
             raise SettingsError(f"bad setting {name}: cannot create the folder {folder} ({e.strerror})") from None
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -224,7 +226,7 @@ def secret_key(settings: Settings) -> str:
     try:
         if path.exists():
             return path.read_text().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(32)
         path.touch(mode=0o600)
         path.write_text(key)

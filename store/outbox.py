@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from store import leases
 from store.schema import outbox as t
-from store.schema import suppressions
+from store.schema import outbox_keys, suppressions
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: 
     """
     key = hashlib.sha256(f"{scope}\0{purpose}\0{recipient.lower()}".encode()).hexdigest()
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # The key first: it outlives the row (the retention purge deletes sent rows, never keys).
+    if conn.execute(dialect.insert(outbox_keys).values(dedup_key=key, created_at=now)
+                    .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(outbox_keys.c.dedup_key)
+                    ).scalar() is None:
+        return None
     stmt = dialect.insert(t).values(
         dedup_key=key, intro_id=intro_id, purpose=purpose, recipient=recipient,
         bounce_key=secrets.token_hex(12), raw=raw, status="pending", available_at=now, created_at=now,
@@ -84,6 +89,22 @@ def _set(engine: Engine, row: Outgoing, **values) -> None:
     with engine.begin() as conn:
         conn.execute(update(t).where(t.c.id == row.id, t.c.status == "sending", t.c.attempts == row.attempts)
                      .values(**values))
+
+
+DONE = ("sent", "failed", "suppressed", "bounced")
+
+
+def purge(engine: Engine, *, before: datetime, batch: int = 1000) -> int:
+    """Deletes finished rows last attempted before `before` (their recipients and errors go with
+    them); their keys stay in outbox_keys. Pending and sending rows are never touched."""
+    purged = 0
+    while True:
+        with engine.begin() as conn:
+            ids = select(t.c.id).where(t.c.status.in_(DONE), t.c.available_at < before).limit(batch)
+            n = conn.execute(t.delete().where(t.c.id.in_(ids.scalar_subquery()))).rowcount
+        purged += n
+        if n < batch:
+            return purged
 
 
 def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> None:
@@ -145,7 +166,7 @@ def mark_bounced(conn: Connection, row_id: int, *, error: str) -> bool:
     """sent -> bounced, with the report's words; False when the row was not sent (or already bounced),
     so that a second report about the same mail changes nothing and tells nobody again."""
     result = conn.execute(update(t).where(t.c.id == row_id, t.c.status.in_(("sent", "sending")))
-                          .values(status="bounced", lease_until=None, last_error=error[:2000]))
+                          .values(status="bounced", lease_until=None, last_error=error[:2000], raw=None))
     return result.rowcount == 1
 
 
