@@ -7,6 +7,7 @@ stack, the LLM client or the service (`make bench` measures it).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -61,6 +62,9 @@ def _engine(s: settings_mod.Settings):
 @click.group(cls=_Baton)
 def cli() -> None:
     """Baton: turns networking hand-offs into double-opt-in introductions."""
+    # What Baton writes (database, mail, keys) holds personal data and live links: private to
+    # its user (0600 files, 0700 folders) whatever umask the shell had.
+    os.umask(0o077)
 
 
 def _run(smtp_on: bool, web_on: bool, worker_on: bool) -> None:
@@ -161,14 +165,14 @@ def send(files: tuple[Path, ...], server: tuple[str, int] | None, mail_from: str
 
 @cli.command()
 def purge() -> None:
-    """Delete raw messages older than BATON_RETENTION_DAYS (the daily job does the same)."""
-    from datetime import timedelta
-
+    """Purge what BATON_RETENTION_DAYS says is old (the daily job does the same)."""
     from clock import clock
-    from store import messages as m
+    from worker import retention
     s = _settings()
-    n = m.purge(_engine(s), older_than=clock.now() - timedelta(days=s.retention_days))
-    click.echo(f"purged {n} message(s) older than {s.retention_days} days")
+    n = retention.purge(_engine(s), retention_days=s.retention_days, now=clock.now())
+    click.echo(f"purged {n['messages']} message(s) older than {s.retention_days} days; "
+               f"{n['outbox']} sent email(s), {n['jobs']} finished job(s) and the personal data of {n['intros']} "
+               f"settled intro(s) older than {max(s.retention_days, retention.LONGEST_CAP_WINDOW.days)} days")
 
 
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], right: tuple[str, ...] = ("id",)) -> None:
@@ -269,7 +273,7 @@ def intros_show(intro_id: int) -> None:
         if what != "email":
             continue
         if not raw:
-            click.echo("      (the text is gone: Baton deletes an email's bytes once it is delivered)")
+            click.echo("      (text no longer stored: Baton deletes an email's text once it is sent or has failed)")
             continue
         msg = email_lib.message_from_bytes(bytes(raw), policy=policy.default)
         part = msg.get_body(("plain",))

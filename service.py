@@ -26,12 +26,12 @@ from outbound.transport import from_url
 from settings import Settings, SettingsError, secret_key
 from store.db import make_engine
 from store.intake import IntakeWriter
-from store.messages import purge
 from web.app import create_app, create_metrics_app
 from worker import loop as worker_loop
 from worker.job_runner import JobWorker
 from worker.message_runner import MessageWorker
 from worker.pipeline import Pipeline
+from worker.retention import purge
 
 log = logging.getLogger("baton")
 
@@ -63,12 +63,12 @@ def context(settings: Settings) -> flow.Context:
 
 
 async def purge_daily(engine, settings: Settings, stop: asyncio.Event) -> None:
-    """Retention: once a day, the raw bytes of old messages go (`server.py purge` does it by hand)."""
+    """Retention, once a day (worker/retention.py; `server.py purge` does it by hand)."""
     while not stop.is_set():
         try:
-            n = await asyncio.to_thread(purge, engine, older_than=clock.now() - timedelta(days=settings.retention_days))
-            if n:
-                log.info("retention: purged %d message(s)", n)
+            n = await asyncio.to_thread(purge, engine, retention_days=settings.retention_days, now=clock.now())
+            if any(n.values()):
+                log.info("retention: purged %s", ", ".join(f"{v} {k}" for k, v in n.items()))
         except Exception as e:
             log.error("retention purge failed: %s", type(e).__name__)
         try:
@@ -143,7 +143,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     try:
         domain = settings.assistant_domain
         sender = OutboxWorker(engine, from_url(settings.outbound),
-                              bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
+                              bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}",
+                              lease_seconds=settings.worker_lease_seconds)
         ctx = context(settings)
         messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
                                  lease_seconds=settings.worker_lease_seconds,

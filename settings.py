@@ -69,7 +69,9 @@ class Settings(BaseSettings):
     tls_key_file: Path | None = None
     dkim_selector: str = ""
     dkim_key_file: Path | None = None
-    retention_days: int = 30  # raw messages are deleted this long after they were received
+    # Raw messages are deleted this long after they were received; sent mail, finished jobs and
+    # settled intros' personal data too, but never before the longest cap window (worker/retention.py).
+    retention_days: int = 30
     token_ttl_days: int = 14
     review_reminder_days: float = 2
     party_reminder_days: float = 3
@@ -80,6 +82,8 @@ class Settings(BaseSettings):
     daily_cap_per_sender: int = 20  # drafts and notes to one person per 24 hours
     daily_cap_total: int = 1000  # all outgoing mail per 24 hours
     worker_poll_seconds: float = 1.0
+    # A claimed message, job or email is another worker's to take after this long (its worker died).
+    # Keep it above the relay's 30 s timeout, or a slow send may be sent again by a second worker.
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5
     fixtures_dir: Path = Path("../shared/fixtures")
@@ -102,7 +106,8 @@ class Settings(BaseSettings):
             raise ValueError("must be a port number (0-65535)")
         return v
 
-    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds")
+    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
+                     "worker_lease_seconds")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v < 1:
@@ -206,7 +211,7 @@ def prepare_directories(settings: Settings) -> None:
         folders.append(("BATON_OUTBOUND", Path(settings.outbound[len("maildir:"):])))
     for name, folder in folders:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: it holds personal data
         except OSError as e:
             raise SettingsError(f"bad setting {name}: cannot create the folder {folder} ({e.strerror})") from None
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -221,7 +226,7 @@ def secret_key(settings: Settings) -> str:
     try:
         if path.exists():
             return path.read_text().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(32)
         path.touch(mode=0o600)
         path.write_text(key)

@@ -168,6 +168,30 @@ def timeline(engine: Engine, intro_id: int) -> list[tuple]:
     return sorted(events + mails, key=lambda x: x[0])
 
 
+# What a settled intro's draft keeps after the purge: enough to render a late answer (a refusal
+# in the right language) and to say what kind of intro it was; no names, facts or sentences.
+_KEPT_IN_DRAFT = ("reader", "language")
+
+
+def forget(engine: Engine, *, settled: tuple[str, ...], before: datetime, now: datetime, batch: int = 500) -> int:
+    """Removes the personal data of intros settled (in a final state) before `before`: the draft's
+    names, facts and quoted words, and the parties' names, notes and answers. Kept: state,
+    addresses (who was asked, which caps and "asked once" read), decisions, outcomes and events."""
+    purged = 0
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(select(t.c.id, t.c.draft).where(
+                t.c.state.in_(settled), t.c.updated_at < before, t.c.purged_at.is_(None)).limit(batch)).all()
+            for row in rows:
+                kept = {k: v for k, v in (row.draft or {}).items() if k in _KEPT_IN_DRAFT}
+                conn.execute(update(t).where(t.c.id == row.id).values(draft={**kept, "purged": True}, purged_at=now))
+                conn.execute(update(intro_parties).where(intro_parties.c.intro_id == row.id)
+                             .values(name=None, note=None, answers=None))
+        purged += len(rows)
+        if len(rows) < batch:
+            return purged
+
+
 def has_used(conn: Connection, address: str) -> bool:
     """Whether `address` has been part of an intro before: as its referrer, its contact or its PIN."""
     address = address.lower()

@@ -54,6 +54,22 @@ def retry_or_fail(engine: Engine, job_id: int, *, now: datetime, attempts: int, 
                      .values(lease_until=None, last_error=error[:2000], **values))
 
 
+FINISHED = ("done", "cancelled", "failed")
+
+
+def purge(engine: Engine, *, before: datetime, batch: int = 1000) -> int:
+    """Deletes finished jobs that were due before `before`. Scheduling one again would run it
+    again, but the mail it sends is recognised by the outbox's kept keys and not sent twice."""
+    purged = 0
+    while True:
+        with engine.begin() as conn:
+            ids = select(t.c.id).where(t.c.status.in_(FINISHED), t.c.available_at < before).limit(batch)
+            n = conn.execute(t.delete().where(t.c.id.in_(ids.scalar_subquery()))).rowcount
+        purged += n
+        if n < batch:
+            return purged
+
+
 def for_intro(engine: Engine, intro_id: int) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(select(t).where(t.c.intro_id == intro_id).order_by(t.c.available_at))

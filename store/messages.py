@@ -108,9 +108,15 @@ def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -
     return [Claimed(*r) for r in rows]
 
 
-def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict | None) -> None:
-    conn.execute(update(t).where(t.c.id == message_id).values(
-        status="processed", processed_at=now, lease_until=None, analysis=analysis, last_error=None))
+def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict | None,
+           drop_raw: bool = False) -> None:
+    """`drop_raw`: the bytes go now rather than at the retention purge (see the pipeline). Empty,
+    not NULL: NULL marks a row the purge has done, and it must still come for the analysis's names."""
+    values: dict[str, object] = dict(status="processed", processed_at=now, lease_until=None, analysis=analysis,
+                                     last_error=None)
+    if drop_raw:
+        values["raw"] = b""
+    conn.execute(update(t).where(t.c.id == message_id).values(**values))
 
 
 def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str, attempts: int,

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from store import leases
 from store.schema import outbox as t
-from store.schema import suppressions
+from store.schema import outbox_keys, suppressions
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,13 @@ class Outgoing:
     bounce_key: str
     raw: bytes
     attempts: int
+    created_at: datetime
+
+    @property
+    def delivery_name(self) -> str:
+        """The same on every attempt at this row, unique across rows and Baton instances (the
+        bounce key is random), and in Maildir's "SECONDS.M<micro>..." form so readers sort it."""
+        return f"{int(self.created_at.timestamp())}.M{self.created_at.microsecond}R{self.id}.{self.bounce_key}"
 
 
 def address_hash(address: str) -> str:
@@ -36,6 +43,11 @@ def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: 
     """
     key = hashlib.sha256(f"{scope}\0{purpose}\0{recipient.lower()}".encode()).hexdigest()
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # The key first: it outlives the row (the retention purge deletes sent rows, never keys).
+    if conn.execute(dialect.insert(outbox_keys).values(dedup_key=key, created_at=now)
+                    .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(outbox_keys.c.dedup_key)
+                    ).scalar() is None:
+        return None
     stmt = dialect.insert(t).values(
         dedup_key=key, intro_id=intro_id, purpose=purpose, recipient=recipient,
         bounce_key=secrets.token_hex(12), raw=raw, status="pending", available_at=now, created_at=now,
@@ -44,27 +56,55 @@ def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: 
 
 
 def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Outgoing]:
-    rows = leases.claim(engine, t, [t.c.id, t.c.recipient, t.c.bounce_key, t.c.raw, t.c.attempts],
+    rows = leases.claim(engine, t, [t.c.id, t.c.recipient, t.c.bounce_key, t.c.raw, t.c.attempts, t.c.created_at],
                         pending="pending", active="sending", now=now, lease=lease, limit=limit)
     return [Outgoing(*r) for r in rows]
 
 
-def mark_sent(engine: Engine, row_id: int, *, now: datetime) -> None:
-    _set(engine, row_id, status="sent", sent_at=now, lease_until=None, last_error=None)
-
-
-def mark_retry(engine: Engine, row_id: int, *, now: datetime, attempts: int, error: str) -> None:
-    _set(engine, row_id, status="pending", lease_until=None, last_error=error[:2000],
-         available_at=now + leases.backoff(attempts, base=30, cap=6 * 3600))
-
-
-def mark_failed(engine: Engine, row_id: int, *, error: str, status: str = "failed") -> None:
-    _set(engine, row_id, status=status, lease_until=None, last_error=error[:2000])
-
-
-def _set(engine: Engine, row_id: int, **values) -> None:
+def renew(engine: Engine, row: Outgoing, *, now: datetime, lease: timedelta) -> bool:
+    """A fresh lease on a row this worker claimed; False when its lease ran out and another
+    worker claimed it since (attempts moved on): then that worker sends it, not this one."""
     with engine.begin() as conn:
-        conn.execute(update(t).where(t.c.id == row_id).values(**values))
+        return conn.execute(update(t).where(t.c.id == row.id, t.c.status == "sending", t.c.attempts == row.attempts)
+                            .values(lease_until=now + lease)).rowcount == 1
+
+
+# Once a row is done its bytes go: they hold live link tokens, and nothing sends them again.
+def mark_sent(engine: Engine, row: Outgoing, *, now: datetime) -> None:
+    _set(engine, row, status="sent", sent_at=now, lease_until=None, last_error=None, raw=None)
+
+
+def mark_retry(engine: Engine, row: Outgoing, *, now: datetime, error: str) -> None:
+    _set(engine, row, status="pending", lease_until=None, last_error=error[:2000],
+         available_at=now + leases.backoff(row.attempts, base=30, cap=6 * 3600))
+
+
+def mark_failed(engine: Engine, row: Outgoing, *, error: str, status: str = "failed") -> None:
+    _set(engine, row, status=status, lease_until=None, last_error=error[:2000], raw=None)
+
+
+def _set(engine: Engine, row: Outgoing, **values) -> None:
+    # Only this worker's claim (same attempt) is finished: after a lease ran out, another
+    # worker's newer claim is not put back to pending under it.
+    with engine.begin() as conn:
+        conn.execute(update(t).where(t.c.id == row.id, t.c.status == "sending", t.c.attempts == row.attempts)
+                     .values(**values))
+
+
+DONE = ("sent", "failed", "suppressed", "bounced")
+
+
+def purge(engine: Engine, *, before: datetime, batch: int = 1000) -> int:
+    """Deletes finished rows last attempted before `before` (their recipients and errors go with
+    them); their keys stay in outbox_keys. Pending and sending rows are never touched."""
+    purged = 0
+    while True:
+        with engine.begin() as conn:
+            ids = select(t.c.id).where(t.c.status.in_(DONE), t.c.available_at < before).limit(batch)
+            n = conn.execute(t.delete().where(t.c.id.in_(ids.scalar_subquery()))).rowcount
+        purged += n
+        if n < batch:
+            return purged
 
 
 def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> None:
@@ -126,7 +166,7 @@ def mark_bounced(conn: Connection, row_id: int, *, error: str) -> bool:
     """sent -> bounced, with the report's words; False when the row was not sent (or already bounced),
     so that a second report about the same mail changes nothing and tells nobody again."""
     result = conn.execute(update(t).where(t.c.id == row_id, t.c.status.in_(("sent", "sending")))
-                          .values(status="bounced", lease_until=None, last_error=error[:2000]))
+                          .values(status="bounced", lease_until=None, last_error=error[:2000], raw=None))
     return result.rowcount == 1
 
 

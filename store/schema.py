@@ -87,6 +87,8 @@ intros = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # The referrer may keep the contact's name from the PIN until the contact has said yes.
     Column("hide_contact_until_yes", Boolean, nullable=False, server_default="0"),
+    # Set when the retention purge removed the draft's and the parties' personal data.
+    Column("purged_at", UTCDateTime),
 )
 
 # Mail to send. Written in the same transaction as the record it belongs to (a transactional
@@ -99,7 +101,7 @@ outbox = Table(
     Column("purpose", String(32), nullable=False),
     Column("recipient", Text, nullable=False),
     Column("bounce_key", String(32), nullable=False, unique=True),  # envelope sender intro+bounce-KEY@
-    Column("raw", LargeBinary, nullable=False),
+    Column("raw", LargeBinary),  # NULL once sent or failed: it holds live link tokens
     # pending -> sending -> sent | failed | suppressed; sent -> bounced (a delivery report came back)
     Column("status", String(16), nullable=False, server_default="pending"),
     Column("attempts", Integer, nullable=False, server_default="0"),
@@ -110,6 +112,14 @@ outbox = Table(
     Column("sent_at", UTCDateTime),
 )
 Index("ix_outbox_claim", outbox.c.status, outbox.c.available_at)
+
+# Every dedup_key the outbox was ever given. Outbox rows are deleted after the retention window;
+# their keys stay here, so a mail queued again years later is still recognised and not sent.
+outbox_keys = Table(
+    "outbox_keys", metadata,
+    Column("dedup_key", String(64), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
 
 # Addresses Baton must not write to again (hard bounces, declines); kept hashed.
 suppressions = Table(

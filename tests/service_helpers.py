@@ -141,8 +141,9 @@ def maildir(s: settings_mod.Settings) -> list[email.message.EmailMessage]:
 
 
 def _delivery_order(p: Path) -> tuple[int, int, int]:
-    """Maildir names are "SECONDS.M<micro>P<pid>Q<n>...", micro not zero-padded: sort numerically."""
-    m = re.match(r"(\d+)\.M(\d+)P\d+Q(\d+)", p.name)
+    """Maildir names are "SECONDS.M<micro>R<outbox id>.KEY" (mailbox's own: "...P<pid>Q<n>"), micro
+    not zero-padded: sort numerically."""
+    m = re.match(r"(\d+)\.M(\d+)(?:P\d+Q|R)(\d+)", p.name)
     return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else (0, 0, 0)
 
 

@@ -53,6 +53,7 @@ def queue_one(engine, recipient="dana@mail.example", scope="intro:1") -> int | N
 
 
 def worker(engine, transport, **kw) -> OutboxWorker:
+    kw.setdefault("lease_seconds", 300)
     return OutboxWorker(engine, transport, bounce_sender=lambda k: f"intro+bounce-{k}@baton.example", **kw)
 
 
@@ -167,3 +168,103 @@ def test_many_processes_may_open_the_same_new_maildir_at_once(tmp_path):
     for t in threads:
         t.join()
     assert errors == [] and all((tmp_path / "shared" / sub).is_dir() for sub in ("tmp", "new", "cur"))
+
+
+class DiesAfterWriting:
+    """The transport's write happens, then the worker process dies before recording it (as a
+    SIGKILL or a database outage at that instant would leave it)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    async def send(self, raw: bytes, **kw) -> None:
+        await self.inner.send(raw, **kw)
+        raise asyncio.CancelledError
+
+
+async def _crash_then_resend(engine, transport, *, lease_seconds=20) -> None:
+    """One claim dies after the write; a second worker takes the row once the lease (the setting,
+    not a fixed 300 s) runs out."""
+    try:
+        await worker(engine, DiesAfterWriting(transport), lease_seconds=lease_seconds).run_once()
+    except asyncio.CancelledError:
+        pass
+    assert statuses(engine)[-1] == ("sending", 1)
+    clock.advance(timedelta(seconds=lease_seconds - 5))
+    assert await worker(engine, transport, lease_seconds=lease_seconds).run_once() == 0  # still leased
+    clock.advance(timedelta(seconds=6))
+    assert await worker(engine, transport, lease_seconds=lease_seconds).run_once() == 1
+    assert statuses(engine)[-1] == ("sent", 2)
+
+
+async def test_finding_5_a_crash_after_the_maildir_write_leaves_one_copy(engine, tmp_path):
+    maildir = tmp_path / "outbox"
+    transport = MaildirTransport(maildir)
+    queue_one(engine)
+    await _crash_then_resend(engine, transport)
+    (path,) = list((maildir / "new").iterdir())  # written once, under the row's own name
+    assert path.read_bytes().endswith(RAW)
+    # A mail reader moved the first one to cur/ (NAME:2,S): the resend still finds it.
+    queue_one(engine, recipient="erin@mail.example", scope="intro:2")
+    try:
+        await worker(engine, DiesAfterWriting(transport), lease_seconds=20).run_once()
+    except asyncio.CancelledError:
+        pass
+    (second,) = [p for p in (maildir / "new").iterdir() if p != path]
+    second.rename(maildir / "cur" / f"{second.name}:2,S")
+    clock.advance(timedelta(seconds=21))
+    assert await worker(engine, transport, lease_seconds=20).run_once() == 1
+    assert len(list((maildir / "new").iterdir())) == 1 and len(list((maildir / "cur").iterdir())) == 1
+    assert len(mailbox.Maildir(str(maildir), create=False)) == 2  # two rows, two mails, no copies
+    assert statuses(engine) == [("sent", 2), ("sent", 2)]
+
+
+async def test_finding_5_a_relay_resend_after_a_crash_is_the_same_bytes_and_message_id(engine):
+    """The relay cannot tell a resend: it gets one, byte for byte the first, so the same
+    Message-ID (receivers deduplicate by it)."""
+    relay = Relay()
+    server, port = await start_relay(relay)
+    raw = RAW.replace(b"Subject:", b"Message-ID: <once.7@baton.example>\r\nSubject:")
+    with engine.begin() as conn:
+        outbox.enqueue(conn, scope="intro:1", purpose="draft", recipient="dana@mail.example", raw=raw, now=clock.now())
+    await _crash_then_resend(engine, SMTPTransport("127.0.0.1", port, start_tls=False))
+    server.close()
+    assert [data for _, _, data in relay.received] == [raw, raw]
+
+
+async def test_finding_5_a_slow_batch_renews_each_lease_before_writing(engine):
+    """Two rows claimed together; the first write takes 15 s of a 20 s lease. The second row's
+    lease is renewed before it is written, so a second worker polling during that write finds
+    nothing due and sends nothing again."""
+    relay = Relay()
+    server, port = await start_relay(relay)
+    relay_transport = SMTPTransport("127.0.0.1", port, start_tls=False)
+    other = worker(engine, relay_transport, lease_seconds=20)
+    claimed_by_other: list[int] = []
+
+    class Slow:
+        async def send(self, raw: bytes, **kw) -> None:
+            clock.advance(timedelta(seconds=15))
+            claimed_by_other.append(await other.run_once())
+            await relay_transport.send(raw, **kw)
+
+    queue_one(engine)
+    queue_one(engine, recipient="erin@mail.example", scope="intro:2")
+    assert await worker(engine, Slow(), lease_seconds=20).run_once() == 2
+    server.close()
+    assert claimed_by_other == [0, 0]
+    assert sorted(rcpts[0] for _, rcpts, _ in relay.received) == ["dana@mail.example", "erin@mail.example"]
+    assert statuses(engine) == [("sent", 1), ("sent", 1)]
+
+
+async def test_finding_5_a_worker_whose_lease_was_taken_over_leaves_the_row(engine):
+    queue_one(engine)
+    (mine,) = outbox.claim(engine, now=clock.now(), lease=timedelta(seconds=20))
+    clock.advance(timedelta(seconds=21))
+    (theirs,) = outbox.claim(engine, now=clock.now(), lease=timedelta(seconds=20))
+    assert theirs.attempts == 2
+    assert not outbox.renew(engine, mine, now=clock.now(), lease=timedelta(seconds=20))
+    outbox.mark_retry(engine, mine, now=clock.now(), error="late")  # changes nothing: not its claim now
+    assert statuses(engine) == [("sending", 2)]
+    outbox.mark_sent(engine, theirs, now=clock.now())
+    assert statuses(engine) == [("sent", 2)]

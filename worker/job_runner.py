@@ -18,7 +18,7 @@ log = logging.getLogger("baton.jobs")
 
 class JobWorker:
     def __init__(self, engine: Engine, ctx: flow.Context, *, on_queued: Callable[[], None] = lambda: None,
-                 lease_seconds: int = 300, max_attempts: int = 5) -> None:
+                 lease_seconds: int, max_attempts: int = 5) -> None:
         self.engine = engine
         self.ctx = ctx
         self.on_queued = on_queued

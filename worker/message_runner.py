@@ -23,7 +23,7 @@ log = logging.getLogger("baton.worker")
 
 
 class MessageWorker:
-    def __init__(self, engine: Engine, process: Callable[[Claimed], None], *, lease_seconds: int = 300,
+    def __init__(self, engine: Engine, process: Callable[[Claimed], None], *, lease_seconds: int,
                  max_attempts: int = 5, poll_seconds: float = 1.0, batch: int = 10) -> None:
         self.engine = engine
         self.process = process

@@ -117,7 +117,10 @@ class Pipeline:
             record = {**analysis.to_json(), "outcome": outcome.value, "sender_check": why or None, "auth": auth,
                       "intro_id": owner.intro_id if owner else thread_intro,
                       "answered": answer.reply_to if queued and action is not None else None}
-            messages.finish(conn, msg.id, now=clock.now(), analysis=record)
+            # An answer to Baton's own mail (a reply, a message in an intro's thread, a bounce) may
+            # quote it, live links and all: its bytes are not kept once it has been acted on.
+            messages.finish(conn, msg.id, now=clock.now(), analysis=record,
+                            drop_raw=owner is not None or thread_intro is not None or outcome is Outcome.BOUNCE)
         metrics.PROCESSED.labels(outcome.value).inc()
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.kind.value)
         if queued:
