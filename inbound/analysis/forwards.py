@@ -140,11 +140,17 @@ def _people(value: str | None) -> list[Person]:
     return parse_text_addresses(value) if value else []
 
 
+_AFTER_TIME = re.compile(r"^.{0,80}?\d{1,2}[:.h]\d{2}(?::\d{2})?\s?(?:[AaPp]\.?[Mm]\.?|Uhr)?(?:\s|,)+")
+
+
 def _reply_author(line: str) -> list[Person]:
     core = re.sub(r"\s*(wrote|schrieb|a [ée]crit)\s*:\s*$", "", line.strip(), flags=re.I)
     people = [p for p in parse_text_addresses(core) if p.email]
     if people:
-        return people[:1]
+        # "On Thu, Feb 12, 2026 at 6:05 PM Greg Whitcomb <greg@...>": the name follows the date.
+        before = core.split("<", 1)[0] if "<" in core else (people[0].name or "")
+        name = _AFTER_TIME.sub("", before).strip(" \"',") or None
+        return [Person(name, people[0].email)]
     m = re.search(r"(?:,|\d\s?[AaPp]\.?[Mm]\.?|\d{1,2}:\d{2})\s+([^,<>\d][^,<>]{1,60}?)\s*$", core)
     if m:
         return [Person(m.group(1).strip(" \"'"), None)]

@@ -34,7 +34,10 @@ from model import Kind
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "nl", "it")
 
-_IN_SENTENCE = r"(?:[^.;!?\n]|\.(?=\S))"
+# A dot inside a window: one inside a token ("J.Roe", an address) or after a title ("Dr. Evelyn Lin").
+_TITLE_DOT = "|".join(rf"(?<=\b{t})\." for t in ("Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "Jr", "Sr", "Sra", "Dra", "St",
+                                                 "Ing", "Lic", "Dott", "Sig", "Mme", "Mlle", "Hr", "Fr", "Dhr"))
+_IN_SENTENCE = r"(?:[^.;!?\n]|\.(?=\S)|" + _TITLE_DOT + ")"
 # Building blocks for patterns (written as <NAME> etc. in the rows).
 _MACROS = {
     "<NAME>": "(?-i:" + NAME + ")",  # rows ignore case, but a name starts with a capital
