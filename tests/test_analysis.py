@@ -211,6 +211,14 @@ def test_an_aside_naming_a_place_does_not_hide_the_referrer():
     assert a["kind"] == "said_to_contact" and a["referrer"]["name"] == "Carmen López"
 
 
+def test_he_after_an_offer_means_the_person_named_not_the_reader():
+    body = ("Hi Victor,\n\nWould you be open to an intro to my friend Mark Sato? He's raising a pre-seed for a "
+            "back-office tool for vet clinics, and he ran partnerships at Chewy.\n\nLaura")
+    a = analyze(mail(body, frm="Laura Chen <laura@example.com>", to="Victor Almeida <victor@example.org>"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["name"] == "Mark Sato" and a["contact"]["email"] == "victor@example.org"
+
+
 def test_a_request_to_baton_makes_the_writer_the_referrer():
     body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
             "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "

@@ -42,9 +42,12 @@ def body_mentions(text: str) -> list[tuple[Person, str]]:
                 start = max(prev_end, m.start() - _NAME_REACH)
                 found = _NAME_BEFORE.search(text, start, m.start())
                 raw_name = found.group("name") if found else None
-                if raw_name is None or mentions.clean_name(raw_name) is None:
-                    at = _PERSON_AT.search(text, start, m.start())
-                    raw_name = at.group("name") if at else raw_name
+                at = _PERSON_AT.search(text, start, m.start())
+                # "Tom Becker at Ridgeway Partners (...)": the organisation form, when it starts first or
+                # no name stands right before the anchor, and only if its words are no name themselves.
+                if at and (found is None or at.start() < found.start() or mentions.clean_name(raw_name or "") is None):
+                    whole = mentions.clean_name(text[at.start():m.start()].rstrip())
+                    raw_name = None if whole else at.group("name")
                 prev_end = m.end()
             else:
                 raw_name = m.group("name")

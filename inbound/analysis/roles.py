@@ -30,8 +30,11 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|i
 
 # What the message says of someone who needs help, and of someone who helps (all languages).
 NEED = re.compile(fold(
-    r"\b(?:looking (?:for|to)|starting to look|seeking|searching|hoping|exploring|interested in|wants? to|would (?:like|love) to|"
-    r"'d (?:like|love) to|keen to|job search|moving (?:into|to|from)|transition\w*|open to|graduat\w*|finishing|"
+    r"\b(?:looking (?:for|to)|starting to look|seeking|searching|hoping|exploring|"
+    r"interested in(?! an? (?:intro|e-?intro|introduction|connection))|wants? to|would (?:like|love) to|"
+    r"'d (?:like|love) to|keen to|job search|moving (?:into|to|from)|transition\w*|graduat\w*|finishing|"
+    # "would you be open to an intro?" is the offer, not a need of the reader's
+    r"open to(?! an? (?:intro|e-?intro|introduction|connection))|"
     r"student|phd (?:student|candidate)|candidate|raising|fundrais\w*|laid off|between jobs|new to|early[- ]career|"
     r"junior|intern\b|internship|career change|considering|thinking about|applying|trying to|starting to look|"
     r"would love (?:your|to hear|to learn|advice)|could use|needs?|struggl\w*|"
@@ -306,6 +309,7 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
                                                                                            strict=True)]
     scores = [0.0] * len(people)
     subject: int | None = None
+    third: int | None = None  # the last person named, not "you": whom a following "he" or "she" means
     # A semicolon joins two statements, each with its own subject ("Ali is building X; Bea ran Y").
     clauses = [c for sentence in sentences(text)[:200] for c in sentence.split(";")]
     for clause in clauses:
@@ -323,6 +327,12 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
             subject = first[0]
         elif not _PRONOUN_START.match(body):
             subject = None
+        elif third is not None and not re.match(r"\s*(?:you|du|vous|tu|usted|voce|jij|u|lei)\b", body):
+            subject = third  # "... an intro to my friend Mark Sato? He's raising": he is Mark, not you
+        named = [(m.start(), i) for i, p in enumerate(patterns)
+                 if p is not None and p is not _YOU for m in p.finditer(body)]
+        if named:
+            third = max(named)[1]
         if subject is None:
             continue
         need = NEED.search(body)
