@@ -65,10 +65,14 @@ inbound_messages = Table(
     Column("last_error", Text),
     Column("processed_at", UTCDateTime),
     Column("analysis", JSON),
+    # The sender's mailbox and own words, hashed, on messages Baton answered: a repeat within the
+    # window (an autoresponder's ping-pong) gets no second answer (issue 18, finding 10).
+    Column("fingerprint", String(64)),
 )
 Index("ix_inbound_messages_claim", inbound_messages.c.status, inbound_messages.c.available_at)
 # A reply cites its thread's Message-IDs: the intro the thread started is found by them.
 Index("ix_inbound_messages_message_id", inbound_messages.c.message_id)
+Index("ix_inbound_messages_fingerprint", inbound_messages.c.fingerprint, inbound_messages.c.received_at)
 
 # One intro per hand-off message; `key` is the random part of intro+KEY@ that ties replies to it.
 intros = Table(
@@ -80,6 +84,7 @@ intros = Table(
     # draft -> requested -> connected -> followed_up -> closed; declined, expired, cancelled
     Column("state", String(16), nullable=False, server_default="draft"),
     Column("referrer_email", Text),
+    Column("referrer_key", String(320)),  # mailboxes.key(referrer_email): "has used Baton" compares it
     Column("pin_email", Text),
     Column("contact_email", Text),
     Column("draft", JSON, nullable=False),
@@ -88,6 +93,7 @@ intros = Table(
     # The referrer may keep the contact's name from the PIN until the contact has said yes.
     Column("hide_contact_until_yes", Boolean, nullable=False, server_default="0"),
 )
+Index("ix_intros_referrer_key", intros.c.referrer_key)
 
 # Mail to send. Written in the same transaction as the record it belongs to (a transactional
 # outbox); `dedup_key` (intro or message, purpose, recipient) makes every email go out once.
@@ -98,6 +104,10 @@ outbox = Table(
     Column("intro_id", Id),
     Column("purpose", String(32), nullable=False),
     Column("recipient", Text, nullable=False),
+    # Caps count by mailbox (mailboxes.key) and charge each email to the sender domain whose message
+    # or intro caused it, so that one domain cannot use up everyone's daily allowance.
+    Column("recipient_key", String(320)),
+    Column("sender_domain", String(255)),
     Column("bounce_key", String(32), nullable=False, unique=True),  # envelope sender intro+bounce-KEY@
     Column("raw", LargeBinary, nullable=False),
     # pending -> sending -> sent | failed | suppressed; sent -> bounced (a delivery report came back)
@@ -110,6 +120,10 @@ outbox = Table(
     Column("sent_at", UTCDateTime),
 )
 Index("ix_outbox_claim", outbox.c.status, outbox.c.available_at)
+# The daily caps read only the last 24 hours through these (tests/test_fair_limits.py reads the plans).
+Index("ix_outbox_created_at", outbox.c.created_at)
+Index("ix_outbox_recipient_key", outbox.c.recipient_key, outbox.c.created_at)
+Index("ix_outbox_sender_domain", outbox.c.sender_domain, outbox.c.created_at)
 
 # Addresses Baton must not write to again (hard bounces, declines); kept hashed.
 suppressions = Table(
@@ -127,6 +141,7 @@ intro_parties = Table(
     Column("role", String(16), nullable=False),  # contact | pin
     Column("name", Text),
     Column("email", Text, nullable=False),
+    Column("email_key", String(320)),  # mailboxes.key(email): the per-contact caps compare it
     Column("reply_key", String(32), nullable=False, unique=True),  # intro+KEY@ for this person's replies
     Column("decision", String(16), nullable=False, server_default="pending"),  # pending | yes | not_now | no
     Column("note", Text),
@@ -135,6 +150,7 @@ intro_parties = Table(
     Column("outcome", String(16)),  # after the follow-up: met | not_yet | no_luck
     UniqueConstraint("intro_id", "role"),
 )
+Index("ix_intro_parties_email_key", intro_parties.c.email_key)
 
 # The audit trail: every state change and decision, who made it and why.
 intro_events = Table(
