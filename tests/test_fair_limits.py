@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import email
+import json
+import os
 import re
 import secrets
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from email import policy
 from html import unescape
+from pathlib import Path
 
 import aiosmtplib
 import pytest
@@ -157,6 +162,10 @@ async def test_finding_3_one_domain_cannot_use_up_the_daily_cap_and_what_waits_i
         await asyncio.sleep(0.5)
         assert len(flooded()) == 4
     engine.dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BATON_")} | {"BATON_DATABASE_URL": s.database_url}
+    listed = json.loads(subprocess.run([sys.executable, "server.py", "messages", "--json", "--limit", "100"], env=env,
+                                       cwd=Path(__file__).parents[1], capture_output=True, text=True).stdout)
+    assert [m["outcome"] for m in listed].count("waiting for the domain cap") == 21
 
 
 def test_a_message_that_waited_past_the_longest_wait_is_recorded_rate_limited(engine):
