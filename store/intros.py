@@ -176,10 +176,13 @@ def timeline(engine: Engine, intro_id: int) -> list[tuple]:
     return sorted(events + mails, key=lambda x: x[0])
 
 
+def has_used_stmts(address: str) -> tuple:
+    """As a referrer (ix_intros_referrer_key), as a contact or a PIN (ix_intro_parties_email_key)."""
+    key = mailboxes.key(address)
+    return (select(t.c.id).where(t.c.referrer_key == key).limit(1),
+            select(intro_parties.c.id).where(intro_parties.c.email_key == key).limit(1))
+
+
 def has_used(conn: Connection, address: str) -> bool:
     """Whether `address` has been part of an intro before: as its referrer, its contact or its PIN."""
-    key = mailboxes.key(address)
-    if conn.execute(select(t.c.id).where(t.c.referrer_key == key).limit(1)).first():
-        return True
-    return conn.execute(select(intro_parties.c.id).where(intro_parties.c.email_key == key)
-                        .limit(1)).first() is not None
+    return any(conn.execute(stmt).first() for stmt in has_used_stmts(address))

@@ -223,7 +223,8 @@ def test_issue_17_each_cap_and_repeat_query_reads_an_index_never_the_whole_table
         conn.execute(insert(outbox_table), rows)
         conn.execute(insert(inbound_messages), inbound)
         conn.execute(insert(intros), [dict(id=i + 1, key=f"k{i}", message_id=i + 1, kind="intro_request",
-                                           state="requested", draft={}, created_at=now, updated_at=now)
+                                           state="requested", draft={}, created_at=now, updated_at=now,
+                                           referrer_email=f"r{i}@mail.example", referrer_key=f"r{i}@mail.example")
                                       for i in range(2_000)])
         conn.execute(insert(intro_parties), [dict(intro_id=i // 2 + 1, role=("contact", "pin")[i % 2],
                                                   email=f"p{i}@mail.example", email_key=f"p{i}@mail.example",
@@ -237,7 +238,8 @@ def test_issue_17_each_cap_and_repeat_query_reads_an_index_never_the_whole_table
                    outbox.window_stmt(since)],
         "inbound_messages": [messages.answered_stmt("f" * 64, since=now - timedelta(days=7), other_than=1)],
         "intro_parties": [intro_store.times_asked_stmt("P7+x@mail.example", since=now - timedelta(days=30),
-                                                       other_than=1)],
+                                                       other_than=1), intro_store.has_used_stmts("p7@mail.example")[1]],
+        "intros": [intro_store.has_used_stmts("r7+x@mail.example")[0]],
     }
     with engine.connect() as conn:
         for table, stmts in queries.items():
