@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     nudge_days: float = 1
     followup_days: float = 7
     contact_requests_per_30_days: int = 3
-    daily_cap_per_sender: int = 20  # drafts and notes to one person per 24 hours
+    daily_cap_per_sender: int = 20  # drafts and notes to one mailbox per 24 hours
     daily_cap_total: int = 1000  # all outgoing mail per 24 hours
     # One sender domain may cause at most this share of BATON_DAILY_CAP_TOTAL per 24 hours, so that
     # one domain cannot use up everyone's allowance; Baton's own domains are exempt.

@@ -124,10 +124,6 @@ def window(conn: Connection, since: datetime, **kw) -> tuple[int, datetime | Non
     return count, oldest
 
 
-def count_since(conn: Connection, since: datetime, **kw) -> int:
-    return window(conn, since, **kw)[0]
-
-
 # --- delivery reports that come back later (intros/bounces.py) ---------------------------------
 
 @dataclass(frozen=True)
