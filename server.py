@@ -202,7 +202,8 @@ def messages(limit: int, as_json: bool) -> None:
     listed = []
     for row in m.recent(_engine(s), limit):
         analysis = row["analysis"] or {}
-        outcome = analysis.get("outcome")
+        waits = analysis.get("deferred")  # over a daily cap: kept, answered when the window has room
+        outcome = analysis.get("outcome") or (f"waiting for the {waits.get('cap')} cap" if waits else None)
         listed.append({"id": row["id"], "received": row["received_at"].isoformat(), "status": row["status"],
                        "outcome": outcome, "kind": analysis.get("kind"), "size": row["size"],
                        "subject": analysis.get("subject"),

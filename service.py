@@ -14,6 +14,7 @@ from datetime import timedelta
 import uvicorn
 from dkim import crypto as dkim_crypto
 
+import mailboxes
 from clock import clock
 from composer.optin_mail import Sender
 from inbound.smtp import listener as smtp
@@ -134,6 +135,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     secret = secret_key(settings) if web_on else ""
     web_socket = _web_socket(settings.web_host, settings.web_port) if web_on else None
 
+    mailboxes.configure(settings.dot_insensitive_domain_list)
     engine = make_engine(settings.database_url)
     writer = IntakeWriter(engine).start()
     if stop is None:

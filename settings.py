@@ -79,8 +79,19 @@ class Settings(BaseSettings):
     nudge_days: float = 1
     followup_days: float = 7
     contact_requests_per_30_days: int = 3
-    daily_cap_per_sender: int = 20  # drafts and notes to one person per 24 hours
+    daily_cap_per_sender: int = 20  # drafts and notes to one mailbox per 24 hours
     daily_cap_total: int = 1000  # all outgoing mail per 24 hours
+    # One sender domain may cause at most this share of BATON_DAILY_CAP_TOTAL per 24 hours, so that
+    # one domain cannot use up everyone's allowance; Baton's own domains are exempt.
+    daily_cap_domain_percent: int = 10
+    # Mail over a cap waits for the window to open; what waited longer than this is recorded
+    # rate_limited (kept, analysed, never answered).
+    cap_max_wait_days: float = 3
+    # Domains whose local parts ignore dots (Gmail), for comparing addresses as mailboxes.
+    dot_insensitive_domains: str = "gmail.com,googlemail.com"
+    # A message from the same sender with the same words as one answered this recently gets no
+    # second answer (autoresponders answering Baton's mail).
+    repeat_window_days: float = 7
     worker_poll_seconds: float = 1.0
     # A claimed message, job or email is another worker's to take after this long (its worker died).
     # Keep it above the relay's 30 s timeout, or a slow send may be sent again by a second worker.
@@ -112,6 +123,13 @@ class Settings(BaseSettings):
     def _positive(cls, v: int) -> int:
         if v < 1:
             raise ValueError("must be at least 1")
+        return v
+
+    @field_validator("daily_cap_domain_percent")
+    @classmethod
+    def _percent(cls, v: int) -> int:
+        if not 1 <= v <= 100:
+            raise ValueError("must be a percentage (1-100)")
         return v
 
     @field_validator("database_url")
@@ -163,6 +181,10 @@ class Settings(BaseSettings):
     def domain_list(self) -> list[str]:
         listed = [d.strip().lower() for d in self.domains.split(",") if d.strip()]
         return listed or [self.assistant_domain]
+
+    @property
+    def dot_insensitive_domain_list(self) -> list[str]:
+        return [d.strip().lower() for d in self.dot_insensitive_domains.split(",") if d.strip()]
 
 
 def load(**overrides) -> Settings:

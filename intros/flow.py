@@ -14,6 +14,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import Connection
 
+import mailboxes
 from composer import i18n, optin_mail, refusals
 from composer.draft import Handoff
 from composer.followup_mail import note
@@ -400,7 +401,8 @@ def _queue_refusal(conn: Connection, intro: Intro, owner: KeyOwner, command: Com
                              link_kind=label, key=key, token=secrets.token_hex(8), sender=ctx.sender,
                              subject=h.subject, language=h.language, now=now)
     ctx.mailer.queue(conn, scope=f"intro:{intro.id}:reply:{message_id}", purpose=MailPurpose.REFUSED.value,
-                     recipient=owner.email, mail=message, now=now, intro_id=intro.id)
+                     recipient=owner.email, mail=message, now=now, intro_id=intro.id,
+                     sender_domain=mailboxes.domain(intro.referrer_email))
 
 
 # --- carrying out a plan ------------------------------------------------------------------------
@@ -455,7 +457,8 @@ def _queue(conn: Connection, intro: Intro, mail: Mail, *, now: datetime, ctx: Co
         for role in mail.to:
             if _address(intro, view, role):
                 ctx.mailer.queue(conn, scope=f"intro:{intro.id}", purpose=mail.purpose.value,
-                                 recipient=_address(intro, view, role), mail=message, now=now, intro_id=intro.id)
+                                 recipient=_address(intro, view, role), mail=message, now=now, intro_id=intro.id,
+                                 sender_domain=mailboxes.domain(intro.referrer_email))
         return
     for role in mail.to:
         to = _address(intro, view, role)
@@ -464,7 +467,7 @@ def _queue(conn: Connection, intro: Intro, mail: Mail, *, now: datetime, ctx: Co
         link = issue_link(conn, intro.id, mail.link, role, now=now, ctx=ctx) if mail.link else None
         message = _render(conn, intro, view, mail.purpose, role, link=link, words=words, now=now, ctx=ctx)
         ctx.mailer.queue(conn, scope=f"intro:{intro.id}", purpose=mail.purpose.value, recipient=to, mail=message,
-                         now=now, intro_id=intro.id)
+                         now=now, intro_id=intro.id, sender_domain=mailboxes.domain(intro.referrer_email))
 
 
 # Follow-up notes by purpose (composer/followup_mail.py has their words).

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+import mailboxes
 from model import Actor, Decision, FollowupAnswer, Intro, KeyOwner, Kind, Party, Role, State
 from store.schema import inbound_messages, intro_events, intro_parties, jobs, outbox
 from store.schema import intros as t
@@ -21,6 +22,7 @@ def create(conn: Connection, *, key: str, message_id: int, kind: Kind, referrer_
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(t).values(
         key=key, message_id=message_id, kind=kind.value, state=State.DRAFT.value, referrer_email=referrer_email,
+        referrer_key=mailboxes.key(referrer_email) if referrer_email else None,
         pin_email=pin_email, contact_email=contact_email, draft=dict(draft), created_at=now, updated_at=now,
     ).on_conflict_do_nothing(index_elements=["message_id"])
     return conn.execute(stmt.returning(t.c.id)).scalar()
@@ -73,6 +75,7 @@ def save_approval(conn: Connection, intro_id: int, *, draft: Mapping[str, Any], 
         hide_contact_until_yes=hide_contact_until_yes, updated_at=now))
     for role, (name, email) in ((Role.CONTACT, contact), (Role.PIN, pin)):
         conn.execute(intro_parties.insert().values(intro_id=intro_id, role=role.value, name=name, email=email,
+                                                   email_key=mailboxes.key(email),
                                                    reply_key=secrets.token_hex(10), decision=Decision.PENDING.value))
 
 
@@ -122,19 +125,24 @@ def started_by(conn: Connection, message_ids: list[str]) -> int | None:
                         .order_by(t.c.id.desc()).limit(1)).scalar()
 
 
+def times_asked_stmt(contact_email: str, *, since: datetime, other_than: int):
+    """How many other intros asked this contact since `since` (contacts are not a mailing list).
+    Compared by mailbox, through ix_intro_parties_email_key: carla+1@ is Carla (issue 18, finding 6)."""
+    return select(func.count()).select_from(intro_parties).join(t).where(
+        intro_parties.c.role == Role.CONTACT.value, intro_parties.c.email_key == mailboxes.key(contact_email),
+        t.c.updated_at >= since, t.c.id != other_than)
+
+
 def times_asked(conn: Connection, contact_email: str, *, since: datetime, other_than: int) -> int:
-    """How many other intros asked this contact since `since` (contacts are not a mailing list)."""
-    return conn.execute(select(func.count()).select_from(intro_parties).join(t).where(
-        intro_parties.c.role == Role.CONTACT.value, func.lower(intro_parties.c.email) == contact_email.lower(),
-        t.c.updated_at >= since, t.c.id != other_than)).scalar_one()
+    return conn.execute(times_asked_stmt(contact_email, since=since, other_than=other_than)).scalar_one()
 
 
 def pair_asked(conn: Connection, contact_email: str, pin_email: str, *, since: datetime, other_than: int) -> int:
     """How many other intros asked this contact about this PIN since `since`."""
     contact_intros = select(intro_parties.c.intro_id).where(
-        intro_parties.c.role == Role.CONTACT.value, func.lower(intro_parties.c.email) == contact_email.lower())
+        intro_parties.c.role == Role.CONTACT.value, intro_parties.c.email_key == mailboxes.key(contact_email))
     return conn.execute(select(func.count()).select_from(intro_parties).join(t).where(
-        intro_parties.c.role == Role.PIN.value, func.lower(intro_parties.c.email) == pin_email.lower(),
+        intro_parties.c.role == Role.PIN.value, intro_parties.c.email_key == mailboxes.key(pin_email),
         intro_parties.c.intro_id.in_(contact_intros), t.c.updated_at >= since,
         t.c.id != other_than)).scalar_one()
 
@@ -192,10 +200,13 @@ def forget(engine: Engine, *, settled: tuple[str, ...], before: datetime, now: d
             return purged
 
 
+def has_used_stmts(address: str) -> tuple:
+    """As a referrer (ix_intros_referrer_key), as a contact or a PIN (ix_intro_parties_email_key)."""
+    key = mailboxes.key(address)
+    return (select(t.c.id).where(t.c.referrer_key == key).limit(1),
+            select(intro_parties.c.id).where(intro_parties.c.email_key == key).limit(1))
+
+
 def has_used(conn: Connection, address: str) -> bool:
     """Whether `address` has been part of an intro before: as its referrer, its contact or its PIN."""
-    address = address.lower()
-    if conn.execute(select(t.c.id).where(func.lower(t.c.referrer_email) == address).limit(1)).first():
-        return True
-    return conn.execute(select(intro_parties.c.id).where(func.lower(intro_parties.c.email) == address)
-                        .limit(1)).first() is not None
+    return any(conn.execute(stmt).first() for stmt in has_used_stmts(address))

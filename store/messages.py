@@ -44,6 +44,7 @@ class Claimed:
     attempts: int
     peer: str | None = None
     helo: str | None = None
+    deferred: dict | None = None  # why and since when a cap made it wait (worker/caps.py), if it did
 
 
 def header_message_id(raw: bytes) -> str | None:
@@ -103,20 +104,40 @@ def _row(msg: Received) -> dict:
 
 def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -> list[Claimed]:
     """Takes up to `limit` received messages that are due, or whose worker's lease ran out."""
-    rows = leases.claim(engine, t, [t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts, t.c.peer, t.c.helo],
+    rows = leases.claim(engine, t, [t.c.id, t.c.raw, t.c.mail_from, t.c.rcpt_tos, t.c.attempts, t.c.peer, t.c.helo,
+                                    t.c.analysis],
                         pending="received", active="processing", now=now, lease=lease, limit=limit)
-    return [Claimed(*r) for r in rows]
+    return [Claimed(r.id, r.raw, r.mail_from, r.rcpt_tos, r.attempts, r.peer, r.helo,
+                    deferred=(r.analysis or {}).get("deferred")) for r in rows]
 
 
 def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict | None,
-           drop_raw: bool = False) -> None:
+           drop_raw: bool = False, fingerprint: str | None = None) -> None:
     """`drop_raw`: the bytes go now rather than at the retention purge (see the pipeline). Empty,
     not NULL: NULL marks a row the purge has done, and it must still come for the analysis's names."""
     values: dict[str, object] = dict(status="processed", processed_at=now, lease_until=None, analysis=analysis,
-                                     last_error=None)
+                                     last_error=None, fingerprint=fingerprint)
     if drop_raw:
         values["raw"] = b""
     conn.execute(update(t).where(t.c.id == message_id).values(**values))
+
+
+def defer(engine: Engine, message_id: int, *, until: datetime, why: dict) -> None:
+    """Back to the queue until `until`, without using up an attempt: a cap is not a failure."""
+    with engine.begin() as conn:
+        conn.execute(update(t).where(t.c.id == message_id).values(
+            status="received", available_at=until, lease_until=None, attempts=t.c.attempts - 1,
+            analysis={"deferred": why}))
+
+
+def answered_stmt(fingerprint: str, *, since: datetime, other_than: int):
+    """A message with this fingerprint answered since `since`, read through ix_inbound_messages_fingerprint."""
+    return select(t.c.id).where(t.c.fingerprint == fingerprint, t.c.received_at >= since,
+                                t.c.id != other_than).limit(1)
+
+
+def answered_recently(conn: Connection, fingerprint: str, *, since: datetime, other_than: int) -> bool:
+    return conn.execute(answered_stmt(fingerprint, since=since, other_than=other_than)).first() is not None
 
 
 def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str, attempts: int,

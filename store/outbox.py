@@ -6,9 +6,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+import mailboxes
 from store import leases
 from store.schema import outbox as t
 from store.schema import outbox_keys, suppressions
@@ -30,16 +31,28 @@ class Outgoing:
         return f"{int(self.created_at.timestamp())}.M{self.created_at.microsecond}R{self.id}.{self.bounce_key}"
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
 def address_hash(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode("utf-8", "replace")).hexdigest()
+    """What a suppression is stored as: the hash of the mailbox key, so that a "no" from carla@
+    also holds for carla+1@ (issue 18, finding 6)."""
+    return _sha256(mailboxes.key(address))
+
+
+def _hashes(address: str) -> tuple[str, ...]:
+    # Suppressions written before mailbox keys hashed the lower-cased address as written.
+    return tuple({address_hash(address), _sha256(address.strip().lower())})
 
 
 def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: bytes, now: datetime,
-            intro_id: int | None = None) -> int | None:
+            intro_id: int | None = None, sender_domain: str | None = None) -> int | None:
     """Adds one email unless (scope, purpose, recipient) was already queued; returns the new row's id.
 
     `scope` names what the mail belongs to ("intro:7", "message:12", "about:2026-11-26"); call
-    it in the transaction that writes that record.
+    it in the transaction that writes that record. `sender_domain` is the domain the email is
+    charged to in the daily caps (the sender whose message or intro caused it).
     """
     key = hashlib.sha256(f"{scope}\0{purpose}\0{recipient.lower()}".encode()).hexdigest()
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -50,6 +63,7 @@ def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: 
         return None
     stmt = dialect.insert(t).values(
         dedup_key=key, intro_id=intro_id, purpose=purpose, recipient=recipient,
+        recipient_key=mailboxes.key(recipient), sender_domain=sender_domain,
         bounce_key=secrets.token_hex(12), raw=raw, status="pending", available_at=now, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedup_key"])
     return conn.execute(stmt.returning(t.c.id)).scalar()
@@ -116,8 +130,7 @@ def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> N
 
 def is_suppressed(engine: Engine, address: str) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(suppressions.c.reason)
-                            .where(suppressions.c.address_hash == address_hash(address))).first() is not None
+        return suppressed(conn, address)
 
 
 def rows(engine: Engine) -> list[dict]:
@@ -127,20 +140,28 @@ def rows(engine: Engine) -> list[dict]:
 
 def sent_for(conn: Connection, intro_id: int, recipient: str, purposes: tuple[str, ...]) -> int:
     """How many emails of these purposes this intro has queued for `recipient`."""
-    from sqlalchemy import func
     return conn.execute(select(func.count()).select_from(t).where(
         t.c.intro_id == intro_id, t.c.recipient == recipient, t.c.purpose.in_(purposes))).scalar_one()
 
 
-def count_since(conn: Connection, since: datetime, *, recipient: str | None = None,
-                purposes: tuple[str, ...] = ()) -> int:
-    from sqlalchemy import func
-    stmt = select(func.count()).select_from(t).where(t.c.created_at >= since)
+def window_stmt(since: datetime, *, recipient: str | None = None, sender_domain: str | None = None,
+                purposes: tuple[str, ...] = ()):
+    """How many emails were queued since `since` (for one mailbox, or charged to one domain), and
+    the oldest of them. Each form reads only the window, through ix_outbox_created_at,
+    ix_outbox_recipient_key or ix_outbox_sender_domain: never the whole outbox (issue 17)."""
+    stmt = select(func.count(), func.min(t.c.created_at)).select_from(t).where(t.c.created_at >= since)
     if recipient is not None:
-        stmt = stmt.where(func.lower(t.c.recipient) == recipient.lower())
+        stmt = stmt.where(t.c.recipient_key == mailboxes.key(recipient))
+    if sender_domain is not None:
+        stmt = stmt.where(t.c.sender_domain == sender_domain)
     if purposes:
         stmt = stmt.where(t.c.purpose.in_(purposes))
-    return conn.execute(stmt).scalar_one()
+    return stmt
+
+
+def window(conn: Connection, since: datetime, **kw) -> tuple[int, datetime | None]:
+    count, oldest = conn.execute(window_stmt(since, **kw)).one()
+    return count, oldest
 
 
 # --- delivery reports that come back later (intros/bounces.py) ---------------------------------
@@ -173,4 +194,4 @@ def mark_bounced(conn: Connection, row_id: int, *, error: str) -> bool:
 def suppressed(conn: Connection, address: str) -> bool:
     """is_suppressed inside the caller's transaction."""
     return conn.execute(select(suppressions.c.reason)
-                        .where(suppressions.c.address_hash == address_hash(address))).first() is not None
+                        .where(suppressions.c.address_hash.in_(_hashes(address)))).first() is not None

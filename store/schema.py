@@ -65,10 +65,14 @@ inbound_messages = Table(
     Column("last_error", Text),
     Column("processed_at", UTCDateTime),
     Column("analysis", JSON),
+    # The sender's mailbox and own words, hashed, on messages Baton answered: a repeat within the
+    # window (an autoresponder's ping-pong) gets no second answer (issue 18, finding 10).
+    Column("fingerprint", String(64)),
 )
 Index("ix_inbound_messages_claim", inbound_messages.c.status, inbound_messages.c.available_at)
 # A reply cites its thread's Message-IDs: the intro the thread started is found by them.
 Index("ix_inbound_messages_message_id", inbound_messages.c.message_id)
+Index("ix_inbound_messages_fingerprint", inbound_messages.c.fingerprint, inbound_messages.c.received_at)
 
 # One intro per hand-off message; `key` is the random part of intro+KEY@ that ties replies to it.
 intros = Table(
@@ -80,6 +84,7 @@ intros = Table(
     # draft -> requested -> connected -> followed_up -> closed; declined, expired, cancelled
     Column("state", String(16), nullable=False, server_default="draft"),
     Column("referrer_email", Text),
+    Column("referrer_key", String(320)),  # mailboxes.key(referrer_email): "has used Baton" compares it
     Column("pin_email", Text),
     Column("contact_email", Text),
     Column("draft", JSON, nullable=False),
@@ -90,6 +95,7 @@ intros = Table(
     # Set when the retention purge removed the draft's and the parties' personal data.
     Column("purged_at", UTCDateTime),
 )
+Index("ix_intros_referrer_key", intros.c.referrer_key)
 
 # Mail to send. Written in the same transaction as the record it belongs to (a transactional
 # outbox); `dedup_key` (intro or message, purpose, recipient) makes every email go out once.
@@ -100,6 +106,10 @@ outbox = Table(
     Column("intro_id", Id),
     Column("purpose", String(32), nullable=False),
     Column("recipient", Text, nullable=False),
+    # Caps count by mailbox (mailboxes.key) and charge each email to the sender domain whose message
+    # or intro caused it, so that one domain cannot use up everyone's daily allowance.
+    Column("recipient_key", String(320)),
+    Column("sender_domain", String(255)),
     Column("bounce_key", String(32), nullable=False, unique=True),  # envelope sender intro+bounce-KEY@
     Column("raw", LargeBinary),  # NULL once sent or failed: it holds live link tokens
     # pending -> sending -> sent | failed | suppressed; sent -> bounced (a delivery report came back)
@@ -112,6 +122,10 @@ outbox = Table(
     Column("sent_at", UTCDateTime),
 )
 Index("ix_outbox_claim", outbox.c.status, outbox.c.available_at)
+# The daily caps read only the last 24 hours through these (tests/test_fair_limits.py reads the plans).
+Index("ix_outbox_created_at", outbox.c.created_at)
+Index("ix_outbox_recipient_key", outbox.c.recipient_key, outbox.c.created_at)
+Index("ix_outbox_sender_domain", outbox.c.sender_domain, outbox.c.created_at)
 
 # Every dedup_key the outbox was ever given. Outbox rows are deleted after the retention window;
 # their keys stay here, so a mail queued again years later is still recognised and not sent.
@@ -137,6 +151,7 @@ intro_parties = Table(
     Column("role", String(16), nullable=False),  # contact | pin
     Column("name", Text),
     Column("email", Text, nullable=False),
+    Column("email_key", String(320)),  # mailboxes.key(email): the per-contact caps compare it
     Column("reply_key", String(32), nullable=False, unique=True),  # intro+KEY@ for this person's replies
     Column("decision", String(16), nullable=False, server_default="pending"),  # pending | yes | not_now | no
     Column("note", Text),
@@ -145,6 +160,7 @@ intro_parties = Table(
     Column("outcome", String(16)),  # after the follow-up: met | not_yet | no_luck
     UniqueConstraint("intro_id", "role"),
 )
+Index("ix_intro_parties_email_key", intro_parties.c.email_key)
 
 # The audit trail: every state change and decision, who made it and why.
 intro_events = Table(

@@ -45,7 +45,9 @@ async def test_two_listeners_three_workers_one_killed_lose_and_double_nothing(po
     env.update(BATON_DATABASE_URL=postgres_url, BATON_OUTBOUND=f"maildir:{tmp_path / 'outbox'}",
                BATON_VAR_DIR=str(tmp_path / "var"), BATON_ASSISTANT_ADDRESS="intro@baton.example",
                BATON_SENDER_POLICY="open", BATON_WORKER_POLL_SECONDS="0.2", BATON_WORKER_LEASE_SECONDS="5",
-               BATON_DAILY_CAP_PER_SENDER="1000000", BATON_DAILY_CAP_TOTAL="1000000", BATON_LOG_LEVEL="WARNING")
+               BATON_DAILY_CAP_PER_SENDER="1000000", BATON_DAILY_CAP_TOTAL="1000000", BATON_LOG_LEVEL="WARNING",
+               # Copies of a few fixtures from their senders: each must be answered, not read as a loop.
+               BATON_REPEAT_WINDOW_DAYS="0")
 
     def spawn(role: str, **extra: str) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "server.py", role], cwd=ROOT, env={**env, **extra},

@@ -205,22 +205,31 @@ async def test_behind_a_trusted_mta_only_authenticated_senders_are_answered(make
     assert by_id[2]["outcome"] == "handoff" and by_id[2]["auth"]["aligned"] is True
 
 
-async def test_daily_caps_stop_answering_and_keep_the_mail(make_settings, tmp_path):
+async def test_daily_caps_keep_the_mail_and_answer_it_when_the_window_opens(make_settings, tmp_path):
     from store import messages
     s = make_settings(daily_cap_per_sender=2)
     engine = make_engine(s.database_url)
     raw = (HANDOFFS / "direct-intro-meet.eml").read_bytes()
+
+    def written(name: str, n: int):  # each in new words: the same words again would be a repeat
+        path = tmp_path / f"{name}.eml"
+        path.write_bytes(raw.replace(b"Message-ID: <", f"Message-ID: <{name}".encode())
+                         .replace(b"\nPaula", f"\nPaula ({n})".encode()))
+        return path
+
+    def statuses() -> list[str]:
+        return [r["status"] for r in reversed(messages.recent(engine))]
+
     async with Running(s) as baton:
         for i in range(4):
-            path = tmp_path / f"m{i}.eml"
-            path.write_bytes(raw.replace(b"Message-ID: <", f"Message-ID: <cap{i}".encode()))
-            await baton.send(path)
-        assert await wait_for(lambda: [r["status"] for r in messages.recent(engine)] == ["processed"] * 4)
-        await wait_for(lambda: len(maildir(s)) >= 2)
-        clock.advance(timedelta(days=1, minutes=1))  # a new day: the sender may be answered again
-        path = tmp_path / "next-day.eml"
-        path.write_bytes(raw.replace(b"Message-ID: <", b"Message-ID: <nextday"))
-        await baton.send(path)
-        assert await wait_for(lambda: len(maildir(s)) == 3)
-    outcomes = [r["analysis"]["outcome"] for r in reversed(messages.recent(engine))]
-    assert outcomes == ["handoff", "handoff", "rate_limited", "rate_limited", "handoff"]
+            await baton.send(written(f"cap{i}", i))
+        assert await wait_for(lambda: sorted(statuses()) == ["processed", "processed", "received", "received"])
+        assert await wait_for(lambda: len(maildir(s)) == 2)
+        clock.advance(timedelta(days=1, minutes=1))  # a new day: the two that waited are answered first
+        await baton.send(written("nextday", 9))
+        assert await wait_for(lambda: len(maildir(s)) == 4 and statuses().count("processed") == 4)
+        await asyncio.sleep(0.5)
+        assert len(maildir(s)) == 4
+    rows = list(reversed(messages.recent(engine)))
+    assert [r["analysis"].get("outcome") for r in rows[:4]] == ["handoff"] * 4
+    assert rows[4]["status"] == "received" and rows[4]["analysis"]["deferred"]["cap"] == "sender"

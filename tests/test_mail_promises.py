@@ -244,7 +244,9 @@ async def test_dont_ask_me_again_is_one_click_scanner_safe_and_holds_for_everyon
     assert decisions(s)["contact"] == "no"
     assert await wait_for(lambda: [m for m in mail_to(s, DIANE) if m["Subject"].startswith("Your intro")])
     # A second hand-off to Carla, from anyone: the review page says why it cannot go.
-    second = (HANDOFFS / "intro-request-complete.eml").read_text().replace("Message-ID: <", "Message-ID: <again-")
+    # (Written anew: the same words from the same sender again would be a repeat, answered once.)
+    second = (HANDOFFS / "intro-request-complete.eml").read_text().replace("Message-ID: <", "Message-ID: <again-") \
+        .replace("Hi,\n", "Hi again,\n", 1)
     path = Path(s.var_dir) / "again.eml"
     path.write_text(second)
     await baton.send(path)

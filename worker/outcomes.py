@@ -11,7 +11,8 @@ class Outcome(Enum):
     BOUNCE = "bounce"                      # a delivery report to intro+bounce-KEY@: intros/bounces.py; never answered
     NO_REPLY_ADDRESS = "no_reply_address"  # nobody to answer without guessing an address
     UNTRUSTED_SENDER = "untrusted_sender"  # fails the sender policy: stored, analysed, never answered
-    RATE_LIMITED = "rate_limited"          # over a daily cap: stored, analysed, not answered
+    RATE_LIMITED = "rate_limited"          # waited for a daily cap longer than allowed: stored, analysed, not answered
+    REPEATED = "repeated"                  # repeats a message answered lately (an autoresponder): never answered twice
     REPLY = "reply"                        # an answer to one of Baton's own messages (intro+KEY@)
     IN_THREAD = "in_thread"                # in the thread of a known intro (a reply-all, a thank-you): never new
     HANDOFF = "handoff"                    # start an intro and send the draft to the referrer

@@ -10,10 +10,11 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
+import mailboxes
 import metrics
 from clock import clock
 from composer.draft import AboutNote, Handoff
@@ -24,11 +25,14 @@ from inbound.analysis.analyze import handoff_text, parse_and_analyze
 from inbound.analysis.people import baton_matcher
 from inbound.analysis.thread import references_of
 from intros import bounces, flow
-from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
+from model import HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
 from store import intros as intro_store
-from store import messages, outbox
+from store import messages
 from store.messages import Claimed
+from worker import caps as caps_mod
+from worker.caps import Caps
 from worker.outcomes import Outcome, decide
+from worker.repeats import fingerprint
 from worker.senders import SenderCheck
 
 log = logging.getLogger("baton.pipeline")
@@ -62,19 +66,25 @@ class Pipeline:
     on_queued: Callable[[], None] = lambda: None
     llm: LLMConfig | None = None  # None: the rules alone, and no content leaves the machine
     senders: SenderCheck = SenderCheck("open")
-    cap_per_sender: int = 20
-    cap_total: int = 1000
+    caps: Caps = Caps()
+    repeat_window: timedelta = timedelta(days=7)
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, ctx: flow.Context,
                       on_queued: Callable[[], None] = lambda: None) -> Pipeline:
         llm = config_from(settings.llm_api_key, settings.llm_base_url, settings.llm_model,
                           settings.llm_timeout_seconds)
+        caps = Caps(per_sender=settings.daily_cap_per_sender, total=settings.daily_cap_total,
+                    domain_percent=settings.daily_cap_domain_percent,
+                    exempt_domains=frozenset([*settings.domain_list, settings.assistant_domain]),
+                    max_wait=timedelta(days=settings.cap_max_wait_days))
         return cls(engine, settings.assistant_address, settings.assistant_name, settings.domain_list, ctx,
-                   on_queued, llm, SenderCheck.from_settings(settings), settings.daily_cap_per_sender,
-                   settings.daily_cap_total)
+                   on_queued, llm, SenderCheck.from_settings(settings), caps,
+                   timedelta(days=settings.repeat_window_days))
 
     def __call__(self, msg: Claimed) -> None:
+        if msg.deferred and self._still_waiting(msg, msg.deferred):
+            return  # still over its cap: one indexed count, and the message is not parsed again
         raw = msg.raw or b""
         with metrics.ANALYSIS.time():
             parsed, analysis = parse_and_analyze(raw, assistant=self.assistant, domains=self.domains)
@@ -92,8 +102,19 @@ class Pipeline:
             outcome = Outcome.BOUNCE  # mail to the envelope sender of Baton's own mail: a report, never answered
         if outcome is Outcome.NOT_A_HANDOFF and not self._knows_baton(parsed, analysis, sender):
             outcome = Outcome.STRANGER  # only cc'd intro@ and never used Baton: a note would be unsolicited mail
-        if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF) and self._over_cap(answer.reply_to or ""):
-            outcome = Outcome.RATE_LIMITED
+        answers = outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF)
+        # What an autoresponder's answer would cause again and again: a draft, or (to intro+KEY@,
+        # with no command) a refusal. A "what Baton does" note goes once a day whatever it answers.
+        print_ = fingerprint(sender or msg.mail_from, parsed.text or "") if outcome is Outcome.HANDOFF or (
+            outcome is Outcome.REPLY and replies.command(parsed) is None) else None
+        if print_ is not None and self._repeats(print_, msg.id):
+            outcome, answers = Outcome.REPEATED, False
+        if answers:
+            capped = self._cap_reached(msg, recipient=answer.reply_to or "", sender_domain=mailboxes.domain(sender))
+            if capped == "wait":
+                return
+            if capped is not None:
+                outcome = Outcome.RATE_LIMITED
         draft = None
         if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
             # The LLM call (if any) happens here, before the transaction: no row is locked while it runs.
@@ -113,27 +134,48 @@ class Pipeline:
                 flow.note_in_thread(conn, thread_intro, sender, now=clock.now())
             action = _ACTIONS.get(outcome)
             if action is not None:
-                queued = action(self, conn, msg, answer, draft, references_of(raw))
+                queued = action(self, conn, msg, answer, draft, references_of(raw), mailboxes.domain(sender))
             record = {**analysis.to_json(), "outcome": outcome.value, "sender_check": why or None, "auth": auth,
                       "intro_id": owner.intro_id if owner else thread_intro,
                       "answered": answer.reply_to if queued and action is not None else None}
             # An answer to Baton's own mail (a reply, a message in an intro's thread, a bounce) may
             # quote it, live links and all: its bytes are not kept once it has been acted on.
             messages.finish(conn, msg.id, now=clock.now(), analysis=record,
-                            drop_raw=owner is not None or thread_intro is not None or outcome is Outcome.BOUNCE)
+                            drop_raw=owner is not None or thread_intro is not None or outcome is Outcome.BOUNCE,
+                            fingerprint=print_ if queued and outcome is not Outcome.REPEATED else None)
         metrics.PROCESSED.labels(outcome.value).inc()
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.kind.value)
         if queued:
             self.on_queued()
 
-    def _over_cap(self, recipient: str) -> bool:
-        """Daily caps, so that no sender (and no flood) can turn Baton into a mail cannon."""
-        since = clock.now() - timedelta(days=1)
+    def _repeats(self, print_: str, message_id: int) -> bool:
+        if not self.repeat_window:  # BATON_REPEAT_WINDOW_DAYS=0: every message is answered
+            return False
         with self.engine.connect() as conn:
-            answers = outbox.count_since(conn, since, recipient=recipient,
-                                         purposes=tuple(p.value for p in ANSWER_PURPOSES))
-            return (answers >= self.cap_per_sender
-                    or outbox.count_since(conn, since) >= self.cap_total)
+            return messages.answered_recently(conn, print_, since=clock.now() - self.repeat_window,
+                                              other_than=message_id)
+
+    def _cap_reached(self, msg: Claimed, *, recipient: str, sender_domain: str | None) -> str | None:
+        """None when answering fits the daily caps (worker/caps.py); "wait" when the message was put
+        back until the window has room; the cap's name when it has waited too long already."""
+        now = clock.now()
+        with self.engine.connect() as conn:
+            over = caps_mod.over(conn, self.caps, recipient=recipient, sender_domain=sender_domain, now=now)
+        if over is None:
+            return None
+        since = (msg.deferred or {}).get("since") or now.isoformat()
+        if over.until - datetime.fromisoformat(since) > self.caps.max_wait:
+            return over.cap
+        messages.defer(self.engine, msg.id, until=over.until, why={
+            "cap": over.cap, "since": since, "recipient": recipient, "sender_domain": sender_domain})
+        metrics.PROCESSED.labels("deferred").inc()
+        log.info("message id=%s deferred by the %s cap until %s", msg.id, over.cap, f"{over.until:%Y-%m-%d %H:%M:%S}")
+        return "wait"
+
+    def _still_waiting(self, msg: Claimed, deferred: dict) -> bool:
+        """A message a cap put back: if the same cap is still full, put it back again without parsing it."""
+        return self._cap_reached(msg, recipient=deferred.get("recipient") or "",
+                                 sender_domain=deferred.get("sender_domain")) == "wait"
 
     def _knows_baton(self, parsed, analysis: Analysis, sender: str | None) -> bool:
         """Whether a "not a hand-off" note would be welcome: the sender wrote to Baton itself (To, not
@@ -169,7 +211,8 @@ class Pipeline:
         with self.engine.connect() as conn:
             return next((o for o in (flow.key_owner(conn, k) for k in found) if o), None)
 
-    def _start_intro(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str]) -> bool:
+    def _start_intro(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str],
+                     charge: str | None) -> bool:
         if not isinstance(draft, Handoff):
             return False
         people = [p for p in analysis.participants if p.email and p.role is not Role.ASSISTANT]
@@ -190,18 +233,21 @@ class Pipeline:
                              assistant_name=self.assistant_name, review_url=started.review_url)
         return self.ctx.mailer.queue(conn, scope=f"intro:{started.intro_id}", purpose=MailPurpose.DRAFT.value,
                                      recipient=analysis.reply_to or "", mail=reply, now=clock.now(),
-                                     intro_id=started.intro_id)
+                                     intro_id=started.intro_id, sender_domain=charge)
 
-    def _send_about(self, conn: Connection, msg: Claimed, analysis: Analysis, note, refs: list[str]) -> bool:
+    def _send_about(self, conn: Connection, msg: Claimed, analysis: Analysis, note, refs: list[str],
+                    charge: str | None) -> bool:
         if not isinstance(note, AboutNote):
             return False
         mail = render_about(note, analysis=analysis, references=refs, key=f"m{msg.id}x{secrets.token_hex(4)}",
                             assistant=self.assistant, assistant_name=self.assistant_name)
         # One "what Baton does" note per sender per day, however many messages they send.
         return self.ctx.mailer.queue(conn, scope=f"about:{clock.now():%Y-%m-%d}", purpose=MailPurpose.ABOUT.value,
-                                     recipient=analysis.reply_to or "", mail=mail, now=clock.now())
+                                     recipient=analysis.reply_to or "", mail=mail, now=clock.now(),
+                                     sender_domain=charge)
 
-    def _bounce(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str]) -> bool:
+    def _bounce(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str],
+                charge: str | None) -> bool:
         key = dsn.bounce_key(msg.rcpt_tos, assistant=self.assistant, domains=self.domains) or ""
         result, queued = bounces.handle(conn, key, dsn.read(msg.raw or b""), now=clock.now(), ctx=self.ctx)
         log.info("message id=%s delivery report: %s", msg.id, result)
