@@ -147,7 +147,9 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         ctx = context(settings)
         messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
                                  lease_seconds=settings.worker_lease_seconds,
-                                 max_attempts=settings.worker_max_attempts)
+                                 max_attempts=settings.worker_max_attempts,
+                                 concurrency=settings.worker_concurrency,
+                                 budget_seconds=settings.worker_message_seconds)
         handler = smtp.IntakeHandler(
             smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
             writer.store, on_stored=messages.wake.set)
@@ -206,6 +208,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         if server is not None:
             server.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
+    await messages.drain()  # messages in progress finish (each within BATON_WORKER_MESSAGE_SECONDS)
     await asyncio.to_thread(writer.stop)
     engine.dispose()
     log.info("stopped")

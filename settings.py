@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     sender_policy: Literal["aligned", "allowlist", "open"] = "aligned"
     allowed_senders: str = ""  # comma-separated addresses or domains
     trusted_authserv_id: str = ""  # set when an MTA in front verifies mail and adds Authentication-Results
+    # In-process verification's DNS: comma-separated servers (IP or IP:port), empty for resolv.conf;
+    # all lookups of one message together get at most dns_budget_seconds (then temperror).
+    dns_nameservers: str = ""
+    dns_budget_seconds: float = 10.0
     llm_api_key: str = ""  # empty: the LLM is off and no message content leaves the machine
     llm_base_url: str = ""
     llm_model: str = ""
@@ -82,6 +86,10 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = 1.0
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5
+    # Messages processed at once per worker process, so one slow message never holds the queue;
+    # one that takes longer than worker_message_seconds is marked failed with that reason.
+    worker_concurrency: int = 4
+    worker_message_seconds: float = 60.0
     fixtures_dir: Path = Path("../shared/fixtures")
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -102,11 +110,19 @@ class Settings(BaseSettings):
             raise ValueError("must be a port number (0-65535)")
         return v
 
-    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds")
+    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
+                     "worker_concurrency")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v < 1:
             raise ValueError("must be at least 1")
+        return v
+
+    @field_validator("dns_budget_seconds", "worker_message_seconds")
+    @classmethod
+    def _seconds(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be more than 0 seconds")
         return v
 
     @field_validator("database_url")

@@ -28,6 +28,7 @@ from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpo
 from store import intros as intro_store
 from store import messages, outbox
 from store.messages import Claimed
+from worker import deadline
 from worker.outcomes import Outcome, decide
 from worker.senders import SenderCheck
 
@@ -78,8 +79,10 @@ class Pipeline:
         raw = msg.raw or b""
         with metrics.ANALYSIS.time():
             parsed, analysis = parse_and_analyze(raw, assistant=self.assistant, domains=self.domains)
+        deadline.check("sender authentication")
         sender = next((p.email for p in parsed.from_ if p.email), None)
         trusted, why, auth = (True, "", None) if analysis.auto_generated else self.senders(raw, msg, sender)
+        deadline.check("deciding")
         owner = self._key_owner(parsed, msg.rcpt_tos)
         thread_intro = None if owner else self._thread_intro(analysis)
         # Whom a draft or note may go to: the analysis names whom it would answer (the referrer
@@ -100,6 +103,7 @@ class Pipeline:
             use_llm = self.llm is not None and outcome is Outcome.HANDOFF
             text = handoff_text(parsed) if use_llm else ""
             draft, _ = improve(answer, text, self.llm)
+        deadline.check("writing its results")  # past it the runner has marked it failed: write nothing
         queued = False
         with self.engine.begin() as conn:
             if outcome is Outcome.REPLY and owner is not None:
