@@ -146,7 +146,12 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         sender = OutboxWorker(engine, from_url(settings.outbound),
                               bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}")
         ctx = context(settings)
-        messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
+        loop = asyncio.get_running_loop()
+
+        def sender_wake() -> None:  # called from the pipeline's threads and the web pages' threads
+            loop.call_soon_threadsafe(sender.wake.set)
+
+        messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender_wake),
                                  lease_seconds=settings.worker_lease_seconds,
                                  max_attempts=settings.worker_max_attempts,
                                  concurrency=settings.worker_concurrency,
@@ -161,7 +166,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                 notifier.notify(wakeups.MESSAGES)
 
         def queued_by_web() -> None:
-            sender.wake.set()
+            sender_wake()
             if notifier is not None:
                 notifier.notify(wakeups.OUTBOX)
 

@@ -224,4 +224,7 @@ async def test_daily_caps_stop_answering_and_keep_the_mail(make_settings, tmp_pa
         await baton.send(path)
         assert await wait_for(lambda: len(maildir(s)) == 3)
     outcomes = [r["analysis"]["outcome"] for r in reversed(messages.recent(engine))]
-    assert outcomes == ["handoff", "handoff", "rate_limited", "rate_limited", "handoff"]
+    # Workers process several messages at once (issue 18, finding 8): which two of the four sent
+    # together are answered is not fixed, but two are, and the next day's is.
+    assert sorted(outcomes[:4]) == ["handoff", "handoff", "rate_limited", "rate_limited"]
+    assert outcomes[4] == "handoff"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -33,6 +35,7 @@ from worker.outcomes import Outcome, decide
 from worker.senders import SenderCheck
 
 log = logging.getLogger("baton.pipeline")
+_ANSWERING = threading.Lock()
 
 
 # Reply-To is not among them for a draft: a sender may put anyone there.
@@ -105,7 +108,7 @@ class Pipeline:
             draft, _ = improve(answer, text, self.llm)
         deadline.check("writing its results")  # past it the runner has marked it failed: write nothing
         queued = False
-        with self.engine.begin() as conn:
+        with self._answering(outcome, answer.reply_to or "") as outcome, self.engine.begin() as conn:
             if outcome is Outcome.REPLY and owner is not None:
                 result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
                                           fill=lambda template: replies.filled_blanks(template, parsed.text),
@@ -126,6 +129,17 @@ class Pipeline:
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.kind.value)
         if queued:
             self.on_queued()
+
+    @contextmanager
+    def _answering(self, outcome: Outcome, recipient: str) -> Iterator[Outcome]:
+        """The cap checked again and the answer committed one message at a time in this process:
+        with concurrent workers (BATON_WORKER_CONCURRENCY) two threads could each see room for one
+        more. The first check, before any LLM call, spares the work; this one keeps the count."""
+        if outcome not in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
+            yield outcome
+            return
+        with _ANSWERING:
+            yield Outcome.RATE_LIMITED if self._over_cap(recipient) else outcome
 
     def _over_cap(self, recipient: str) -> bool:
         """Daily caps, so that no sender (and no flood) can turn Baton into a mail cannon."""

@@ -37,7 +37,9 @@ SenderPolicy = Literal["aligned", "allowlist", "open"]
 MAX_HEADER_BYTES = 256 * 1024  # header block read here; trace fields and From are near the top
 MAX_SIGNATURES = 5  # DKIM signatures verified; each costs a DNS lookup, and senders choose how many
 MAX_FROM_VALUE = 16_384  # characters of the From field given to the (quadratic) strict parser
-SPF_BUDGET_SECONDS = 20.0  # whole SPF evaluation; RFC 7208 4.6.4 suggests at least 20 s
+# Whole SPF evaluation; RFC 7208 4.6.4 suggests at least 20 s. The worker's per-message DNS
+# budget (inbound.auth.dns.Budget, BATON_DNS_BUDGET_SECONDS) bounds SPF and DKIM together first.
+SPF_BUDGET_SECONDS = 20.0
 MIN_KEY_BITS = 1024  # RFC 8301 3.2: verifiers MUST NOT consider signatures with smaller RSA keys valid
 
 
