@@ -25,6 +25,7 @@ from outbound.dkim_sign import Signer
 from outbound.mailer import Mailer
 from outbound.transport import from_url
 from settings import Settings, SettingsError, secret_key
+from store import wakeups
 from store.db import make_engine
 from store.intake import IntakeWriter
 from web.app import create_app, create_metrics_app
@@ -148,12 +149,33 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                               bounce_sender=lambda key: f"{settings.assistant_local}+bounce-{key}@{domain}",
                               lease_seconds=settings.worker_lease_seconds)
         ctx = context(settings)
-        messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender.wake.set),
+        loop = asyncio.get_running_loop()
+
+        def sender_wake() -> None:  # called from the pipeline's threads and the web pages' threads
+            loop.call_soon_threadsafe(sender.wake.set)
+
+        messages = MessageWorker(engine, Pipeline.from_settings(engine, settings, ctx, on_queued=sender_wake),
                                  lease_seconds=settings.worker_lease_seconds,
-                                 max_attempts=settings.worker_max_attempts)
+                                 max_attempts=settings.worker_max_attempts,
+                                 concurrency=settings.worker_concurrency,
+                                 budget_seconds=settings.worker_message_seconds)
+        # In this process the listener wakes the worker directly; on PostgreSQL a NOTIFY also
+        # wakes workers in other processes (split roles, several instances).
+        notifier = wakeups.Notifier(engine) if wakeups.supported(settings.database_url) else None
+
+        def stored() -> None:
+            messages.wake.set()
+            if notifier is not None:
+                notifier.notify(wakeups.MESSAGES)
+
+        def queued_by_web() -> None:
+            sender_wake()
+            if notifier is not None:
+                notifier.notify(wakeups.OUTBOX)
+
         handler = smtp.IntakeHandler(
             smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
-            writer.store, on_stored=messages.wake.set)
+            writer.store, on_stored=stored)
         listener = None
         if smtp_on:
             try:
@@ -176,7 +198,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         log.warning("BATON_SENDER_POLICY=open: Baton acts for ANY sender, forged or not. Development only.")
     probe = None
     if web_socket is not None:
-        app = create_app(engine, secret=secret, ctx=ctx, on_queued=sender.wake.set)
+        app = create_app(engine, secret=secret, ctx=ctx, on_queued=queued_by_web)
         web = _Uvicorn(uvicorn.Config(app, host=settings.web_host, port=settings.web_port,
                                       log_level="warning", lifespan="off"))
         tasks.append(asyncio.create_task(web.serve(sockets=[web_socket])))
@@ -186,6 +208,11 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                                         port=settings.metrics_port, log_level="warning", lifespan="off"))
         tasks.append(asyncio.create_task(probe.serve()))
         log.info("metrics on %s:%s/metrics", settings.web_host, settings.metrics_port)
+    if notifier is not None and (smtp_on or web_on):
+        tasks.append(asyncio.create_task(notifier.run(stop)))
+    if notifier is not None and worker_on:
+        tasks.append(asyncio.create_task(wakeups.listen(
+            settings.database_url, {wakeups.MESSAGES: messages.wake.set, wakeups.OUTBOX: sender.wake.set}, stop)))
     if worker_on:
         due = JobWorker(engine, ctx, on_queued=sender.wake.set, lease_seconds=settings.worker_lease_seconds)
         tasks.append(asyncio.create_task(purge_daily(engine, settings, stop)))
@@ -209,6 +236,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         if server is not None:
             server.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
+    await messages.drain()  # messages in progress finish (each within BATON_WORKER_MESSAGE_SECONDS)
     await asyncio.to_thread(writer.stop)
     engine.dispose()
     log.info("stopped")

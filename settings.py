@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     sender_policy: Literal["aligned", "allowlist", "open"] = "aligned"
     allowed_senders: str = ""  # comma-separated addresses or domains
     trusted_authserv_id: str = ""  # set when an MTA in front verifies mail and adds Authentication-Results
+    # In-process verification's DNS: comma-separated servers (IP or IP:port), empty for resolv.conf;
+    # all lookups of one message together get at most dns_budget_seconds (then temperror).
+    dns_nameservers: str = ""
+    dns_budget_seconds: float = 10.0
     llm_api_key: str = ""  # empty: the LLM is off and no message content leaves the machine
     llm_base_url: str = ""
     llm_model: str = ""
@@ -97,6 +101,10 @@ class Settings(BaseSettings):
     # Keep it above the relay's 30 s timeout, or a slow send may be sent again by a second worker.
     worker_lease_seconds: int = 300
     worker_max_attempts: int = 5
+    # Messages processed at once per worker process, so one slow message never holds the queue;
+    # one that takes longer than worker_message_seconds is marked failed with that reason.
+    worker_concurrency: int = 4
+    worker_message_seconds: float = 60.0
     fixtures_dir: Path = Path("../shared/fixtures")
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -118,7 +126,7 @@ class Settings(BaseSettings):
         return v
 
     @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
-                     "worker_lease_seconds")
+                     "worker_lease_seconds", "worker_concurrency")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v < 1:
@@ -130,6 +138,13 @@ class Settings(BaseSettings):
     def _percent(cls, v: int) -> int:
         if not 1 <= v <= 100:
             raise ValueError("must be a percentage (1-100)")
+        return v
+
+    @field_validator("dns_budget_seconds", "worker_message_seconds")
+    @classmethod
+    def _seconds(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("must be more than 0 seconds")
         return v
 
     @field_validator("database_url")

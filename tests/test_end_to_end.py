@@ -178,7 +178,8 @@ async def test_without_llm_settings_no_content_leaves(make_settings):
 
 
 def _with_auth_results(raw: bytes, header: bytes) -> bytes:
-    return header + b"\r\n" + raw
+    # As the MTA in front hands it over: its field above the Received field it added (RFC 8601 5).
+    return header + b"\r\nReceived: from mail.reyes.example by mx.baton.example; Mon, 23 Nov 2026 09:14:02 -0800\r\n" + raw
 
 
 async def test_behind_a_trusted_mta_only_authenticated_senders_are_answered(make_settings, tmp_path):
@@ -225,11 +226,14 @@ async def test_daily_caps_keep_the_mail_and_answer_it_when_the_window_opens(make
             await baton.send(written(f"cap{i}", i))
         assert await wait_for(lambda: sorted(statuses()) == ["processed", "processed", "received", "received"])
         assert await wait_for(lambda: len(maildir(s)) == 2)
-        clock.advance(timedelta(days=1, minutes=1))  # a new day: the two that waited are answered first
+        clock.advance(timedelta(days=1, minutes=1))  # a new day: two more may be answered
         await baton.send(written("nextday", 9))
         assert await wait_for(lambda: len(maildir(s)) == 4 and statuses().count("processed") == 4)
         await asyncio.sleep(0.5)
         assert len(maildir(s)) == 4
     rows = list(reversed(messages.recent(engine)))
-    assert [r["analysis"].get("outcome") for r in rows[:4]] == ["handoff"] * 4
-    assert rows[4]["status"] == "received" and rows[4]["analysis"]["deferred"]["cap"] == "sender"
+    # Workers process several messages at once (finding 8): which of the three waiting on the
+    # new day is left for the next window is not fixed, but one is, kept and not dropped.
+    assert sorted(r["analysis"].get("outcome") or "-" for r in rows) == ["-"] + ["handoff"] * 4
+    waiting = [r for r in rows if r["status"] == "received"]
+    assert len(waiting) == 1 and waiting[0]["analysis"]["deferred"]["cap"] == "sender"

@@ -36,6 +36,7 @@ async def test_processed_messages_keep_their_result(engine):
 
     worker = MessageWorker(engine, process, lease_seconds=300, max_attempts=3)
     assert await worker.run_once() == 3
+    await worker.drain()
     assert await worker.run_once() == 0
     assert {i: s[0] for i, s in status(engine).items()} == dict.fromkeys(ids, "processed")
     assert messages.get(engine, ids[0])["analysis"]["size"] > 100
@@ -49,11 +50,13 @@ async def test_failures_are_retried_with_backoff_then_failed_and_kept(engine):
 
     worker = MessageWorker(engine, process, lease_seconds=300, max_attempts=3)
     assert await worker.run_once() == 1
+    await worker.drain()
     assert status(engine)[mid] == ("received", 1, "ValueError: boom")
     assert await worker.run_once() == 0  # backing off
     for _attempt in (2, 3):
         clock.advance(timedelta(hours=2))
         assert await worker.run_once() == 1
+        await worker.drain()
     assert status(engine)[mid] == ("failed", 3, "ValueError: boom")
     clock.advance(timedelta(days=1))
     assert await worker.run_once() == 0
@@ -77,6 +80,7 @@ async def test_a_message_whose_workers_keep_dying_ends_failed(engine):
         clock.advance(timedelta(minutes=6))
     worker = MessageWorker(engine, lambda m: None, lease_seconds=300, max_attempts=3)
     assert await worker.run_once() == 1
+    await worker.drain()
     assert status(engine)[mid][0] == "failed"
 
 
@@ -110,7 +114,9 @@ async def test_retention_purge_drops_old_raw_messages_and_keeps_the_record(engin
         with engine.begin() as conn:
             messages.finish(conn, msg.id, now=clock.now(),
                             analysis={"kind": "none", "outcome": "not_a_handoff", "participants": [{"email": "x@y.example"}]})
-    await MessageWorker(engine, process, lease_seconds=300).run_once()
+    worker = MessageWorker(engine, process, lease_seconds=300)
+    await worker.run_once()
+    await worker.drain()
     with engine.begin() as conn:  # make one of them 40 days old
         conn.execute(t.update().where(t.c.id == old).values(received_at=clock.now() - timedelta(days=40)))
     assert messages.purge(engine, older_than=clock.now() - timedelta(days=30)) == 1

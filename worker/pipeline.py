@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -30,12 +32,14 @@ from store import intros as intro_store
 from store import messages
 from store.messages import Claimed
 from worker import caps as caps_mod
+from worker import deadline
 from worker.caps import Caps
 from worker.outcomes import Outcome, decide
 from worker.repeats import fingerprint
 from worker.senders import SenderCheck
 
 log = logging.getLogger("baton.pipeline")
+_ANSWERING = threading.Lock()
 
 
 # Reply-To is not among them for a draft: a sender may put anyone there.
@@ -88,8 +92,10 @@ class Pipeline:
         raw = msg.raw or b""
         with metrics.ANALYSIS.time():
             parsed, analysis = parse_and_analyze(raw, assistant=self.assistant, domains=self.domains)
+        deadline.check("sender authentication")
         sender = next((p.email for p in parsed.from_ if p.email), None)
         trusted, why, auth = (True, "", None) if analysis.auto_generated else self.senders(raw, msg, sender)
+        deadline.check("deciding")
         owner = self._key_owner(parsed, msg.rcpt_tos)
         thread_intro = None if owner else self._thread_intro(analysis)
         # Whom a draft or note may go to: the analysis names whom it would answer (the referrer
@@ -121,32 +127,53 @@ class Pipeline:
             use_llm = self.llm is not None and outcome is Outcome.HANDOFF
             text = handoff_text(parsed) if use_llm else ""
             draft, _ = improve(answer, text, self.llm)
+        deadline.check("writing its results")  # past it the runner has marked it failed: write nothing
         queued = False
-        with self.engine.begin() as conn:
-            if outcome is Outcome.REPLY and owner is not None:
-                result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(), ctx=self.ctx,
-                                          fill=lambda template: replies.filled_blanks(template, parsed.text),
-                                          words=replies.own_words(parsed), message_id=msg.id)
-                log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value,
-                         result)
-                queued = True
-            if outcome is Outcome.IN_THREAD and thread_intro is not None:
-                flow.note_in_thread(conn, thread_intro, sender, now=clock.now())
-            action = _ACTIONS.get(outcome)
-            if action is not None:
-                queued = action(self, conn, msg, answer, draft, references_of(raw), mailboxes.domain(sender))
-            record = {**analysis.to_json(), "outcome": outcome.value, "sender_check": why or None, "auth": auth,
-                      "intro_id": owner.intro_id if owner else thread_intro,
-                      "answered": answer.reply_to if queued and action is not None else None}
-            # An answer to Baton's own mail (a reply, a message in an intro's thread, a bounce) may
-            # quote it, live links and all: its bytes are not kept once it has been acted on.
-            messages.finish(conn, msg.id, now=clock.now(), analysis=record,
-                            drop_raw=owner is not None or thread_intro is not None or outcome is Outcome.BOUNCE,
-                            fingerprint=print_ if queued and outcome is not Outcome.REPEATED else None)
+        with self._answering(outcome):
+            if outcome in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
+                capped = self._cap_reached(msg, recipient=answer.reply_to or "",
+                                           sender_domain=mailboxes.domain(sender))
+                if capped == "wait":
+                    return
+                if capped is not None:
+                    outcome = Outcome.RATE_LIMITED
+            with self.engine.begin() as conn:
+                if outcome is Outcome.REPLY and owner is not None:
+                    result = flow.apply_reply(conn, owner, sender, replies.command(parsed), now=clock.now(),
+                                              ctx=self.ctx,
+                                              fill=lambda template: replies.filled_blanks(template, parsed.text),
+                                              words=replies.own_words(parsed), message_id=msg.id)
+                    log.info("message id=%s reply to intro id=%s as %s: %s", msg.id, owner.intro_id, owner.role.value,
+                             result)
+                    queued = True
+                if outcome is Outcome.IN_THREAD and thread_intro is not None:
+                    flow.note_in_thread(conn, thread_intro, sender, now=clock.now())
+                action = _ACTIONS.get(outcome)
+                if action is not None:
+                    queued = action(self, conn, msg, answer, draft, references_of(raw), mailboxes.domain(sender))
+                record = {**analysis.to_json(), "outcome": outcome.value, "sender_check": why or None, "auth": auth,
+                          "intro_id": owner.intro_id if owner else thread_intro,
+                          "answered": answer.reply_to if queued and action is not None else None}
+                # An answer to Baton's own mail (a reply, a message in an intro's thread, a bounce) may
+                # quote it, live links and all: its bytes are not kept once it has been acted on.
+                messages.finish(conn, msg.id, now=clock.now(), analysis=record,
+                                drop_raw=owner is not None or thread_intro is not None or outcome is Outcome.BOUNCE,
+                                fingerprint=print_ if queued and outcome is not Outcome.REPEATED else None)
         metrics.PROCESSED.labels(outcome.value).inc()
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.kind.value)
         if queued:
             self.on_queued()
+
+    @contextmanager
+    def _answering(self, outcome: Outcome) -> Iterator[None]:
+        """Answers are checked against the caps and committed one at a time in this process: with
+        concurrent workers (BATON_WORKER_CONCURRENCY) two threads could each see room for one more.
+        The first check, before any LLM call, spares the work; the one under this lock keeps the count."""
+        if outcome not in (Outcome.HANDOFF, Outcome.NOT_A_HANDOFF):
+            yield
+            return
+        with _ANSWERING:
+            yield
 
     def _repeats(self, print_: str, message_id: int) -> bool:
         if not self.repeat_window:  # BATON_REPEAT_WINDOW_DAYS=0: every message is answered

@@ -37,7 +37,9 @@ SenderPolicy = Literal["aligned", "allowlist", "open"]
 MAX_HEADER_BYTES = 256 * 1024  # header block read here; trace fields and From are near the top
 MAX_SIGNATURES = 5  # DKIM signatures verified; each costs a DNS lookup, and senders choose how many
 MAX_FROM_VALUE = 16_384  # characters of the From field given to the (quadratic) strict parser
-SPF_BUDGET_SECONDS = 20.0  # whole SPF evaluation; RFC 7208 4.6.4 suggests at least 20 s
+# Whole SPF evaluation; RFC 7208 4.6.4 suggests at least 20 s. The worker's per-message DNS
+# budget (inbound.auth.dns.Budget, BATON_DNS_BUDGET_SECONDS) bounds SPF and DKIM together first.
+SPF_BUDGET_SECONDS = 20.0
 MIN_KEY_BITS = 1024  # RFC 8301 3.2: verifiers MUST NOT consider signatures with smaller RSA keys valid
 
 
@@ -181,24 +183,24 @@ def _authserv_id(value: str) -> str:
 
 
 def _trusted_fields(fields: list[_Field], trusted_id: str) -> tuple[list[_Field], int]:
-    """The Authentication-Results fields our MTA added, and how many others were ignored.
+    """The one Authentication-Results field our MTA added (or none), and how many were ignored.
 
     RFC 8601 5: the MTA deletes fields carrying its own authserv-id before adding its own, and
-    MTAs prepend. As a second line of defence against one that does not, only the topmost run is
-    taken: it must start above the second Received field, and it ends at the next Received
-    field. A copy further down (written by the sender, RFC 8601 7.2) is ignored, as are fields
-    from any other authserv-id.
+    every MTA prepends its Received field (RFC 5321 4.4). So only the single topmost field with
+    our authserv-id can be ours, and only when it sits above the first Received field: one below
+    it was in the message before our MTA saw it (RFC 8601 7.1). A second field with our id right
+    under the first, with no Received between, is what a sender plants to look like our MTA's
+    (issue 18, finding 7): it is ignored, as are fields from any other authserv-id. A message
+    with no Received field at all never passed through an MTA, so nothing in it is trusted.
     """
     trusted_id = trusted_id.lower()
-    received = [i for i, f in enumerate(fields) if f.name == "received"]
-    ours = [i for i, f in enumerate(fields) if f.name == "authentication-results"
-            and _authserv_id(f.value) == trusted_id]
     total = sum(1 for f in fields if f.name == "authentication-results")
-    if not ours or (len(received) >= 2 and ours[0] > received[1]):
+    ours = next((i for i, f in enumerate(fields) if f.name == "authentication-results"
+                 and _authserv_id(f.value) == trusted_id), None)
+    received = next((i for i, f in enumerate(fields) if f.name == "received"), None)
+    if ours is None or received is None or ours > received:
         return [], total
-    stop = next((r for r in received if r > ours[0]), len(fields))
-    kept = [fields[i] for i in ours if i < stop]
-    return kept, total - len(kept)
+    return [fields[ours]], total - 1
 
 
 def strip_untrusted(raw: bytes, trusted_authserv_id: str) -> bytes:
