@@ -137,7 +137,7 @@ async def test_finding_8_a_message_over_its_time_budget_is_failed_and_the_rest_g
         with engine.begin() as conn:
             messages.finish(conn, msg.id, now=clock.now(), analysis={})
 
-    worker = MessageWorker(engine, process, concurrency=2, budget_seconds=0.5, max_attempts=5)
+    worker = MessageWorker(engine, process, lease_seconds=300, concurrency=2, budget_seconds=0.5, max_attempts=5)
     stop = asyncio.Event()
     loop = asyncio.create_task(poll(worker.run_once, wake=worker.wake, stop=stop, poll_seconds=0.1, name="messages"))
 

@@ -51,7 +51,8 @@ def test_split_roles_on_postgres_wake_the_worker_by_notify_not_by_polling(postgr
            "BATON_SENDER_POLICY": "open", "BATON_SECRET_KEY": "test", "BATON_VAR_DIR": str(tmp_path / "var"),
            "BATON_OUTBOUND": f"maildir:{outbox}", "BATON_SMTP_PORT": str(smtp_port),
            "BATON_WORKER_POLL_SECONDS": str(POLL), "BATON_WEB_PORT": str(web_port),
-           "BATON_PUBLIC_URL": f"http://127.0.0.1:{web_port}"}
+           "BATON_PUBLIC_URL": f"http://127.0.0.1:{web_port}",
+           "BATON_REPEAT_WINDOW_DAYS": "0"}  # the same hand-off five times: each must be answered
     logs = {role: tmp_path / f"{role}.log" for role in ("smtp", "worker", "web")}
     procs = {role: subprocess.Popen([sys.executable, "server.py", role], cwd=ROOT, env=env,
                                     stdout=subprocess.DEVNULL, stderr=logs[role].open("w"))
