@@ -21,6 +21,7 @@ from store.messages import Received, Stored
 
 log = logging.getLogger("baton.intake")
 _STOP = object()
+_LARGE_BATCH = 4 * 1024 * 1024  # bytes of messages in one batch past which SQLite's connection is renewed
 
 
 class IntakeWriter:
@@ -65,6 +66,9 @@ class IntakeWriter:
                     break
                 batch.append(nxt)
             self._commit(batch)
+            # Not kept while the next get() waits: a batch of large messages is hundreds of MB.
+            del batch, item
+            nxt = None
         self._close()
 
     def _commit(self, batch: list) -> None:
@@ -98,10 +102,17 @@ class IntakeWriter:
             self._conn = self._engine.connect()
         try:
             with self._conn.begin():
-                return messages.insert_many(self._conn, msgs)
+                stored = messages.insert_many(self._conn, msgs)
         except Exception:
             self._close()
             raise
+        if self._conn.dialect.name == "sqlite" and sum(len(m.raw) for m in msgs) > _LARGE_BATCH:
+            # sqlite3 keeps the statement it caches bound to its last values, its own copy of
+            # every message in the batch: twenty 25 MB messages stayed in memory for good. Only a
+            # closed connection lets them go; reopening one costs less than storing them did.
+            self._conn.invalidate()
+            self._conn = None
+        return stored
 
     def _close(self) -> None:
         if self._conn is not None:

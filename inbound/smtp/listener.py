@@ -23,7 +23,7 @@ from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session
 import metrics
 from clock import clock
 from inbound.smtp.limits import AcceptErrorLog, Sessions, client_key, raise_open_file_limit
-from inbound.smtp.spool import Spool
+from inbound.smtp.spool import Spool, give_large_blocks_back
 from store.messages import Received, Stored
 
 log = logging.getLogger("baton.smtp")
@@ -357,6 +357,7 @@ async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, 
     if not isinstance(loop.get_exception_handler(), AcceptErrorLog):
         loop.set_exception_handler(AcceptErrorLog(loop))
     raise_open_file_limit()
+    give_large_blocks_back()
     sessions = Sessions(max_sessions, max_sessions_per_client)
     spool_dir = _existing(spool_dir)
 
