@@ -49,6 +49,11 @@ class Spool:
                 done += written
         self._buf.clear()
 
+    @property
+    def in_memory(self) -> int:
+        """Bytes held in memory now: below the threshold, or a piece waiting to be written."""
+        return len(self._buf)
+
     def getvalue(self) -> bytes:
         """The whole message as one bytes object: the only whole copy in memory."""
         if self._file is None:
