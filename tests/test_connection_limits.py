@@ -139,3 +139,49 @@ async def test_a_message_that_takes_longer_than_the_idle_timeout_to_arrive_is_ac
         answer = await reply()
         writer.close()
         assert answer.startswith(b"250 2.0.0 queued as "), answer
+
+
+def test_accept_errors_are_logged_once_per_interval_with_a_count(db_url, tmp_path):
+    """Out of file descriptors (the cap set above what the OS allows), each failed accept used to
+    log a traceback; now one line per 10 s, with the number since the last one."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tests.conftest import free_port
+    from tests.service_helpers import wait_listening
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BATON_")}
+    env.update(BATON_DATABASE_URL=db_url, BATON_VAR_DIR=str(tmp_path / "var"), BATON_SMTP_PORT=str(port),
+               BATON_ASSISTANT_ADDRESS="intro@baton.example", BATON_OUTBOUND=f"maildir:{tmp_path / 'outbox'}",
+               BATON_SMTP_MAX_SESSIONS="1000", BATON_SMTP_MAX_SESSIONS_PER_CLIENT="1000")
+    log = tmp_path / "listener.log"
+
+    def few_files() -> None:  # soft and hard: the listener cannot raise it
+        resource.setrlimit(resource.RLIMIT_NOFILE, (80, 80))
+
+    held: list[socket.socket] = []
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "server.py", "smtp"], cwd=Path(__file__).resolve().parent.parent,
+                                env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=few_files)
+    try:
+        wait_listening(port, what="server.py smtp", proc=proc)
+        for _ in range(120):  # more than 80 descriptors: the last ones wait in the backlog
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        deadline = time.monotonic() + 60
+        while "accepting a connection failed" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # asyncio retries the accept every second: three more failures, unlogged
+    finally:
+        for sock in held:
+            sock.close()
+        proc.terminate()
+        proc.wait(30)
+    text = log.read_text()
+    lines = [ln for ln in text.splitlines() if "accepting a connection failed" in ln]
+    assert len(lines) == 1 and "EMFILE" in lines[0], text[-2000:]
+    assert "Traceback" not in text and "out of system resource" not in text, text[-2000:]

@@ -155,6 +155,11 @@ class BatonSMTP(SMTP):
         # waited for the cycle collector, whose passes stopped the event loop for tens of ms.
         # Once the session's task is done nothing reads these attributes again: drop them,
         # and the session is freed on the spot.
+        closed = self.__dict__.get("_closed")
+        if closed is not None and closed.done() and not closed.cancelled():
+            # asyncio's StreamReaderProtocol.__del__ reads this, so that a reset connection
+            # logs nothing; with the attribute gone, each reset logged a traceback.
+            closed.exception()
         self.__dict__.clear()
 
     async def push(self, status: str) -> None:  # type: ignore[override]  # aiosmtpd pushes str only
