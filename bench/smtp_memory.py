@@ -1,8 +1,8 @@
 """Memory of `server.py smtp` under large messages (issue 18, finding 10): N concurrent messages of
-SIZE bytes, twice, over real sockets to a real listener process on SQLite. Prints the listener's
+SIZE bytes, twice, over real sockets to a real listener process (SQLite unless told). Prints the listener's
 resident memory before, its peak (VmHWM) and what it keeps after each round. Figures only.
 
-    python -m bench.smtp_memory [--count 20] [--mb 25]
+    python -m bench.smtp_memory [--count 20] [--mb 25] [--database-url postgresql://...]
 """
 from __future__ import annotations
 
@@ -78,11 +78,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--mb", type=float, default=25)
+    ap.add_argument("--database-url", default="", help="default: SQLite in a temporary folder")
     args = ap.parse_args()
     size = int(args.mb * 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BATON_")}
-        env.update(BATON_VAR_DIR=f"{tmp}/var", BATON_DATABASE_URL=f"sqlite:///{tmp}/var/baton.db",
+        env.update(BATON_VAR_DIR=f"{tmp}/var", BATON_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/var/baton.db",
                    BATON_SMTP_PORT="2599", BATON_OUTBOUND=f"maildir:{tmp}/outbox", BATON_LOG_LEVEL="WARNING",
                    BATON_MAX_MESSAGE_BYTES=str(size + 1_000_000), BATON_SMTP_TIMEOUT_SECONDS="600")
         subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True)
@@ -90,7 +91,8 @@ def main() -> None:
         try:
             _wait_listening(2599, proc)
             time.sleep(1)
-            print(f"{args.count} concurrent messages of {size / 1e6:.0f} MB, `server.py smtp` on SQLite")
+            database = "PostgreSQL" if args.database_url else "SQLite"
+            print(f"{args.count} concurrent messages of {size / 1e6:.0f} MB, `server.py smtp` on {database}")
             print(f"idle: RSS {_status(proc.pid)['VmRSS']} MiB")
             for n in (1, 2):
                 answers = asyncio.run(_round(2599, args.count, size))

@@ -21,7 +21,7 @@ from store.messages import Received, Stored
 
 log = logging.getLogger("baton.intake")
 _STOP = object()
-_LARGE_BATCH = 4 * 1024 * 1024  # bytes of messages in one batch past which SQLite's connection is renewed
+_LARGE_BATCH = 4 * 1024 * 1024  # bytes of messages in one batch past which the connection is renewed
 
 
 class IntakeWriter:
@@ -106,9 +106,10 @@ class IntakeWriter:
         except Exception:
             self._close()
             raise
-        if self._conn.dialect.name == "sqlite" and sum(len(m.raw) for m in msgs) > _LARGE_BATCH:
-            # sqlite3 keeps the statement it caches bound to its last values, its own copy of
-            # every message in the batch: twenty 25 MB messages stayed in memory for good. Only a
+        if sum(len(m.raw) for m in msgs) > _LARGE_BATCH:
+            # The driver keeps what it was given: sqlite3's cached statement stays bound to its
+            # last values (its own copy of every message in the batch), libpq keeps buffers the
+            # size of the largest query. Twenty 25 MB messages stayed in memory for good. Only a
             # closed connection lets them go; reopening one costs less than storing them did.
             self._conn.invalidate()
             self._conn = None
