@@ -21,7 +21,8 @@ from store.messages import Received, Stored
 
 log = logging.getLogger("baton.intake")
 _STOP = object()
-_LARGE_BATCH = 4 * 1024 * 1024  # bytes of messages in one batch past which the connection is renewed
+_BATCH_BYTES = 32 * 1024 * 1024  # a batch takes no more messages past this many bytes
+_RENEW_AFTER = 4 * 1024 * 1024  # bytes in a batch past which its connection is renewed after it
 
 
 class IntakeWriter:
@@ -56,7 +57,9 @@ class IntakeWriter:
             if item is _STOP:
                 break
             batch = [item]
-            while len(batch) < self._max_batch:
+            size = len(item[0].raw)
+            # Bounded in bytes too: the driver copies a batch whole while it sends it.
+            while len(batch) < self._max_batch and size < _BATCH_BYTES:
                 try:
                     nxt = self._queue.get_nowait()
                 except queue.Empty:
@@ -65,6 +68,7 @@ class IntakeWriter:
                     stopping = True
                     break
                 batch.append(nxt)
+                size += len(nxt[0].raw)
             self._commit(batch)
             # Not kept while the next get() waits: a batch of large messages is hundreds of MB.
             del batch, item
@@ -106,7 +110,7 @@ class IntakeWriter:
         except Exception:
             self._close()
             raise
-        if sum(len(m.raw) for m in msgs) > _LARGE_BATCH:
+        if sum(len(m.raw) for m in msgs) > _RENEW_AFTER:
             # The driver keeps what it was given: sqlite3's cached statement stays bound to its
             # last values (its own copy of every message in the batch), libpq keeps buffers the
             # size of the largest query. Twenty 25 MB messages stayed in memory for good. Only a
