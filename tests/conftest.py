@@ -128,9 +128,8 @@ async def listener(engine):
     writer = IntakeWriter(engine).start()
     policy = smtp.Policy("intro", frozenset({"baton.example"}), max_recipients=5)
     handler = smtp.IntakeHandler(policy, writer.store, store_timeout=10)
-    # Every test client comes from 127.0.0.1: the per-client cap is the total one here.
     server = await smtp.start(handler, host="127.0.0.1", port=0, hostname="baton.example",
-                              max_bytes=200_000, timeout=30, max_sessions_per_client=200)
+                              max_bytes=200_000, timeout=30)
     yield "127.0.0.1", server.sockets[0].getsockname()[1]
     server.close()
     await server.wait_closed()

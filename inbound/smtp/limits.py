@@ -14,6 +14,7 @@ import ipaddress
 import logging
 import os
 import resource
+import sys
 import time
 from collections import Counter
 from typing import Any
@@ -42,9 +43,9 @@ def client_key(peer: Any) -> str:
 class Sessions:
     """Counts the open sessions of one process; `admit` says why one is refused, or None."""
 
-    def __init__(self, max_total: int, max_per_client: int) -> None:
-        self.max_total = max_total
-        self.max_per_client = max_per_client
+    def __init__(self, max_total: int | None, max_per_client: int | None) -> None:
+        self.max_total = max_total if max_total is not None else sys.maxsize
+        self.max_per_client = max_per_client if max_per_client is not None else sys.maxsize
         self.total = 0
         self._per_client: Counter[str] = Counter()
 

@@ -348,15 +348,16 @@ def _existing(folder: Path | None) -> Path | None:
 
 
 async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, max_bytes: int,
-                timeout: int, tls: ssl.SSLContext | None = None, max_sessions: int = 200,
-                max_sessions_per_client: int = 20, reuse_port: bool = False,
+                timeout: int, tls: ssl.SSLContext | None = None, max_sessions: int | None = None,
+                max_sessions_per_client: int | None = None, reuse_port: bool = False,
                 spool_dir: Path | None = None) -> asyncio.base_events.Server:
     """Listens on host:port in the running loop (beside the web app and the worker).
 
     With a TLS context, STARTTLS is offered but never required: RFC 3207 4 says a publicly
     referenced server must not insist on it, or mail from servers without TLS is lost.
-    The session caps count this process's sessions: with `reuse_port` (SO_REUSEPORT) several
-    processes share the port, the kernel spreads connections among them, and each has its own caps.
+    The session caps (None: no cap; the service passes the settings) count this process's
+    sessions: with `reuse_port` (SO_REUSEPORT) several processes share the port, the kernel
+    spreads connections among them, and each has its own caps.
     """
     loop = asyncio.get_running_loop()
     if not isinstance(loop.get_exception_handler(), AcceptErrorLog):
