@@ -110,7 +110,7 @@ class IntakeWriter:
         except Exception:
             self._close()
             raise
-        if sum(len(m.raw) for m in msgs) > _RENEW_AFTER:
+        if sum(len(m.raw) for m in msgs) > _RENEW_AFTER and self._renewable():
             # The driver keeps what it was given: sqlite3's cached statement stays bound to its
             # last values (its own copy of every message in the batch), libpq keeps buffers the
             # size of the largest query. Twenty 25 MB messages stayed in memory for good. Only a
@@ -118,6 +118,11 @@ class IntakeWriter:
             self._conn.invalidate()
             self._conn = None
         return stored
+
+    def _renewable(self) -> bool:
+        # An in-memory SQLite database lives and dies with its one connection.
+        url = self._engine.url
+        return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
 
     def _close(self) -> None:
         if self._conn is not None:

@@ -226,6 +226,7 @@ class BatonSMTP(SMTP):
                     state = _Data.TOO_LONG
                 line = await self._reader.read(e.consumed)
                 mid_line = True
+                self._last_data = self.loop.time()
                 continue
             if mid_line:  # the end of an overlong line
                 mid_line = False
