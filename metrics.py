@@ -9,6 +9,7 @@ FAILED = Counter("baton_messages_failed_total", "Processing attempts that raised
 OUTBOX = Counter("baton_outbox_total", "Outbound deliveries, by result", ["result"])  # sent retried failed suppressed
 SMTP_ACCEPT = Histogram("baton_smtp_accept_seconds", "End of DATA to the 250 (the durable commit)",
                         buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+SMTP_REFUSED = Counter("baton_smtp_sessions_refused_total", "SMTP connections answered 421 (over a session cap)")
 ANALYSIS = Histogram("baton_analysis_seconds", "Time to analyse one message",
                      buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1))
 QUEUE_DEPTH = Gauge("baton_queue_depth", "Messages received and not yet processed")

@@ -84,8 +84,9 @@ def _cannot_listen(part: str, host: str, port: int, e: OSError) -> SettingsError
     var = f"BATON_{part.upper()}"
     where = f"cannot listen for {'SMTP' if part == 'smtp' else 'the web pages'} on {host}:{port}"
     if e.errno == errno.EADDRINUSE:
+        share = " (SMTP listeners can share one with BATON_SMTP_REUSE_PORT=true on each)" if part == "smtp" else ""
         return SettingsError(f"{where}: the port is in use (another Baton?); set {var}_PORT to a free port "
-                             "or stop the other process")
+                             f"or stop the other process{share}")
     if isinstance(e, socket.gaierror):
         return SettingsError(f"{where}: no such host; set {var}_HOST to an address of this machine")
     if e.errno == errno.EADDRNOTAVAIL:
@@ -181,7 +182,10 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
             try:
                 listener = await smtp.start(handler, host=settings.smtp_host, port=settings.smtp_port,
                                             hostname=domain, max_bytes=settings.max_message_bytes,
-                                            timeout=settings.smtp_timeout_seconds, tls=tls)
+                                            timeout=settings.smtp_timeout_seconds, tls=tls,
+                                            max_sessions=settings.smtp_max_sessions,
+                                            max_sessions_per_client=settings.smtp_max_sessions_per_client,
+                                            reuse_port=settings.smtp_reuse_port, spool_dir=settings.var_dir)
             except OSError as e:
                 raise _cannot_listen("smtp", settings.smtp_host, settings.smtp_port, e) from None
             log.info("SMTP listening on %s:%s", settings.smtp_host, settings.smtp_port)

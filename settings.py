@@ -53,7 +53,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/baton.db"
     max_message_bytes: int = 25 * 1024 * 1024
     max_recipients: int = 20
-    smtp_timeout_seconds: int = 120
+    smtp_timeout_seconds: int = 120  # an SMTP session idle this long is answered 421 and closed
+    # Concurrent SMTP sessions per listener process (each process sharing a port has its own), in
+    # all and per client address (IPv6: per /64); one more is answered 421 4.7.0 and closed.
+    smtp_max_sessions: int = 200
+    smtp_max_sessions_per_client: int = 20
+    smtp_reuse_port: bool = False  # SO_REUSEPORT: several `server.py smtp` processes share BATON_SMTP_PORT
     outbound: str = "maildir:var/outbox"
     secret_key: str = ""
     # aligned: act only for an aligned SPF or DKIM pass; allowlist: also on BATON_ALLOWED_SENDERS;
@@ -126,7 +131,8 @@ class Settings(BaseSettings):
         return v
 
     @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
-                     "worker_lease_seconds", "worker_concurrency")
+                     "worker_lease_seconds", "worker_concurrency", "smtp_max_sessions",
+                     "smtp_max_sessions_per_client")
     @classmethod
     def _positive(cls, v: int) -> int:
         if v < 1:

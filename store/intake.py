@@ -21,6 +21,8 @@ from store.messages import Received, Stored
 
 log = logging.getLogger("baton.intake")
 _STOP = object()
+_BATCH_BYTES = 32 * 1024 * 1024  # a batch takes no more messages past this many bytes
+_RENEW_AFTER = 4 * 1024 * 1024  # bytes in a batch past which its connection is renewed after it
 
 
 class IntakeWriter:
@@ -55,7 +57,9 @@ class IntakeWriter:
             if item is _STOP:
                 break
             batch = [item]
-            while len(batch) < self._max_batch:
+            size = len(item[0].raw)
+            # Bounded in bytes too: the driver copies a batch whole while it sends it.
+            while len(batch) < self._max_batch and size < _BATCH_BYTES:
                 try:
                     nxt = self._queue.get_nowait()
                 except queue.Empty:
@@ -64,7 +68,11 @@ class IntakeWriter:
                     stopping = True
                     break
                 batch.append(nxt)
+                size += len(nxt[0].raw)
             self._commit(batch)
+            # Not kept while the next get() waits: a batch of large messages is hundreds of MB.
+            del batch, item
+            nxt = None
         self._close()
 
     def _commit(self, batch: list) -> None:
@@ -98,10 +106,23 @@ class IntakeWriter:
             self._conn = self._engine.connect()
         try:
             with self._conn.begin():
-                return messages.insert_many(self._conn, msgs)
+                stored = messages.insert_many(self._conn, msgs)
         except Exception:
             self._close()
             raise
+        if sum(len(m.raw) for m in msgs) > _RENEW_AFTER and self._renewable():
+            # The driver keeps what it was given: sqlite3's cached statement stays bound to its
+            # last values (its own copy of every message in the batch), libpq keeps buffers the
+            # size of the largest query. Twenty 25 MB messages stayed in memory for good. Only a
+            # closed connection lets them go; reopening one costs less than storing them did.
+            self._conn.invalidate()
+            self._conn = None
+        return stored
+
+    def _renewable(self) -> bool:
+        # An in-memory SQLite database lives and dies with its one connection.
+        url = self._engine.url
+        return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
 
     def _close(self) -> None:
         if self._conn is not None:

@@ -61,10 +61,11 @@ def dedup_key(raw: bytes, mail_from: str) -> tuple[str | None, str]:
     """(Message-ID, key): the same Message-ID from the same sender is one message."""
     message_id = header_message_id(raw)
     if message_id:
-        basis = b"mid\0" + message_id.encode() + b"\0" + mail_from.lower().encode("utf-8", "replace")
-    else:
-        basis = b"raw\0" + raw
-    return message_id, hashlib.sha256(basis).hexdigest()
+        return message_id, hashlib.sha256(b"mid\0" + message_id.encode() + b"\0"
+                                          + mail_from.lower().encode("utf-8", "replace")).hexdigest()
+    digest = hashlib.sha256(b"raw\0")
+    digest.update(raw)  # not b"raw\0" + raw: a second copy of a message that may be 25 MB
+    return None, digest.hexdigest()
 
 
 # Built once: the listener's writer runs it for every batch.

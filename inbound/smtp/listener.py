@@ -6,7 +6,9 @@ Everything else (parsing, analysis) happens later in the worker, off the accepta
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
+import os
 import re
 import ssl
 import time
@@ -14,11 +16,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email._header_value_parser import get_addr_spec, get_angle_addr
 from email.errors import HeaderParseError
+from pathlib import Path
 
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session
 
 import metrics
 from clock import clock
+from inbound.smtp.limits import AcceptErrorLog, Sessions, client_key, raise_open_file_limit
+from inbound.smtp.spool import Spool, give_large_blocks_back
 from store.messages import Received, Stored
 
 log = logging.getLogger("baton.smtp")
@@ -34,6 +39,7 @@ BARE_LINE_END = "550 5.6.0 Bare CR or LF in message data is not accepted"  # CVE
 TEMPFAIL = "451 4.3.0 Temporary local problem, please try again later"
 LINE_TOO_LONG = "500 5.5.2 Line too long"
 BAD_SENDER = "553 5.1.7 The sender address is not valid UTF-8"
+IDLE_TIMEOUT = "421 4.4.2 Idle for too long, closing the connection"
 
 # aiosmtpd's own texts carry no enhanced status codes; these are answered in their place.
 _REWRITES = {
@@ -62,12 +68,25 @@ class Policy:
         return base.lower() == self.assistant_local and (not plus or bool(_KEY.match(key)))
 
 
+class _Data(enum.Enum):
+    NOMINAL = enum.auto()
+    TOO_LONG = enum.auto()
+    TOO_MUCH = enum.auto()
+    SPOOL_FAILED = enum.auto()
+
+
 class BatonSMTP(SMTP):
-    """aiosmtpd's server with enhanced status codes and refused source routes."""
+    """aiosmtpd's server with enhanced status codes, refused source routes, session caps,
+    an idle timeout that DATA in progress does not trip, and DATA spooled to disk."""
 
     # RFC 5321 says 1,000 octets, but real senders (unwrapped HTML) exceed it; accept up to this.
     line_length_limit = 64 * 1024
     _hook_names: list[str] | None = None
+    # Set by start(); a class default so that a BatonSMTP built without them still works.
+    sessions: Sessions | None = None
+    spool_dir: Path | None = None
+    _client: str | None = None  # the key this session counts under, once admitted
+    _last_data = 0.0  # loop time of the last DATA line, so that a long upload is not "idle"
 
     def __dir__(self) -> list[str]:
         # aiosmtpd's constructor runs inspect.getmembers(self) for every connection, to find
@@ -93,10 +112,42 @@ class BatonSMTP(SMTP):
             return None, None
         return addr, rest
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if self._client is None and self.sessions is not None:  # not again after STARTTLS
+            key = client_key(transport.get_extra_info("peername"))
+            refusal = self.sessions.admit(key)
+            if refusal is not None:
+                # Answered and closed before aiosmtpd builds a session: a refused client costs
+                # one descriptor for a moment. connection_lost then has nothing to undo.
+                metrics.SMTP_REFUSED.inc()
+                transport.write(refusal.encode() + b"\r\n")  # type: ignore[attr-defined]
+                transport.close()
+                return
+            self._client = key
+        super().connection_made(transport)
+
     def connection_lost(self, error: Exception | None) -> None:
+        if self.session is None:  # refused in connection_made
+            return
+        if self._client is not None and self.sessions is not None:
+            self.sessions.release(self._client)
+            self._client = None
         super().connection_lost(error)
         if self._handler_coroutine is not None:
             self._handler_coroutine.add_done_callback(self._forget)
+
+    def _timeout_cb(self) -> None:
+        # aiosmtpd restarts the timer on each command only, so a message taking longer than the
+        # timeout to upload was cut off mid-DATA. The timeout is for idleness: while DATA lines
+        # keep arriving, wait on from the last one.
+        if self.transport is None:
+            return
+        idle = self.loop.time() - self._last_data
+        if idle < self._timeout_duration:
+            self._reset_timeout(self._timeout_duration - idle)
+            return
+        self.transport.write(IDLE_TIMEOUT.encode() + b"\r\n")  # type: ignore[attr-defined]
+        super()._timeout_cb()
 
     def _forget(self, _task: asyncio.Task) -> None:
         # An aiosmtpd session is a knot of reference cycles (bound methods in its command
@@ -104,6 +155,11 @@ class BatonSMTP(SMTP):
         # waited for the cycle collector, whose passes stopped the event loop for tens of ms.
         # Once the session's task is done nothing reads these attributes again: drop them,
         # and the session is freed on the spot.
+        closed = self.__dict__.get("_closed")
+        if closed is not None and closed.done() and not closed.cancelled():
+            # asyncio's StreamReaderProtocol.__del__ reads this, so that a reset connection
+            # logs nothing; with the attribute gone, each reset logged a traceback.
+            closed.exception()
         self.__dict__.clear()
 
     async def push(self, status: str) -> None:  # type: ignore[override]  # aiosmtpd pushes str only
@@ -113,9 +169,82 @@ class BatonSMTP(SMTP):
         # Counted from the first DATA line, so that shutdown waits for messages still arriving.
         self.event_handler.in_flight += 1
         try:
-            await super().smtp_DATA(arg)
+            await self._data(arg)
         finally:
             self.event_handler.in_flight -= 1
+
+    async def _data(self, arg: str) -> None:
+        """aiosmtpd's smtp_DATA (1.4.6: lines end only at CRLF, the smuggling fix), but the lines
+        go to a Spool rather than a list of bytearrays joined at the end."""
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        spool = Spool(self.spool_dir)
+        try:
+            state = await self._receive(spool)
+            if state is _Data.NOMINAL:
+                try:
+                    raw = spool.getvalue()
+                except OSError as e:
+                    log.error("reading a spooled message failed (%s); answered 451", type(e).__name__)
+                    state = _Data.SPOOL_FAILED
+        finally:
+            spool.close()
+        if state is not _Data.NOMINAL:
+            self._set_post_data_state()
+            await self.push({_Data.TOO_LONG: LINE_TOO_LONG, _Data.TOO_MUCH: SIZE_EXCEEDED}.get(state, TEMPFAIL))
+            return
+        self.envelope.content = self.envelope.original_content = raw
+        del raw  # the envelope holds the one copy, and drops it below
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
+
+    async def _receive(self, spool: Spool) -> _Data:
+        """Reads DATA up to the lone dot, dot-unstuffed into `spool`; over a limit, or when the
+        spool cannot be written, the rest is read and dropped so that the answer comes after it
+        (RFC 5321 4.2.5) and no line of the message is taken for a command."""
+        limit = self.data_size_limit
+        size = 0
+        state = _Data.NOMINAL
+        mid_line = False  # after a piece of a line longer than the reader's limit
+        while self.transport is not None:
+            try:
+                line = await self._reader.readuntil(b"\r\n")
+            except asyncio.CancelledError:  # the connection was reset during DATA
+                self._writer.close()
+                raise
+            except asyncio.LimitOverrunError as e:
+                if state is _Data.NOMINAL:
+                    state = _Data.TOO_LONG
+                line = await self._reader.read(e.consumed)
+                mid_line = True
+                self._last_data = self.loop.time()
+                continue
+            if mid_line:  # the end of an overlong line
+                mid_line = False
+                continue
+            if line == b".\r\n":
+                break
+            self._last_data = self.loop.time()
+            size += len(line)
+            if state is _Data.NOMINAL and limit and size > limit:
+                state = _Data.TOO_MUCH
+            if state is not _Data.NOMINAL:
+                continue
+            try:
+                spool.write(memoryview(line)[1:] if line.startswith(b".") else line)
+            except OSError as e:
+                log.error("spooling a message failed (%s); it will be answered 451", type(e).__name__)
+                state = _Data.SPOOL_FAILED
+        return state
 
     async def smtp_RCPT(self, arg: str) -> None:
         if arg and _ROUTE.search(arg):
@@ -214,18 +343,37 @@ def tls_context(cert_file: str, key_file: str) -> ssl.SSLContext:
     return ctx
 
 
+def _existing(folder: Path | None) -> Path | None:
+    """`server.py` makes BATON_VAR_DIR; a caller that did not gets the system's temporary folder."""
+    return folder if folder is not None and os.path.isdir(folder) else None
+
+
 async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, max_bytes: int,
-                timeout: int, tls: ssl.SSLContext | None = None) -> asyncio.base_events.Server:
+                timeout: int, tls: ssl.SSLContext | None = None, max_sessions: int | None = None,
+                max_sessions_per_client: int | None = None, reuse_port: bool = False,
+                spool_dir: Path | None = None) -> asyncio.base_events.Server:
     """Listens on host:port in the running loop (beside the web app and the worker).
 
     With a TLS context, STARTTLS is offered but never required: RFC 3207 4 says a publicly
     referenced server must not insist on it, or mail from servers without TLS is lost.
+    The session caps (None: no cap; the service passes the settings) count this process's
+    sessions: with `reuse_port` (SO_REUSEPORT) several processes share the port, the kernel
+    spreads connections among them, and each has its own caps.
     """
     loop = asyncio.get_running_loop()
+    if not isinstance(loop.get_exception_handler(), AcceptErrorLog):
+        loop.set_exception_handler(AcceptErrorLog(loop))
+    raise_open_file_limit()
+    give_large_blocks_back()
+    sessions = Sessions(max_sessions, max_sessions_per_client)
+    spool_dir = _existing(spool_dir)
 
     def factory() -> BatonSMTP:
-        return BatonSMTP(handler, data_size_limit=max_bytes, enable_SMTPUTF8=True, decode_data=False,
-                         hostname=hostname, ident="Baton ESMTP", timeout=timeout,
-                         command_call_limit=100, loop=loop, tls_context=tls, require_starttls=False)
+        server = BatonSMTP(handler, data_size_limit=max_bytes, enable_SMTPUTF8=True, decode_data=False,
+                           hostname=hostname, ident="Baton ESMTP", timeout=timeout,
+                           command_call_limit=100, loop=loop, tls_context=tls, require_starttls=False)
+        server.sessions = sessions
+        server.spool_dir = spool_dir
+        return server
 
-    return await loop.create_server(factory, host=host, port=port, reuse_address=True)
+    return await loop.create_server(factory, host=host, port=port, reuse_address=True, reuse_port=reuse_port)
