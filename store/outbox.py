@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store import leases
+from store.db import reading
 from store.schema import outbox as t
 from store.schema import suppressions
 
@@ -75,13 +76,13 @@ def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> N
 
 
 def is_suppressed(engine: Engine, address: str) -> bool:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(suppressions.c.reason)
                             .where(suppressions.c.address_hash == address_hash(address))).first() is not None
 
 
 def rows(engine: Engine) -> list[dict]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
 
 

@@ -27,6 +27,7 @@ from intros import bounces, flow
 from model import ANSWER_PURPOSES, HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
 from store import intros as intro_store
 from store import messages, outbox
+from store.db import reading
 from store.messages import Claimed
 from worker.outcomes import Outcome, decide
 from worker.senders import SenderCheck
@@ -126,7 +127,7 @@ class Pipeline:
     def _over_cap(self, recipient: str) -> bool:
         """Daily caps, so that no sender (and no flood) can turn Baton into a mail cannon."""
         since = clock.now() - timedelta(days=1)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             answers = outbox.count_since(conn, since, recipient=recipient,
                                          purposes=tuple(p.value for p in ANSWER_PURPOSES))
             return (answers >= self.cap_per_sender
@@ -146,7 +147,7 @@ class Pipeline:
             return True
         if sender.rpartition("@")[2].lower() in ours:
             return True
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return intro_store.has_used(conn, sender)
 
     def _thread_intro(self, analysis: Analysis) -> int | None:
@@ -156,14 +157,14 @@ class Pipeline:
                                  + list(reversed(analysis.thread.references))))
         if not ids:
             return None
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return intro_store.started_by(conn, ids)
 
     def _key_owner(self, parsed, rcpt_tos: list[str]) -> KeyOwner | None:
         found = replies.keys(parsed, rcpt_tos, assistant=self.assistant, domains=self.domains)
         if not found:
             return None
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return next((o for o in (flow.key_owner(conn, k) for k in found) if o), None)
 
     def _start_intro(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str]) -> bool:
