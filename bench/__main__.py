@@ -7,13 +7,13 @@ import os
 import sys
 import time
 
-ALL = ["smtp", "analysis", "e2e", "jobs", "cli"]
+ALL = ["smtp", "analysis", "e2e", "jobs", "cli", "accept", "growth"]
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("which", nargs="*", choices=ALL + [[]], metavar="BENCHMARK",
-                    help="smtp, analysis, e2e, jobs, cli (default: all)")
+                    help=", ".join(ALL) + " (default: all)")
     ap.add_argument("--quick", action="store_true",
                     help="far fewer messages (jobs: 10k and 100k intros, 50 claims): a smoke run, figures are rough")
     ap.add_argument("--per-conn", type=int, default=1, metavar="N",
@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-postgres", action="store_true", help="smtp: SQLite only")
     ap.add_argument("--no-reuseport", action="store_true", help="smtp: skip the two-listener SO_REUSEPORT cells")
     ap.add_argument("--e2e-count", type=int, default=None, metavar="N", help="e2e: hand-offs to send (default 50)")
+    ap.add_argument("--growth-sizes", type=lambda v: [int(x) for x in v.split(",")], default=None, metavar="N,N",
+                    help="growth: rows per table to try (default 0,10000,100000; the first is the baseline)")
     args = ap.parse_args(argv)
     which = args.which or ALL
     # Run from the project root whatever the caller's directory: Baton's modules and fixtures are found from there.
