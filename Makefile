@@ -54,8 +54,15 @@ catalogue: $(STAMP)
 		else $(BIN)/pybabel -q init -l $$l -i composer/locales/baton.pot -o composer/locales/$$l.po; fi; \
 	done
 
+# `make bench` runs every benchmark; `make bench growth accept` only those (BENCH_ARGS=--quick for a
+# short run): the names after `bench` are its arguments, not targets of their own.
+BENCH_NAMES := smtp analysis e2e jobs cli accept growth
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(filter $(BENCH_NAMES),$(MAKECMDGOALS)) $(BENCH_ARGS)
+ifeq (bench,$(firstword $(MAKECMDGOALS)))
+$(filter $(BENCH_NAMES),$(MAKECMDGOALS)):
+	@:
+endif
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,6 +1,7 @@
 """SMTP servers for the acceptance benchmark, each run in a process of its own, pinned to one core.
 
 - `sink`: bare aiosmtpd whose handle_DATA answers 250 at once (stores nothing).
+- `noop`: Baton's own listener (inbound.smtp.start, IntakeHandler) with a store that keeps nothing.
 - `baton`: Baton's listener wired as service.py wires it (IntakeHandler + IntakeWriter group
   commit), SMTP only, no worker. With `reuse_port`, a copy of inbound.smtp.start that also sets
   SO_REUSEPORT, so that several processes can share one port.
@@ -120,8 +121,9 @@ class Server:
         reuse = len(self.cores) > 1
         for i, core in enumerate(self.cores):
             ready = ctx.Event()
-            if self.kind == "sink":
-                p = ctx.Process(target=run_sink, args=(self.port, core, ready), daemon=True)
+            if self.kind in ("sink", "noop"):
+                target = run_sink if self.kind == "sink" else run_noop
+                p = ctx.Process(target=target, args=(self.port, core, ready), daemon=True)
             else:
                 log_path = str((self.log_dir or Path(".")) / f"baton-{os.getpid()}-{self.port}-{i}.log")
                 p = ctx.Process(target=run_baton, args=(self.url, self.port, core, ready, reuse, log_path),
@@ -147,3 +149,29 @@ class Server:
                 print(f"bench: {self.kind} server pid {p.pid} did not stop; killing it", file=sys.stderr)
                 p.kill()
                 p.join(5)
+
+
+
+def run_noop(port: int, core: int | None, ready) -> None:
+    """Baton's listener as service.py wires it (BatonSMTP, IntakeHandler: recipient policy, the
+    smuggling guard, the accepted-message log line), but the store answers at once and keeps
+    nothing: what is left between this and Baton is what durability costs."""
+    pin({core} if core is not None else None)
+    logging.basicConfig(level=logging.INFO, filename=os.devnull,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    from inbound.smtp import listener as smtp
+    from store.messages import Stored
+
+    counter = iter(range(1, 1 << 62))
+
+    async def store(_msg) -> Stored:
+        return Stored(next(counter), False)
+
+    handler = smtp.IntakeHandler(smtp.Policy("intro", frozenset({DOMAIN}), 20), store)
+
+    async def make(loop):
+        return await smtp.start(handler, host="127.0.0.1", port=port, hostname=DOMAIN, max_bytes=MAX_BYTES,
+                                timeout=TIMEOUT)
+
+    _serve_until_sigterm(make, ready)

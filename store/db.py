@@ -1,10 +1,14 @@
-"""Engine set-up for SQLite (the default) and PostgreSQL."""
+"""Engine set-up for SQLite (the default) and PostgreSQL, and the two ways to open a transaction:
+`engine.begin()` for anything that writes, `reading(engine)` for a transaction that only reads."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+# The execution option `reading` sets; only the SQLite begin hook reads it.
+_READ_ONLY = "baton_read_only"
 
 
 def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000) -> Engine:
@@ -29,8 +33,20 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 10_000) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
+        if conn.get_execution_options().get(_READ_ONLY):
+            # A deferred transaction reads a WAL snapshot and never waits for the writer.
+            conn.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock up front, so a read-then-write transaction never
         # fails to upgrade (SQLite reports that as "database is locked" without waiting).
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection whose transactions only read: on SQLite they begin deferred, so a read never
+    queues behind the writer (with BEGIN IMMEDIATE every read took the write lock and waited).
+    Use it as `with reading(engine) as conn:`; a write through it is not guarded against
+    SQLite's failed lock upgrade, so anything that writes uses `engine.begin()`."""
+    return engine.connect().execution_options(**{_READ_ONLY: True})

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import mailboxes
 from model import Actor, Decision, FollowupAnswer, Intro, KeyOwner, Kind, Party, Role, State
+from store.db import reading
 from store.schema import inbound_messages, intro_events, intro_parties, jobs, outbox
 from store.schema import intros as t
 
@@ -148,13 +149,13 @@ def pair_asked(conn: Connection, contact_email: str, pin_email: str, *, since: d
 
 
 def all_(engine: Engine) -> list[dict]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
 
 
 def overview(engine: Engine, limit: int = 50) -> list[dict]:
     """Intros, newest first, with their parties and the next pending job."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = [dict(r) for r in conn.execute(select(t).order_by(t.c.id.desc()).limit(limit)).mappings()]
         for row in rows:
             parties = conn.execute(select(intro_parties).where(intro_parties.c.intro_id == row["id"]))
@@ -167,7 +168,7 @@ def overview(engine: Engine, limit: int = 50) -> list[dict]:
 def timeline(engine: Engine, intro_id: int) -> list[tuple]:
     """(time, what, detail, raw) for every event and every email of one intro, in order; raw is
     the email's bytes while the outbox keeps them, else None."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         events = [(e.at, "event", f"{e.actor}: {e.why}" + (f" [{e.from_state or '-'} -> {e.to_state}]"
                                                            if e.to_state else ""), None)
                   for e in conn.execute(select(intro_events).where(intro_events.c.intro_id == intro_id))]

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from model import DueJob, JobKind
 from store import leases
+from store.db import reading
 from store.schema import jobs as t
 
 NO_STEP = "-"
@@ -71,6 +72,6 @@ def purge(engine: Engine, *, before: datetime, batch: int = 1000) -> int:
 
 
 def for_intro(engine: Engine, intro_id: int) -> list[dict]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(select(t).where(t.c.intro_id == intro_id).order_by(t.c.available_at))
                 .mappings()]

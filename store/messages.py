@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from store import leases
+from store.db import reading
 from store.schema import inbound_messages as t
 
 # Only the header block is read at intake, and only so far: the full parse happens in the worker.
@@ -155,13 +156,13 @@ def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str,
 def recent(engine: Engine, limit: int = 50) -> list[dict]:
     cols = [t.c.id, t.c.received_at, t.c.status, t.c.mail_from, t.c.rcpt_tos, t.c.size, t.c.attempts,
             t.c.message_id, t.c.last_error, t.c.analysis, t.c.raw]
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(select(*cols).order_by(t.c.id.desc()).limit(limit)).mappings().all()
     return [dict(r) for r in rows]
 
 
 def get(engine: Engine, message_id: int) -> dict | None:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(select(t).where(t.c.id == message_id)).mappings().first()
     return dict(row) if row else None
 
@@ -194,7 +195,7 @@ def queue_health(engine: Engine, *, now: datetime) -> dict:
     from sqlalchemy import func
 
     from store.schema import outbox
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         depth, oldest = conn.execute(select(func.count(), func.min(t.c.received_at))
                                      .where(t.c.status.in_(("received", "processing")))).one()
         outgoing = conn.execute(select(func.count()).select_from(outbox)

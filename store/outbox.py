@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import mailboxes
 from store import leases
+from store.db import reading
 from store.schema import outbox as t
 from store.schema import outbox_keys, suppressions
 
@@ -129,12 +130,12 @@ def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> N
 
 
 def is_suppressed(engine: Engine, address: str) -> bool:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return suppressed(conn, address)
 
 
 def rows(engine: Engine) -> list[dict]:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(select(t).order_by(t.c.id)).mappings()]
 
 

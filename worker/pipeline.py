@@ -30,6 +30,7 @@ from intros import bounces, flow
 from model import HEADER_SOURCES, Analysis, KeyOwner, MailPurpose, Role
 from store import intros as intro_store
 from store import messages
+from store.db import reading
 from store.messages import Claimed
 from worker import caps as caps_mod
 from worker import deadline
@@ -178,7 +179,7 @@ class Pipeline:
     def _repeats(self, print_: str, message_id: int) -> bool:
         if not self.repeat_window:  # BATON_REPEAT_WINDOW_DAYS=0: every message is answered
             return False
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return messages.answered_recently(conn, print_, since=clock.now() - self.repeat_window,
                                               other_than=message_id)
 
@@ -186,7 +187,7 @@ class Pipeline:
         """None when answering fits the daily caps (worker/caps.py); "wait" when the message was put
         back until the window has room; the cap's name when it has waited too long already."""
         now = clock.now()
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             over = caps_mod.over(conn, self.caps, recipient=recipient, sender_domain=sender_domain, now=now)
         if over is None:
             return None
@@ -218,7 +219,7 @@ class Pipeline:
             return True
         if sender.rpartition("@")[2].lower() in ours:
             return True
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return intro_store.has_used(conn, sender)
 
     def _thread_intro(self, analysis: Analysis) -> int | None:
@@ -228,14 +229,14 @@ class Pipeline:
                                  + list(reversed(analysis.thread.references))))
         if not ids:
             return None
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return intro_store.started_by(conn, ids)
 
     def _key_owner(self, parsed, rcpt_tos: list[str]) -> KeyOwner | None:
         found = replies.keys(parsed, rcpt_tos, assistant=self.assistant, domains=self.domains)
         if not found:
             return None
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return next((o for o in (flow.key_owner(conn, k) for k in found) if o), None)
 
     def _start_intro(self, conn: Connection, msg: Claimed, analysis: Analysis, draft, refs: list[str],

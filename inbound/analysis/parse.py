@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
+from typing import Any
 
 import mailparser
 
@@ -28,6 +29,7 @@ MAX_HEADERS = 500
 # Fields read through the standard library's (slow) structured parser; the others are read as
 # they are, unless they hold encoded words.
 _PARSED = frozenset({"from", "to", "cc", "reply-to", "sender", "subject"})
+_ADDRESS_FIELDS = frozenset({"from", "to", "cc", "reply-to", "sender"})
 MAX_FIELD_BYTES = 16 * 1024  # one header field; the rules read no more of it than this
 MAX_PARTS = 200
 MAX_DEPTH = 4  # message/rfc822 inside message/rfc822 ...
@@ -95,7 +97,9 @@ def _looks_like_headers(raw: bytes) -> bool:
     return bool(_HEADER_LINE.match(first))
 
 
-def _headers(msg: Message, defects: list[str]) -> dict[str, list[str]]:
+def _headers(msg: Message, defects: list[str], objects: dict[str, list[Any]]) -> dict[str, list[str]]:
+    """Lower-case name -> values; `objects` gets, for each address field's value, the header object
+    the structured parser made of it (or None), so that the people are read from it, not re-parsed."""
     headers: dict[str, list[str]] = {}
     try:
         items = list(itertools.islice(msg.raw_items(), MAX_HEADERS))
@@ -108,19 +112,23 @@ def _headers(msg: Message, defects: list[str]) -> dict[str, list[str]]:
         if len(values) >= 20:
             continue
         text = _plain(str(raw_value), fallback)
-        value = _header_value(name, text, defects) if key in _PARSED or "=?" in text else text
+        obj = _header_object(name, text, defects) if key in _PARSED or "=?" in text else None
+        value = text if obj is None else str(obj)
         values.append(re.sub(r"[\r\n]+\s*", " ", value)[:MAX_FIELD_BYTES])
+        if key in _ADDRESS_FIELDS:
+            objects.setdefault(key, []).append(obj)
     return headers
 
 
-def _header_value(name: str, raw_value: str, defects: list[str]) -> str:
-    """The field as the standard library's parser reads it: encoded words decoded, addresses
-    in their canonical form (a display name with "<" in it comes back quoted)."""
+def _header_object(name: str, raw_value: str, defects: list[str]) -> Any:
+    """The field as the standard library's parser reads it (its str: encoded words decoded,
+    addresses in their canonical form, a display name with "<" in it quoted); None when the
+    parser fails, and the field is then read as it is."""
     try:
-        return str(policy.default.header_fetch_parse(name, raw_value))
+        return policy.default.header_fetch_parse(name, raw_value)
     except Exception as e:
         defects.append(f"header {name.lower()}: {type(e).__name__}")
-        return _plain(raw_value)
+        return None
 
 
 def _plain(raw_value: str, fallback: str | None = None) -> str:
@@ -143,10 +151,10 @@ def _plain(raw_value: str, fallback: str | None = None) -> str:
     return detect(data) if sum(b > 0x7F for b in data) >= 8 else data.decode("windows-1252", "replace")
 
 
-def _people(headers: dict[str, list[str]], name: str) -> list[Person]:
+def _people(headers: dict[str, list[str]], objects: dict[str, list[Any]], name: str) -> list[Person]:
     out: list[Person] = []
-    for v in headers.get(name, [])[:5]:
-        out.extend(parse_header_addresses(v))
+    for v, obj in zip(headers.get(name, [])[:5], objects.get(name, []), strict=False):
+        out.extend(parse_header_addresses(v, obj))
     return out
 
 
@@ -246,7 +254,8 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
     msg = email.message_from_bytes(raw, policy=policy.compat32)
     for d in (msg.defects or [])[:20]:
         defects.append(type(d).__name__)
-    headers = _headers(msg, defects)
+    objects: dict[str, list[Any]] = {}
+    headers = _headers(msg, defects, objects)
     try:
         content_type = msg.get_content_type()
     except Exception:
@@ -273,11 +282,11 @@ def _parse(raw: bytes, depth: int, defects: list[str]) -> ParsedMail:
         message_id=message_id.strip() if message_id else None,
         subject=(headers.get("subject") or [""])[0].strip(),
         headers=headers,
-        from_=_people(headers, "from"),
-        to=_people(headers, "to"),
-        cc=_people(headers, "cc"),
-        reply_to=_people(headers, "reply-to"),
-        sender=_people(headers, "sender"),
+        from_=_people(headers, objects, "from"),
+        to=_people(headers, objects, "to"),
+        cc=_people(headers, objects, "cc"),
+        reply_to=_people(headers, objects, "reply-to"),
+        sender=_people(headers, objects, "sender"),
         content_type=content_type,
         text=text,
         html=markup[:MAX_TEXT * 5],
