@@ -55,18 +55,20 @@ SELECT 'seed-' || i, '<seed' || i || '@mail.example>', 'sender' || (i % 5000) ||
        {analysis}
 FROM ({series}) s""",
     "intros": """
-INSERT INTO intros (key, message_id, kind, state, referrer_email, pin_email, contact_email, draft,
+INSERT INTO intros (key, message_id, kind, state, referrer_email, referrer_key, pin_email, contact_email, draft,
                     created_at, updated_at)
 SELECT 'seed' || i, i, 'intro_request',
        CASE WHEN i % 20 < 3 THEN 'expired' WHEN i % 20 < 8 THEN 'closed' ELSE 'followed_up' END,
-       'referrer' || (i % 5000) || '@mail.example', 'pin' || i || '@mail.example',
+       'referrer' || (i % 5000) || '@mail.example', 'referrer' || (i % 5000) || '@mail.example',
+       'pin' || i || '@mail.example',
        'contact' || i || '@mail.example', {draft}, {ago}, {ago}
 FROM ({series}) s""",
     "outbox": """
-INSERT INTO outbox (dedup_key, intro_id, purpose, recipient, bounce_key, raw, status, attempts, available_at,
-                    created_at, sent_at)
+INSERT INTO outbox (dedup_key, intro_id, purpose, recipient, recipient_key, sender_domain, bounce_key, raw, status,
+                    attempts, available_at, created_at, sent_at)
 SELECT 'seed-' || i, i, CASE WHEN i % 3 = 0 THEN 'draft' ELSE 'optin' END,
-       'person' || (i % 5000) || '@mail.example', 'seedb' || i, {blob}, 'sent', 1, {ago}, {ago}, {ago}
+       'person' || (i % 5000) || '@mail.example', 'person' || (i % 5000) || '@mail.example',
+       'sender' || (i % 500) || '.example', 'seedb' || i, {blob}, 'sent', 1, {ago}, {ago}, {ago}
 FROM ({series}) s""",
     "jobs": """
 INSERT INTO jobs (dedup_key, intro_id, kind, step, status, available_at, attempts, created_at)
