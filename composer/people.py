@@ -96,7 +96,7 @@ def _as_reader_says(description: str, reader_name: str | None) -> str:
 
 def _describe(role: str, kind: str, reader: str) -> str:
     if role == "referrer":
-        return t("someone") if kind == "said_to_contact" else t("the referrer")
+        return t("the person who suggested it") if kind == "said_to_contact" else t("the referrer")
     if role == "pin":
         return t("someone you know") if reader == "referrer" else t("the person asking for help")
     return t("the person you're asking") if reader == "referrer" else t("the contact")

@@ -211,6 +211,12 @@ def _top_said(c: Context) -> list[str]:
                t("If you'd like to help, the note below asks %(pin)s for the details. Baton writes to nobody on "
                  "your behalf.", **v))
         return [f"{first} {owe}", act]
+    if r == "pin" and c.has("unknown_referrer"):
+        return [t("You wrote to %(contact)s saying someone suggested it. A line from that person carries far more "
+                  "weight: %(contact)s wasn't asked first.", **v),
+                t("Send them the note below. When they copy %(assistant)s, Baton asks %(contact)s first and "
+                  "introduces you only if both say yes. Baton writes to nobody on your behalf.",
+                  **{**v, "assistant": c.assistant})]
     if r == "pin":
         return [t("You wrote to %(contact)s saying %(referrer)s suggested it. A line from %(referrer)s carries far "
                   "more weight: %(contact)s wasn't asked first.", **v),

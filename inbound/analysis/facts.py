@@ -95,7 +95,10 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"\b(?:my|our) (?:former |old |ex-?|current |longtime |long-time |good |close |dear )?(?:intern|cousin|teammate|"
         r"team-mate|colleague|co-?worker|friend|classmate|student|mentee|neighbou?r|brother|sister|son|daughter|nephew|"
         r"niece|wife|husband|partner|client|report|direct report|manager|boss|roommate|TA|advisor|adviser|supervisor|"
-        r"professor|mentor|employee|coach|co-?founder|lab ?mate|postdoc|phd student)\b",
+        r"professor|mentor|employee|coach|co-?founder|lab ?mate|postdoc|phd student)\b"
+        # a noun used as a modifier names a thing: "our student fund", "my client account"
+        r"(?!\s+(?:fund|union|club|council|body|loans?|programs?|programmes?|association|accounts?|portal|housing|"
+        r"government|newspaper|cent(?:er|re)|visas?|services?|base|list|success|support|referral))",
         r"\b(?:at|from|in) my (?:last|previous|old|former|current|first) (?:company|job|firm|employer|team|school|lab|startup)\b",
         # How they know each other, written as what they did together or for each other.
         r"\b(?:I'?ve|I have|we'?ve|we have) (?:\w+ ){0,2}(?:worked|studied|served|trained|invested) (?:with|alongside)\b|"
