@@ -2,7 +2,7 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md alembic.ini ./
-COPY server.py service.py settings.py metrics.py clock.py model.py logs.py ./
+COPY server.py service.py settings.py metrics.py clock.py model.py logs.py mailboxes.py ./
 COPY inbound inbound
 COPY composer composer
 COPY intros intros
