@@ -45,7 +45,10 @@ def baton_env(url: str, tmp: Path, *, smtp_port: int = 0, **extra: str) -> dict[
     env.update({"BATON_DATABASE_URL": url, "BATON_ASSISTANT_ADDRESS": ASSISTANT,
                 "BATON_SMTP_PORT": str(smtp_port or free_port()), "BATON_WEB_PORT": str(free_port()),
                 "BATON_VAR_DIR": str(tmp / "var"), "BATON_OUTBOUND": f"maildir:{tmp / 'outbox'}",
-                "BATON_SENDER_POLICY": "open", "BATON_LLM_API_KEY": "", "PYTHONUNBUFFERED": "1", **extra})
+                "BATON_SENDER_POLICY": "open", "BATON_LLM_API_KEY": "", "PYTHONUNBUFFERED": "1",
+                # A load generator is one client sending copies of a few fixtures: the per-client
+                # session cap and the repeat rule would refuse it (issue 18), not measure Baton.
+                "BATON_SMTP_MAX_SESSIONS_PER_CLIENT": "100000", "BATON_REPEAT_WINDOW_DAYS": "0", **extra})
     return env
 
 
