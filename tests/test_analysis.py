@@ -219,6 +219,36 @@ def test_he_after_an_offer_means_the_person_named_not_the_reader():
     assert a["pin"]["name"] == "Mark Sato" and a["contact"]["email"] == "victor@example.org"
 
 
+@pytest.mark.parametrize("body,kind,ref,pin,contact", [
+    # an introduction written to one of the two, about someone not on the thread: an offer
+    ("I'd like to introduce you to Tiago Melo, who is looking for an internship in marketing.",
+     "intro_request", "Carlos Vega", "Tiago Melo", "Ben Cho"),
+    ("Would you be willing to chat with a former colleague of mine, Ana Li? She is exploring product roles.",
+     "intro_request", "Carlos Vega", "Ana Li", "Ben Cho"),
+    ("Ich würde dich gern mit Paula Stein bekannt machen. Sie sucht gerade eine Stelle, und du kennst die Szene.",
+     "intro_request", "Carlos Vega", "Paula Stein", "Ben Cho"),
+    ("Queria apresentar-te o Tiago Melo, que está à procura de estágio em marketing. Achas que podes falar com ele?",
+     "intro_request", "Carlos Vega", "Tiago Melo", "Ben Cho"),
+])
+def test_an_intro_offered_to_the_reader_about_someone_absent(body, kind, ref, pin, contact):
+    a = analyze(mail(f"Ben,\n\n{body}\n\nCarlos", frm="Carlos Vega <carlos@example.com>", to="Ben Cho <ben@example.org>"))
+    assert (a["kind"], a["referrer"]["name"], a["pin"]["name"], a["contact"]["name"]) == (kind, ref, pin, contact)
+
+
+def test_an_event_introducing_you_to_a_group_is_no_hand_off():
+    body = "A reception to introduce you to the Summer Associates is scheduled for June 22nd."
+    assert analyze(mail(body, frm="Ginger Gamble <g@example.com>", to="Vince K <v@example.org>"))["kind"] == "none"
+
+
+def test_a_firm_named_after_at_is_not_the_contact_and_a_name_after_the_contact_word_is_the_referrer():
+    a = analyze(mail("Ben - could you connect me with someone on the data team at Spotify? I'm moving into ML.\n\nAna",
+                     frm="Ana Li <ana@example.com>", to="Ben Cho <ben@example.org>"))
+    assert a["kind"] == "intro_request" and a["contact"] is None
+    b = analyze(mail("Ciao Pia,\n\nmi ha dato il tuo contatto Marco Testa, che mi ha detto che potresti aiutarmi.\n\nGio",
+                     frm="Gio Sala <gio@example.com>", to="Pia Neri <pia@example.org>"))
+    assert b["kind"] == "said_to_contact" and b["referrer"]["name"] == "Marco Testa"
+
+
 def test_a_request_to_baton_makes_the_writer_the_referrer():
     body = ("Please help me introduce Felix Adams (cc'd), my old teammate, to Carla Diaz (carla@vertex.example). "
             "Felix is a security engineer looking for a staff role in Austin or remote, starting in January, around "

@@ -86,6 +86,10 @@ class Found:
     relation: str | None = None
 
 
+# ", and" starts a statement about someone else when a name or "you" follows it; ", and he ran ..."
+# goes on about the same person.
+_CLAUSES = re.compile(r";|,\s+(?i:and|but|und|aber|et|mais|y|pero|e|mas|en|maar|ma)\s+"
+                      r"(?=[A-ZÀ-Þ]|(?i:you|du|vous|tu|usted|você|voce|jij|lei)\b)")
 _PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for)\s+$")
 _RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
 _POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
@@ -141,7 +145,9 @@ def _window(hit: Hit, span: tuple[int, int] | None) -> mentions.Mention | None:
     if span is None:
         return None
     text = hit.sentence[span[0]:span[1]]
-    found = mentions.find(text)
+    # "someone on the data team at Spotify": a name after "at", "in", "the" is a firm or a place.
+    found = [m for m in mentions.find(text)
+             if not (m.kind == "name" and _PLACE_BEFORE.search(text[max(0, m.start - 8):m.start]))]
     if not found:
         return None
     first = found[0]
@@ -231,7 +237,17 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
         reading.kind = Kind.DIRECT_INTRO  # both people receive the writer's introduction: it is happening now
     if reading.kind is Kind.DIRECT_INTRO and not cue.offline and not (
             reading.pin in scene.recipients and reading.contact in scene.recipients):
-        return None  # an introduction made now reaches both people: each receives the message
+        # An introduction made now reaches both people. One written to the reader alone about a
+        # person named in full who is not on the thread ("I'd like to introduce you to Tiago Melo,
+        # who is looking for ...") offers an intro: a request, which asks the other first.
+        absent = reading.contact if reading.pin is scene.addressee else reading.pin
+        if (scene.addressee is not None and scene.addressee in (reading.pin, reading.contact) and absent is not None
+                and absent not in scene.recipients and len((absent.name or "").split()) >= 2
+                and not re.search(r"(?i)\bthe\s+" + re.escape(absent.name or ""), text)):  # "the Summer Associates"
+            reading.kind = Kind.INTRO_REQUEST
+            reading.assumptions.append("offered_not_made")
+        else:
+            return None
     if reading.kind is Kind.SAID_TO_CONTACT and reading.pin is None:
         return None
     return reading
@@ -310,8 +326,9 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
     scores = [0.0] * len(people)
     subject: int | None = None
     third: int | None = None  # the last person named, not "you": whom a following "he" or "she" means
-    # A semicolon joins two statements, each with its own subject ("Ali is building X; Bea ran Y").
-    clauses = [c for sentence in sentences(text)[:200] for c in sentence.split(";")]
+    # A semicolon or ", and" joins two statements, each with its own subject ("Ali is building X;
+    # Bea ran Y", "sie sucht eine Stelle, und du kennst die Szene").
+    clauses = [c for sentence in sentences(text)[:200] for c in _CLAUSES.split(sentence)]
     for clause in clauses:
         folded = fold(clause)
         body = folded

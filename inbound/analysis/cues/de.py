@@ -103,6 +103,11 @@ ROWS = (
       needs="soll ich|sollen ich|darf ich|kann ich|könnte ich", ref="writer", pin="addressee", contact="x",
       pair=True, asks_first=True,
       examples=("Soll ich dich mit Nora Berg bekannt machen?",)),
+    r("wuerde_dich_mit", REQUEST,
+      r"\b(?:würde|möchte|will) (?:dich|Sie|euch) (?:gern |gerne )?mit (?P<x>[^.;!?\n]{1,60}?) (?:bekannt machen|in Kontakt "
+      r"bringen|vernetzen|verbinden)\b",
+      needs="würde|möchte|will", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("Ich würde dich gern mit Paula Stein bekannt machen.",)),
 
     r("meinte_ich_solle", SAID,
       r"\b(?:meinte|sagte|riet|fand|empfahl|schlug|hat (?:\w+ )?gemeint|hat (?:\w+ )?gesagt)(?: mir)?(?: vor)?,? (?:dass )?"

@@ -385,9 +385,11 @@ ROWS = (
       examples=("Could you help her find something in LA?",)),
     r("willing_to_talk", REQUEST,
       r"\bwould you (?:be )?(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down) (?:with|to) "
-      r"(?P<x>him|her|them|my [^.;!?\n]{1,60})",
+      r"(?P<x>him|her|them|my [^.;!?\n]{1,60}|an? (?:former |old |good |close )?(?:colleague|friend|classmate|student|"
+      r"mentee|neighbou?r|teammate)[^.;!?\n]{0,60})",
       needs="would you", ref="writer", pin="x", contact="addressee",
-      examples=("Would you be willing to talk with him?",)),
+      examples=("Would you be willing to talk with him?",
+                "Would you be willing to chat with a former colleague of mine, Ana Li?")),
     r("offer_intro", REQUEST,
       r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
       r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"

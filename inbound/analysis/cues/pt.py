@@ -31,7 +31,8 @@ ROWS = (
       examples=("O Marcos me passou o seu contato.",)),
 
     r("apresento", DIRECT,
-      r"\b(?:apresento|apresento-lhe|apresento-te|apresento-vos|quero (?:te |lhe |vos )?apresentar|gostaria de (?:te |lhe |vos )?"
+      r"\b(?:apresento|apresento-lhe|apresento-te|apresento-vos|(?:quero|queria) (?:te |lhe |vos )?apresentar(?:-te|-lhe|-vos)?|"
+      r"gostaria de (?:te |lhe |vos )?"
       r"apresentar)(?! um ao outro| uma à outra| vocês)(?: a | o | à | ao )?(?!noss|minha empresa)(?P<x>[^.;!?\n]{1,80})",
       needs="apresent", pin="x", contact="addressee", pair=True,
       examples=("Apresento-lhe a Eng.ª Marta Ribeiro.",)),
