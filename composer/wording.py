@@ -336,10 +336,12 @@ def missing_blocks(c: Context) -> list[Block]:
 
 
 def _said_above(c: Context, code: str) -> bool:
-    """The top of the draft already says it: a direct intro made without asking first; to a contact
-    written to cold, that nobody asked them and who vouches (or doesn't)."""
+    """The top of the draft already says it: an intro made, or a PIN who wrote, without asking
+    first; to a contact written to cold, that nobody asked them and who vouches (or doesn't)."""
     if code == "no_opt_in" and (c.kind == "direct_intro" or c.reader == "contact"):
         return True
+    if code == "no_opt_in" and c.kind == "said_to_contact":
+        return True  # every said_to_contact top ends "%(contact)s wasn't asked first"
     return c.reader == "contact" and c.kind == "said_to_contact" and code in ("unknown_referrer",
                                                                             "referrer_unreachable")
 
