@@ -4,14 +4,9 @@ DNS server on loopback for the dnspython adapter itself."""
 from __future__ import annotations
 
 import base64
-import socket
 import subprocess
-import threading
 
 import dkim
-import dns.message
-import dns.rcode
-import dns.rrset
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,6 +21,7 @@ from inbound.auth.verify import (
     sender_allowed,
     strip_untrusted,
 )
+from tests.dns_helpers import LoopbackDNS
 
 TIMEOUT = DNSTempError  # a value in FakeDNS that stands for "the lookup timed out / SERVFAIL"
 
@@ -372,45 +368,6 @@ def test_unknown_sender_policy_is_refused():
 
 
 # --- the dnspython adapter, against a DNS server on loopback (RFC 8601 2.7: temperror) ----------
-
-class LoopbackDNS:
-    """A UDP DNS server answering from a dict: TXT strings, "servfail", "drop", else NXDOMAIN."""
-
-    def __init__(self, zone: dict) -> None:
-        self.zone = zone
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while self.running:
-            try:
-                data, peer = self.sock.recvfrom(4096)
-            except OSError:
-                continue
-            query = dns.message.from_wire(data)
-            qname = query.question[0].name
-            answer = self.zone.get(qname.to_text(omit_final_dot=True))
-            if answer == "drop":
-                continue
-            response = dns.message.make_response(query)
-            if answer == "servfail":
-                response.set_rcode(dns.rcode.SERVFAIL)
-            elif answer is None:
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            else:
-                response.answer.append(dns.rrset.from_text(qname, 300, "IN", "TXT", *answer))
-            self.sock.sendto(response.to_wire(), peer)
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
-
 
 @pytest.fixture
 def loopback_dns():

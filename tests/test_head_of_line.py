@@ -10,60 +10,21 @@ answers only for the honest sender's domain (the rest it drops, as a dead name s
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
-
-import dns.message
-import dns.rrset
 
 from clock import clock
 from outbound.sendfile import to_crlf
 from store import messages
 from store.db import make_engine
 from store.messages import Received
+from tests.dns_helpers import LoopbackDNS
 from tests.service_helpers import HANDOFFS, Running, maildir, wait_for
 from tests.smtp_helpers import make_message
 from worker.loop import poll
 from worker.message_runner import MessageWorker
 
 DEAD = 10
-
-
-class DeadDNS:
-    """Answers TXT queries for the names in `zone`; every other query is read and dropped."""
-
-    def __init__(self, zone: dict[str, list[str]]) -> None:
-        self.zone = zone
-        self.dropped: list[str] = []
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while self.running:
-            try:
-                data, peer = self.sock.recvfrom(4096)
-            except OSError:
-                continue
-            query = dns.message.from_wire(data)
-            qname = query.question[0].name
-            answer = self.zone.get(qname.to_text(omit_final_dot=True).lower())
-            if answer is None:
-                self.dropped.append(qname.to_text())
-                continue
-            response = dns.message.make_response(query)
-            response.answer.append(dns.rrset.from_text(qname, 300, "IN", "TXT", *answer))
-            self.sock.sendto(response.to_wire(), peer)
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
 
 
 def dead_sender(i: int) -> bytes:
@@ -79,7 +40,7 @@ def dead_sender(i: int) -> bytes:
 
 
 async def test_finding_8_a_handoff_behind_ten_senders_whose_dns_never_answers_is_answered(make_settings, tmp_path):
-    server = DeadDNS({"reyes.example": ['"v=spf1 ip4:127.0.0.1 -all"']})
+    server = LoopbackDNS({"reyes.example": ['"v=spf1 ip4:127.0.0.1 -all"']}, unknown="drop")
     s = make_settings(sender_policy="aligned", dns_nameservers=f"127.0.0.1:{server.port}", dns_budget_seconds=4,
                       worker_concurrency=4)
     engine = make_engine(s.database_url)
