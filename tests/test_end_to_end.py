@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import logging
 import time
 from datetime import timedelta
 from email import policy
@@ -206,8 +207,9 @@ async def test_behind_a_trusted_mta_only_authenticated_senders_are_answered(make
     assert by_id[2]["outcome"] == "handoff" and by_id[2]["auth"]["aligned"] is True
 
 
-async def test_daily_caps_keep_the_mail_and_answer_it_when_the_window_opens(make_settings, tmp_path):
+async def test_daily_caps_keep_the_mail_and_answer_it_when_the_window_opens(make_settings, tmp_path, caplog):
     from store import messages
+    caplog.set_level(logging.INFO, "baton")  # one CI run timed out here: a failure shows the worker's steps
     s = make_settings(daily_cap_per_sender=2)
     engine = make_engine(s.database_url)
     raw = (HANDOFFS / "direct-intro-meet.eml").read_bytes()
@@ -228,7 +230,8 @@ async def test_daily_caps_keep_the_mail_and_answer_it_when_the_window_opens(make
         assert await wait_for(lambda: len(maildir(s)) == 2)
         clock.advance(timedelta(days=1, minutes=1))  # a new day: two more may be answered
         await baton.send(written("nextday", 9))
-        assert await wait_for(lambda: len(maildir(s)) == 4 and statuses().count("processed") == 4)
+        done = await wait_for(lambda: len(maildir(s)) == 4 and statuses().count("processed") == 4)
+        assert done, (len(maildir(s)), [(r["status"], r["analysis"]) for r in messages.recent(engine)])
         await asyncio.sleep(0.5)
         assert len(maildir(s)) == 4
     rows = list(reversed(messages.recent(engine)))

@@ -106,9 +106,10 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
         if _REPLY_SUBJECT.match(subject) or (i == 0 and _FWD_SUBJECT.match(subject) and len(scenes) > 1):
             subject = ""
         lines = ([normalize.line(subject)] if subject else []) + sentences(sc.text)[:MAX_SENTENCES]
+        scene_rows = rows.within("\n".join(lines))
         before = ""
         for n, sentence in enumerate(lines):
-            found = list(cues.hits(sentence, rows))
+            found = list(cues.hits(sentence, scene_rows))
             counters = [h for h in found if h.cue.kind is None]
             for h in counters:
                 if h.cue.scope == "message":

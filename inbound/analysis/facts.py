@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from inbound.analysis.cues import bounded
+from inbound.analysis.literals import required
 from inbound.analysis.parse import Attachment
 from model import Fact, FactField, Facts
 
@@ -34,6 +35,10 @@ class Row:
     pattern: re.Pattern[str]
     cased: bool
     boundary: bool
+    needs: tuple[str, ...] | None  # words every match contains (literals.py); None: always searched
+
+    def may_match(self, lowered: str) -> bool:
+        return self.needs is None or any(w in lowered for w in self.needs)
 
     def search(self, lowered: str, original: str, end: int) -> re.Match[str] | None:
         text = original if self.cased else lowered
@@ -58,7 +63,8 @@ def _rx(*patterns: str) -> tuple[Row, ...]:
         source = bounded(p[2:] if boundary else p)
         if not cased:
             source = _lowered(source)
-        rows.append(Row(re.compile(source, re.IGNORECASE if cased else 0), cased, boundary))
+        flags = re.IGNORECASE if cased else 0
+        rows.append(Row(re.compile(source, flags), cased, boundary, required(source, flags)))
     return tuple(rows)
 
 
@@ -364,6 +370,8 @@ class _Text:
         """The earliest sentence any row matches, the match, and where the sentence starts."""
         best: re.Match[str] | None = None
         for row in rows:
+            if not row.may_match(self.lowered):
+                continue
             m = row.search(self.lowered, self.text, best.start() if best else len(self.text))
             if m is not None and (best is None or m.start() < best.start()):
                 best = m

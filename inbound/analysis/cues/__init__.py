@@ -130,6 +130,12 @@ class Rows:
     rows: tuple[Cue, ...]
     by_word: dict[str, tuple[int, ...]]
 
+    def within(self, text: str) -> Rows:
+        """The same rows, woken only by the words that occur somewhere in `text`: each of its
+        sentences then tests a few words, not the whole table's."""
+        lowered = text.lower()
+        return Rows(self.rows, {w: ids for w, ids in self.by_word.items() if w in lowered})
+
 
 @lru_cache(maxsize=64)
 def rows_for(langs: tuple[str, ...]) -> Rows:
