@@ -95,8 +95,9 @@ def _org(email: str | None) -> str | None:
     return None if base in FREEMAIL else ".".join(labels[-2:])
 
 
-def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) -> Reading:
-    """The first hand-off in reading order that survives the counter-cues and the role rules."""
+def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: People, langs: list[str]) -> Reading:
+    """The first hand-off in reading order that survives the counter-cues and the role rules.
+    `said`: each scene's sentences."""
     rows = cues.rows_for(tuple(langs))
     readings: list[roles.Reading] = []
     for i, sc in enumerate(scenes):
@@ -105,7 +106,7 @@ def _read(scenes: list[Scene], m: ParsedMail, people: People, langs: list[str]) 
         subject = (m.subject or "") if i == 0 else (sc.segment.subject or "")
         if _REPLY_SUBJECT.match(subject) or (i == 0 and _FWD_SUBJECT.match(subject) and len(scenes) > 1):
             subject = ""
-        lines = ([normalize.line(subject)] if subject else []) + sentences(sc.text)[:MAX_SENTENCES]
+        lines = ([normalize.line(subject)] if subject else []) + said[i][:MAX_SENTENCES]
         scene_rows = rows.within("\n".join(lines))
         before = ""
         for n, sentence in enumerate(lines):
@@ -201,9 +202,10 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
     handoff_text = "\n".join([m.subject or ""] + [s.text for s in scenes])
     langs = language.ranked(handoff_text)
     thread = keys_of(m, "\n".join(quoted_text), assistant=assistant, domains=domains)
-    reading = Reading(Kind.NONE, None) if machine is not None else _read(scenes, m, people, langs)
+    said = [sentences(sc.text) for sc in scenes]
+    reading = Reading(Kind.NONE, None) if machine is not None else _read(scenes, said, m, people, langs)
     r = reading.found
-    all_sentences = [s for sc in scenes for s in sentences(sc.text)] + [s for t in quoted_text for s in sentences(t)]
+    all_sentences = [s for each in said for s in each] + [s for t in quoted_text for s in sentences(t)]
     stated = facts_mod.extract(all_sentences, m.attachments) if r is not None else Facts()
     sender = next((p.email for p in m.from_ + m.sender if p.email and not is_baton(p.email)), None)
     reply_to = None

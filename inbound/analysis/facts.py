@@ -38,7 +38,12 @@ class Row:
     needs: tuple[str, ...] | None  # words every match contains (literals.py); None: always searched
 
     def may_match(self, lowered: str) -> bool:
-        return self.needs is None or any(w in lowered for w in self.needs)
+        if self.needs is None:
+            return True
+        for w in self.needs:  # a loop, not any(...): this runs for every row of every message
+            if w in lowered:
+                return True
+        return False
 
     def search(self, lowered: str, original: str, end: int) -> re.Match[str] | None:
         text = original if self.cased else lowered

@@ -53,9 +53,11 @@ MAX_CHARS = 4_000  # plenty of function words to tell seven languages apart
 def scores(text: str) -> list[tuple[str, float]]:
     """Weighted function-word counts per language, highest first."""
     found: dict[str, float] = {}
-    for m in _TOKEN.finditer(text[:MAX_CHARS].lower()):
-        for lang, w in _WEIGHT.get(m.group(), {}).items():
-            found[lang] = found.get(lang, 0.0) + w
+    for token in _TOKEN.findall(text[:MAX_CHARS].lower()):
+        weights = _WEIGHT.get(token)
+        if weights:
+            for lang, w in weights.items():
+                found[lang] = found.get(lang, 0.0) + w
     return sorted(found.items(), key=lambda kv: -kv[1])
 
 

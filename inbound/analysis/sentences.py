@@ -9,16 +9,22 @@ from inbound.analysis.addresses import Person
 MAX_SENTENCES = 400
 
 
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_WRAP = re.compile(r"\s*\n\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[¿¡]?[A-ZÀ-Þ0-9])")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|[A-Z])\.$")
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of a body: hard-wrapped lines joined, paragraphs and sentence ends split."""
     out: list[str] = []
-    for para in re.split(r"\n\s*\n", text):
-        para = re.sub(r"\s*\n\s*", " ", para).strip()
+    for para in _PARAGRAPH.split(text):
+        para = _WRAP.sub(" ", para).strip()
         if not para:
             continue
-        for s in re.split(r"(?<=[.!?])\s+(?=[\"'(\[¿¡]?[A-ZÀ-Þ0-9])", para):
+        for s in _SENTENCE_END.split(para):
             s = s.strip()
-            if out and re.search(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|[A-Z])\.$", out[-1]):
+            if out and _ABBREVIATION.search(out[-1]):
                 out[-1] = (out[-1] + " " + s)[:1000]  # "Mr. Skilling" is one sentence
             elif s:
                 out.append(s[:1000])
