@@ -159,7 +159,7 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
                                  lease_seconds=settings.worker_lease_seconds,
                                  max_attempts=settings.worker_max_attempts,
                                  concurrency=settings.worker_concurrency,
-                                 budget_seconds=settings.worker_message_seconds)
+                                 budget_seconds=settings.worker_message_seconds, nice=settings.worker_nice)
         # In this process the listener wakes the worker directly; on PostgreSQL a NOTIFY also
         # wakes workers in other processes (split roles, several instances).
         notifier = wakeups.Notifier(engine) if wakeups.supported(settings.database_url) else None

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # one that takes longer than worker_message_seconds is marked failed with that reason.
     worker_concurrency: int = 4
     worker_message_seconds: float = 60.0
+    # How much lower than the listener the threads analysing messages run (Linux nice, 0-19):
+    # accepting mail must not wait behind answering it; a backlog is worked off when intake is idle.
+    worker_nice: int = 10
     fixtures_dir: Path = Path("../shared/fixtures")
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -144,6 +147,13 @@ class Settings(BaseSettings):
     def _percent(cls, v: int) -> int:
         if not 1 <= v <= 100:
             raise ValueError("must be a percentage (1-100)")
+        return v
+
+    @field_validator("worker_nice")
+    @classmethod
+    def _nice(cls, v: int) -> int:
+        if not 0 <= v <= 19:
+            raise ValueError("must be a nice increment (0-19; 0 runs the worker at the listener's priority)")
         return v
 
     @field_validator("dns_budget_seconds", "worker_message_seconds")

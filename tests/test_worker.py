@@ -132,3 +132,23 @@ def test_queue_health_counts_waiting_messages_and_their_age(engine):
     put(engine, 3)
     health = messages.queue_health(engine, now=clock.now() + timedelta(seconds=90))
     assert health["queue_depth"] == 3 and 89 <= health["oldest_unprocessed_seconds"] <= 120
+
+
+async def test_messages_are_analysed_at_a_lower_priority_than_the_listener(engine):
+    """BATON_WORKER_NICE: the processing threads, not the process (the event loop that claims,
+    and in `serve` the SMTP listener, keep theirs)."""
+    import os
+    put(engine, 2)
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+
+    def process(msg):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        with engine.begin() as conn:
+            messages.finish(conn, msg.id, now=clock.now(), analysis={})
+
+    worker = MessageWorker(engine, process, lease_seconds=300, concurrency=2, nice=5)
+    assert await worker.run_once() == 2
+    await worker.drain()
+    assert seen == [min(19, mine + 5)] * 2
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine

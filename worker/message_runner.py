@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -32,10 +34,23 @@ from worker import deadline
 log = logging.getLogger("baton.worker")
 
 
+def lower_priority(increment: int) -> None:
+    """This thread's scheduling priority lowered by `increment` (BATON_WORKER_NICE): on Linux a
+    thread has a nice value of its own, so the listener's thread, in this process or another,
+    keeps its priority. Analysing is CPU work; when the cores are busy, accepting mail goes first."""
+    if increment <= 0 or not hasattr(os, "setpriority"):
+        return
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
+    except OSError as e:  # a container that forbids it: run at the normal priority
+        log.warning("could not lower the worker's priority (BATON_WORKER_NICE): %s", e)
+
+
 class MessageWorker:
     def __init__(self, engine: Engine, process: Callable[[Claimed], None], *, lease_seconds: int,
                  max_attempts: int = 5, poll_seconds: float = 1.0, concurrency: int = 4,
-                 budget_seconds: float = 60.0) -> None:
+                 budget_seconds: float = 60.0, nice: int = 0) -> None:
         self.engine = engine
         self.process = process
         self.lease = timedelta(seconds=lease_seconds)
@@ -46,7 +61,8 @@ class MessageWorker:
         self.wake = asyncio.Event()  # set by the SMTP listener after each commit, and when a slot frees
         self._running: set[asyncio.Task] = set()
         self._more = False  # the last claim filled every free slot: more may be waiting
-        self._threads = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="baton-message")
+        self._threads = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="baton-message",
+                                           initializer=lower_priority, initargs=(nice,))
 
     async def run_once(self) -> int:
         """Claims as many messages as there are free slots and starts them; returns how many."""
