@@ -435,3 +435,29 @@ def test_a_byte_order_mark_before_the_headers_hides_nothing():
     raw = b"\xef\xbb\xbfFrom: Ahmed <ahmed@mail.example>\nTo: Owen <owen@price.example>\nSubject: hi\n\nHello\n"
     a = analyze(raw)
     assert a["subject"] == "hi" and a["reply_to"] == "ahmed@mail.example"
+
+
+@pytest.mark.parametrize("body, frm, to, cc, pin", [
+    ("Dear Raj,\n\nMy neighbour Carol Jennings suggested I write to you. My daughter, Mia Novak (cc'd), is finishing "
+     "her chemistry degree and is looking for a lab internship this summer.\n\nThanks,\nLaura",
+     "Laura Novak <laura@mail.example>", "Raj Mehta <raj@lab.example>", "Mia Novak <mia@uni.example>, intro@baton.example",
+     "mia@uni.example"),
+    ("Hallo Herr Weber,\n\nmeine Nachbarin Carola Jung hat mir geraten, Ihnen zu schreiben. Mein Sohn Jonas Krause (in "
+     "Kopie) studiert Maschinenbau und sucht ein Praktikum für den Sommer.\n\nViele Grüße\nLaura Krause",
+     "Laura Krause <laura@mail.example>", "Tim Weber <tim@firma.example>",
+     "Jonas Krause <jonas@uni.example>, intro@baton.example", "jonas@uni.example"),
+    ("Bonjour Madame Roux,\n\nMa voisine Claire Petit m'a conseillé de vous écrire. Mon fils, Hugo Martin (en copie), "
+     "cherche un stage de fin d'études en logistique.\n\nBien cordialement,\nLaure Martin",
+     "Laure Martin <laure@mail.example>", "Anne Roux <anne@firme.example>",
+     "Hugo Martin <hugo@uni.example>, intro@baton.example", "hugo@uni.example"),
+    # The writer's own need, with someone else on the thread: the writer stays the PIN.
+    ("Dear Raj,\n\nCarol Jennings suggested I write to you. I'm looking for a lab internship this summer. My colleague "
+     "Sam Ortiz (cc'd) can vouch for me.\n\nThanks,\nLaura",
+     "Laura Novak <laura@mail.example>", "Raj Mehta <raj@lab.example>", "Sam Ortiz <sam@uni.example>, intro@baton.example",
+     "laura@mail.example"),
+])
+def test_a_writer_who_writes_for_someone_on_the_thread_is_not_the_pin(body, frm, to, cc, pin):
+    a = analyze(message(body, frm=frm, to=to, cc=cc))
+    assert a["kind"] == "said_to_contact"
+    assert a["pin"]["email"] == pin
+    assert a["referrer"]["email"] is None and a["reply_to"] == frm.split("<")[1].rstrip(">")

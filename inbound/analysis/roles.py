@@ -250,7 +250,28 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
             return None
     if reading.kind is Kind.SAID_TO_CONTACT and reading.pin is None:
         return None
+    if reading.kind in (Kind.SAID_TO_CONTACT, Kind.INTRO_REQUEST) and reading.pin is scene.writer:
+        proxied = _written_for(reading, scene, people)
+        if proxied is not None:
+            reading.pin = proxied
+            reading.assumptions.append("writer_writes_for_pin")
     return reading
+
+
+def _written_for(reading: Reading, scene: Scene, people: People) -> Someone | None:
+    """Someone on the thread the writer introduces as their own ("My son, Ethan (cc'd), ...") and
+    whom the message describes as the one looking for something: a parent, a partner or a
+    manager writing for them is not the PIN."""
+    taken = (reading.contact, reading.referrer, scene.writer, scene.addressee)
+    for m in mentions.find(scene.text[:4000]):
+        if m.kind != "relation":
+            continue
+        who = _resolve(m, text=scene.text, before="", people=people, scene=scene).someone
+        if who is None or who in taken or who not in scene.recipients:
+            continue
+        if need_scores([who], scene.text)[0] >= MARGIN:
+            return who
+    return None
 
 
 def _holds(reading: Reading, ref: Found, scene: Scene, pin_unnamed: bool = False) -> bool:
