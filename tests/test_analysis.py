@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from inbound.analysis import facts
 from inbound.analysis.analyze import analyze_bytes
 from tests.mailfixtures import analyze, fixture, message
 
@@ -461,3 +462,28 @@ def test_a_writer_who_writes_for_someone_on_the_thread_is_not_the_pin(body, frm,
     assert a["kind"] == "said_to_contact"
     assert a["pin"]["email"] == pin
     assert a["referrer"]["email"] is None and a["reply_to"] == frm.split("<")[1].rstrip(">")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Would it be all right if I called you on Thursday? Could I call you next week?",
+    "Zou je het leuk vinden om volgende week even te bellen?",
+    "¿Le parecería bien que le llamara el jueves por la mañana?",
+    "Könnten wir nächste Woche kurz telefonieren?",
+    "Serait-il possible d'échanger avec vous la semaine prochaine ?",
+    "Será que podemos conversar com calma na próxima semana?",
+    "Possiamo sentirci la prossima settimana?",
+    "Nos gustaría proponerle una prueba piloto antes de febrero.",
+    "Greg is hiring for exactly that at Atlas Robotics.",
+    "Nathalie recrute justement pour ce type de profil.",
+])
+def test_an_ask_written_as_a_verb_or_an_offer_is_found(sentence):
+    assert facts.extract([sentence], []).ask is not None
+
+
+@pytest.mark.parametrize("sentence", [
+    "I called the bank yesterday about the wire.",
+    "Please call the front desk if the door is locked.",
+    "The team meets on Tuesdays.",
+])
+def test_a_call_that_asks_nothing_of_the_contact_is_no_ask(sentence):
+    assert facts.extract([sentence], []).ask is None

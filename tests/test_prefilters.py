@@ -114,3 +114,4 @@ def test_a_scene_wakes_the_cue_rows_the_whole_table_would(corpus):
             assert [h.cue.name for h in cues.hits(sentence, scene)] == every
             woken += len(every)
     assert woken > 100
+

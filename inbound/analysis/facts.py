@@ -259,6 +259,21 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"(?:advies|advice|Rat)\b|\b(?:un|uno|il suo|su|seu|votre|Ihren?) (?:parere|consejo|conselho|avis|Rat|feedback)\b|"
         r"\b(?:Pilotpartner|pilot partner|parceiro industrial|partner industriali|socio|co-?founder|Mitgründer\w*|"
         r"importer|importador|investidor|investor|inversor|mentor)\b",
+        # A conversation asked for with a verb ("could I call you", "even bellen", "que le llamara"): the
+        # ask is to talk, whatever the noun rows above miss.
+        r"\b(?:call|ring|phone|speak (?:with|to)|talk (?:with|to)|meet(?: up with)?|chat with) (?:you|him|her|them)\b|"
+        r"\b(?:even |kort )?(?:bellen|spreken|afspreken|sparren)\b|"
+        r"\b(?:kurz )?(?:telefonieren|anrufen|austauschen)\b|\bmit (?:Ihnen|dir|ihm|ihr) (?:sprechen|reden)\b|"
+        r"\b(?:vous|te|l') ?(?:appeler|rencontrer)\b|\b(?:échanger|discuter) avec\b|\bprendre un café\b|"
+        r"\b(?:llamar(?:le|te|la|lo)?|llamara|hablar con (?:usted|él|ella|vos|ti)|reunirnos|conversar|contarme|"
+        r"me contara|me contaras|comentarle|comentarte|tomar un café)\b|"
+        r"\b(?:ligar para|conversar com|falar com|bater um papo|tomar um café)\b|"
+        r"\b(?:chiamarla|chiamarti|sentirci|parlare con|incontrarci|prendere un caffè)\b",
+        # A pilot proposed, or the contact hiring for what the PIN looks for: the ask is that.
+        r"\b(?:prueba piloto|projet pilote|pilot (?:project|program|programme)|Pilotprojekt|projeto piloto|"
+        r"progetto pilota|proefproject)\b|"
+        r"\b(?:is|are) hiring (?:for|a|an)\b|\brecrute (?:justement|un|une|pour)\b|\best(?:á|a) contratando\b|"
+        r"\bstellt gerade \w+ ein\b|\bsta assumendo\b",
     ),
     FactField.TIMELINE: _rx(
         r"\b(?:in|by|before|after|until|from|starting|start(?:ing)? in|this|next|early|late|mid-?|end of|ende|fin|finales de|"
