@@ -95,3 +95,28 @@ def test_body_mentions_find_what_the_name_first_rows_find(pieces, spaces):
     text = "".join(p + (" " if sp else "") for p, sp in zip(pieces, spaces, strict=False))
     assert [p for p, _ in body_mentions(text)] == _reference_mentions(text)
 
+
+
+def test_a_name_and_address_on_a_line_of_their_own_are_one_person():
+    people = {(p.name, p.email) for p, _ in body_mentions(
+        "Ingrid knows about it.\nIngrid Dekker: ingrid@gemeente.example\nEmail: office@gemeente.example\n"
+        "Write to me - kees@vandijk.example\nTom Berg – tom@berg.example\nSender Address: postmaster@x.example\n")}
+    assert ("Ingrid Dekker", "ingrid@gemeente.example") in people and ("Tom Berg", "tom@berg.example") in people
+    labels = ("office@gemeente.example", "kees@vandijk.example", "postmaster@x.example")
+    assert not any(email in labels and name for name, email in people)
+
+
+def test_a_title_between_a_person_and_their_address_keeps_the_address_with_the_person():
+    people = {(p.name, p.email) for p, _ in body_mentions(
+        "Please connect Pierre with Nathalie Caron, DRH du groupe Caron Distribution (nathalie@caron.example). "
+        "I asked Ana, she said yes (ana@x.example).")}
+    assert ("Nathalie Caron", "nathalie@caron.example") in people
+    assert ("Ana", "ana@x.example") not in people
+
+
+def test_names_lose_the_words_around_them_but_keep_their_own():
+    from inbound.analysis.mentions import clean_name
+    assert clean_name("Anfrage von Herrn Lange") == "Herrn Lange"  # German capitalises nouns
+    assert clean_name("Ingrid Dekker van de") == "Ingrid Dekker"
+    assert clean_name("Kees van Dijk") == "Kees van Dijk"
+    assert clean_name("Jean M. Dupont") == "Jean M. Dupont"  # an initial, not "M." the title

@@ -14,12 +14,14 @@ _UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 # starts no name, because a word is at most 41 characters.
 WORD = _UP + r"(?:\.|(?:[^\W\d_]|['\-]){1,40})"
 PARTICLE = r"(?:van|von|de|da|das|do|dos|del|della|di|du|le|la|der|den|ter|te|bin|al|ten|zu)"
-TITLE = (r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Professora|Professeur|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Dra|"
+TITLE = (r"(?:Dr|Mr|Mrs|Ms|Mx|Prof|Professor|Professora|Professeur|Herrn|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Srta|Dra|"
+         r"Señor|Señora|Senhor|Senhora|Signor|Signora|Signore|Meneer|Mevrouw|"
          r"Don|Doña|Dña|Dª|Dom|Dona|Eng|Ing|Lic|Dott|Dott\.ssa|Sig|Sig\.ra|Avv|Arch|Mevr|Dhr|Drs|Ir|Mw|"
          r"Uncle|Aunt|Auntie|Onkel|Tante|Oncle|Tío|Tía|Zio|Zia|Oom)(?:\.ª|ª|\.)?")
 NAME = (r"(?:(?:" + TITLE + r")[ ]+){0,2}" + WORD + r"(?:[ ]+(?:" + WORD + r"|" + PARTICLE + r"(?![\w'])" + r")){0,3}"
         r"(?:[ ]+(?:Jr\.?|Sr\.?|II|III|IV))?")
 _NAME_RE = re.compile(NAME)
+_PARTICLES = frozenset(PARTICLE[3:-1].split("|"))
 _TITLE_RE = re.compile(r"^(?:" + TITLE + r")[ ]+")
 
 PRONOUNS = frozenset({
@@ -141,10 +143,16 @@ def clean_name(raw: str) -> str | None:
     possessive ("Anil's" -> "Anil"), or None when no name is left or it names an organisation."""
     raw = re.sub(r"'s$|'$", "", raw.strip())
     words = raw.split()
+    # A title starts a name: "Anfrage von Herrn Lange" (German capitalises nouns) is "Herrn Lange".
+    # (Not a one-letter "M": in "Jean M. Dupont" that is an initial.)
+    titled = next((i for i, w in enumerate(words) if i > 0 and len(w.rstrip(".")) > 1 and _TITLE_RE.match(w + " ")
+                   and not _TITLE_RE.match(words[i - 1] + " ")), None)
+    if titled is not None and len(words) > titled + 1:
+        words = words[titled:]
     while words and words[0].lower().strip(".,") in NOT_A_NAME and not _TITLE_RE.match(words[0] + " "):
         words = words[1:]
-    while words and words[-1].lower().strip(".,") in NOT_A_NAME:
-        words = words[:-1]
+    while words and (words[-1].lower().strip(".,") in NOT_A_NAME or words[-1] in _PARTICLES):
+        words = words[:-1]  # "Ingrid Dekker van de gemeente": a particle ends no name
     if not words:
         return None
     lowered = [w.lower().strip(".,") for w in words]

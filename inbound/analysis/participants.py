@@ -19,11 +19,26 @@ BODY_MENTIONS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # "Aisha Khan (cc'd)", "Aisha Khan (copied)", "Theo Park (cc'd)", "(en copie)", "(in Kopie)"
     (re.compile(r"\s*\((?i:cc'?d|cc|copied|bcc'?d|on cc|in cc|cc'ed|en copie|in kopie|en copia|em cópia|in cc|"
                 r"in copia)\)"), "before", "cc_mention"),
+    # "Ingrid Dekker: ingrid@x.example", "Ingrid Dekker - ingrid@x.example" on a line of its own
+    (re.compile(r"[ \t]*(?::|-|–)[ \t]*(?P<email>" + EMAIL_RE.pattern + r")[ \t]*$", re.MULTILINE), "before",
+     "body_line"),
     # "looping in Kevin", "cc'ing Kevin", "copying Kevin"
     (re.compile(r"(?i:looping in|loop in|cc'?ing|copying|adding)\s+(?P<name>(?-i:" + mentions.NAME + r"))"), "after",
      "cc_mention"),
 )
 _NAME_BEFORE = re.compile(r"(?P<name>" + mentions.NAME + r")\Z")
+# "Sender Address: x@...", "Kontakt E-Mail: x@...": a form's label, not a name.
+_LABEL_WORDS = frozenset("""address addresses email e-mail mail adresse adres correo contact kontakt contacto contato
+contatto recipient sender empfänger absender destinataire expéditeur remitente destinatario""".split())
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*\Z")  # a "Name: address" line: the name opens the line
+# "Nathalie Caron, DRH du groupe Caron Distribution (nathalie@...)": a title between the person and
+# the address. Only a title: "Thanks, Ana - she said (x@...)" is no person's apposition.
+_PERSON_TITLED = re.compile(r"(?P<name>" + mentions.NAME + r")\s*,\s*(?P<title>[^()<>\n,;]{2,80})\Z")
+_TITLE_WORD = re.compile(r"(?i)\b(?:(?-i:[A-Z]{2,5})|head|chief|director|directrice|directeur|director[a]?|diretor[a]?|"
+                         r"direttore|direttrice|leiter(?:in)?|gründer(?:in)?|founder|co-founder|fondat(?:eur|rice)|"
+                         r"fundador[a]?|oprichter|hoofd|responsable|responsabile|gerente|manager|partner|socio|"
+                         r"sócio|vp|president[e]?|présidente?|presidenta|dean|professor|professeur[e]?|recruiter|"
+                         r"engineer|lead)\b")
 # "Tom Becker at Ridgeway Partners (tbecker@...)": the person stands before the organisation.
 _PERSON_AT = re.compile(r"(?P<name>" + mentions.NAME + r")\s*(?:,\s*)?\b(?:at|from|of|with|bei|chez|de|da|van|di)\s+"
                         r"[^()<>\n]{1,60}\Z")
@@ -48,6 +63,16 @@ def body_mentions(text: str) -> list[tuple[Person, str]]:
                 if at and (found is None or at.start() < found.start() or mentions.clean_name(raw_name or "") is None):
                     whole = mentions.clean_name(text[at.start():m.start()].rstrip())
                     raw_name = None if whole else at.group("name")
+                titled = _PERSON_TITLED.search(text, start, m.start())
+                if titled and (found is None or titled.start() < found.start()) and \
+                        _TITLE_WORD.search(titled.group("title")) and mentions.clean_name(titled.group("name")):
+                    raw_name = titled.group("name")
+                if tag == "body_line":
+                    # Only a full name that opens its line: not a label ("Email: x@..."), not a sentence.
+                    opens_line = found is not None and _LINE_START.search(text, start, found.start())
+                    if not opens_line or len((raw_name or "").split()) < 2 or \
+                            (raw_name or "").split()[-1].lower() in _LABEL_WORDS:
+                        continue  # and no address alone: "From: x@..." in a quoted header is read elsewhere
                 prev_end = m.end()
             else:
                 raw_name = m.group("name")
