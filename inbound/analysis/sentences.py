@@ -39,8 +39,8 @@ def fold(s: str) -> str:
 
 
 # Titles in Baton's languages: "Frau Vogel" and "Katrin Vogel" are one person.
-TITLES = frozenset("""mr mrs ms mx dr prof professor professora professeur jr sr sra srta dra herr herrn frau hr fr m mme mlle
-senhor senhora signor signora signore meneer mevrouw
+TITLES = frozenset("""mr mrs ms mx dr prof professor professora professeur jr sr sra srta dra herr herrn frau hr fr
+m mme mlle senhor senhora signor signora signore meneer mevrouw
 don dona dom eng ing lic dott sig avv arch mevr dhr drs ir mw madame monsieur senor senora
 uncle aunt auntie grandma grandpa onkel tante oncle tio tia zio zia oom""".split())  # "Uncle Ray" is Ray
 
