@@ -487,3 +487,28 @@ def test_an_ask_written_as_a_verb_or_an_offer_is_found(sentence):
 ])
 def test_a_call_that_asks_nothing_of_the_contact_is_no_ask(sentence):
     assert facts.extract([sentence], []).ask is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "We need two sponsors before our launch on March 1st.",
+    "Fecha límite: antes del 15 de febrero, cuando cierran su presupuesto.",
+    "I'm interviewing with them next Thursday.",
+    "Können wir nächsten Donnerstag sprechen?",
+    "Je suis disponible à partir d'avril.",
+    "¿Tendrías 15 minutos esta semana?",
+    "Kunnen we volgende dinsdag bellen?",
+    "Ci sentiamo giovedì prossimo?",
+])
+def test_a_day_or_this_week_is_a_timeline(sentence):
+    assert facts.extract([sentence], []).timeline is not None
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm interviewing for their Director of Data role.",
+    "We're planning to apply in the spring cycle.",
+    "Ich würde Herrn Zimmermann gern in einem kurzen Gespräch zeigen, wie es funktioniert.",
+    "Met SlimParkeren willen we dit voorjaar een pilot draaien.",
+    "Estoy lanzando un podcast sobre finanzas personales.",
+])
+def test_what_the_pin_is_in_the_middle_of_is_a_goal(sentence):
+    assert facts.extract([sentence], []).goal is not None

@@ -227,6 +227,13 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"cerca|cerchiamo|cerco|ha bisogno|abbiamo bisogno|vorrei chiedere|stiamo raccogliendo|raccogliamo|"
         r"sto fondando|sta fondando|estoy fundando|estou fundando|gründe|gründet)\b"
         r"(?! (?:Ihnen|te|vous|le|lhe|u|La) (?:zu danken|remercier|agradecer|bedanken|ringraziare))",
+        # What the PIN is in the middle of: an interview, an application, a launch, something to show.
+        r"\b(?:I'm|I am|we're|we are|she's|he's|she is|he is) (?:interviewing|applying|competing|bidding) (?:for|with|at|to)\b|"
+        r"\b(?:planning|plan|going) to apply\b|\b(?:I'm|I am|we're|we are) (?:working on|building|launching|developing) "
+        r"(?:a|an|our|my)\b|\b(?:würde|möchte|möchten|würden) (?:\w+ ){0,6}gern (?:\w+ ){0,8}(?:zeigen|vorstellen|"
+        r"präsentieren)\b|\b(?:wil|willen) (?:we |ik )?(?:\w+ ){0,4}(?:een pilot|pilot draaien|lanceren|samenwerken)\b|"
+        r"\bje (?:travaille|prépare|lance) (?:sur )?(?:un|une)\b|\bestoy (?:trabajando en|lanzando|preparando)\b|"
+        r"\bestou (?:trabalhando em|lançando|preparando)\b|\bsto (?:lavorando a|lanciando|preparando)\b",
     ),
     FactField.TARGETS: _rx(
         r"\b(?:roles?|positions?|jobs?|openings?|internships?) (?:in|at|on|with) [a-z]",
@@ -298,6 +305,17 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"\b(?:nesta semana|na semana que vem|antes do (?:verão|lançamento))\b|\b(?:in de week van|vóór|voor) \d{1,2}\b|"
         r"\b(?:vor|bis zum|bis) \d{1,2}\.\s?\w+|\bnoch (?:im|in diesem)\b|\b(?:avant|d'ici|dès) (?:le |la |l')?(?:\d{1,2}|"
         r"printemps|été|automne|rentrée)\b|\b\d{1,2}(?:er)? " + _MONTHS + r"\b",
+        # A day: "on March 1st", "15 de febrero", "next Thursday", "jeudi prochain", "el próximo jueves".
+        r"\b\d{1,2}(?:º|ª|\.)? de " + _MONTHS + r"\b|\b" + _MONTHS + r" \d{1,2}(?:st|nd|rd|th)?\b|"
+        r"\b(?:this|next|on|by|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+        r"\b(?:nächsten|kommenden|diesen|am|bis) (?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b|"
+        r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:prochain|matin|après-midi)\b|"
+        r"\b(?:el|este|próximo) (?:próximo )?(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b|"
+        r"\b(?:na|nesta|próxima) (?:próxima )?(?:segunda|terça|quarta|quinta|sexta)(?:-feira)?\b|"
+        r"\b(?:volgende|komende|aanstaande|deze) (?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b|"
+        r"\b(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) (?:prossimo|mattina|pomeriggio)\b|"
+        r"\b(?:esta|essa|questa|deze) (?:semana|settimana|week)\b|\b(?:cette|la) semaine\b|"
+        r"\b(?:à partir|a partir|à compter|début|fin|courant|mi)[ -]d['’](?:avril|août|octobre)\b|\bd'ici le\b",
     ),
     FactField.REQUIREMENTS: _rx(
         r"(?:[$€£]\s?\d|\bR\$\s?\d|\bCHF\s?\d|\b\d+\s?k\b|\b\d[\d.,]*\s?(?:k€|€|euros?|dollars?|usd|eur)\b)",
