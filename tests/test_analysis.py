@@ -475,6 +475,7 @@ def test_a_writer_who_writes_for_someone_on_the_thread_is_not_the_pin(body, frm,
     "Nos gustaría proponerle una prueba piloto antes de febrero.",
     "Greg is hiring for exactly that at Atlas Robotics.",
     "Nathalie recrute justement pour ce type de profil.",
+    "The ask for Raymond: a first meeting with Anouk in the next two weeks.",
 ])
 def test_an_ask_written_as_a_verb_or_an_offer_is_found(sentence):
     assert facts.extract([sentence], []).ask is not None
@@ -498,6 +499,7 @@ def test_a_call_that_asks_nothing_of_the_contact_is_no_ask(sentence):
     "¿Tendrías 15 minutos esta semana?",
     "Kunnen we volgende dinsdag bellen?",
     "Ci sentiamo giovedì prossimo?",
+    "He hopes to move by early summer.",
 ])
 def test_a_day_or_this_week_is_a_timeline(sentence):
     assert facts.extract([sentence], []).timeline is not None
@@ -512,3 +514,12 @@ def test_a_day_or_this_week_is_a_timeline(sentence):
 ])
 def test_what_the_pin_is_in_the_middle_of_is_a_goal(sentence):
     assert facts.extract([sentence], []).goal is not None
+
+
+@pytest.mark.parametrize("sentence", [
+    "Per our call (and thanks for saying you'd like to meet her), I'm introducing you to Priya.",
+    "He mentioned last week that he might be hiring, and said he'd love to meet you.",
+    "Raymond told me last week he'd welcome an intro.",
+])
+def test_a_contact_who_said_they_want_it_has_opted_in(sentence):
+    assert facts.first(facts.OPT_IN, [sentence]) == sentence

@@ -250,6 +250,7 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"\b(?:take a look at|look at|review) (?:my|her|his|their|our) (?:resume|cv|deck|profile|application|model)\b|"
         r"\bwhether (?:it|they|the team|you)(?:'re| are| is)? (?:hiring|looking)\b|\bhow (?:you|your team|they|\w+) "
         r"(?:hires?|made|structured|is structured)\b|\bsanity-check\b|\bpoint (?:him|her|them|me) (?:toward|to)\b",
+        r"\bthe ask\b|\b(?:a|an) (?:first|quick|short|brief|introductory|intro) (?:meeting|call|chat|conversation)\b",
         r"\b(?:30|20|15|45|60|dreißig|zwanzig) Minuten\b|\b(?:kurzes? |ersten? )?(?:Gespräch|Telefonat|Videocall|Austausch|"
         r"Kennenlerngespräch|Kaffee)\b",
         r"\bun (?:premier |bref |court )?(?:échange|appel|entretien|café|rendez-vous)\b|\b(?:une )?demi-heure\b|"
@@ -305,6 +306,7 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"\b(?:nesta semana|na semana que vem|antes do (?:verão|lançamento))\b|\b(?:in de week van|vóór|voor) \d{1,2}\b|"
         r"\b(?:vor|bis zum|bis) \d{1,2}\.\s?\w+|\bnoch (?:im|in diesem)\b|\b(?:avant|d'ici|dès) (?:le |la |l')?(?:\d{1,2}|"
         r"printemps|été|automne|rentrée)\b|\b\d{1,2}(?:er)? " + _MONTHS + r"\b",
+        r"\b(?:by|in|from|until|before|after|starting|this) (?:early |late |mid-?)?(?:spring|summer|fall|autumn|winter)\b",
         # A day: "on March 1st", "15 de febrero", "next Thursday", "jeudi prochain", "el próximo jueves".
         r"\b\d{1,2}(?:º|ª|\.)? de " + _MONTHS + r"\b|\b" + _MONTHS + r" \d{1,2}(?:st|nd|rd|th)?\b|"
         r"\b(?:this|next|on|by|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
@@ -368,6 +370,10 @@ OPT_IN = _rx(
     r"\b(?:como combinamos|toparam|topou|concordou|concordaram|está de acordo|aceitou)\b",
     r"\b(?:zoals afgesproken|gaat akkoord|heeft toegestemd|staat open|vindt het (?:leuk|prima))\b",
     r"\b(?:come d'accordo|come concordato|ha accettato|è disponibile|sarebbe felice|ben felice)\b",
+    # The contact said they want it: "thanks for saying you'd like to meet her", "said he'd love to meet you",
+    # "he'd welcome the intro".
+    r"\b(?:saying|said|says|told me|mentioned) (?:that )?(?:you|he|she|they)(?:'d| would) (?:love|like|be keen|welcome)\b|"
+    r"\b(?:you|he|she|they)(?:'d| would) welcome (?:the|an|a) (?:intro|introduction|call|chat)\b",
 )
 # The writer says the contact was not asked (keeps `no_opt_in` for a request too).
 NOT_ASKED = _rx(
