@@ -445,10 +445,16 @@ ROWS = (
       r"former|mentee|student|cousin|nephew|niece|son|daughter|brother|sister|wife|husband|partner|neighbou?r|intern|"
       r"co-?founder|classmate|teammate)\b)|\bintroduce you to (?-i:[A-Z]\w+), (?:a|an|the|our) (?:\w+ ){0,3}"
       r"(?:platform|tool|solution|app|software|service|company|startup)\b|\b(?:book|schedule|grab) a (?:quick |short |15-minute |"
-      r"20-minute |30-minute )?(?:demo|product tour)\b|\bfree trial\b|\bunsubscribe\b|\bmy client\b",
-      needs="our|my|demo|trial|unsubscribe|platform|tool|solution|client", scope="message",
+      r"20-minute |30-minute )?(?:demo|product tour)\b|\bfree trial\b|\bunsubscribe\b|\bmy client\b|"
+      # A mass mailing's guess at the reader: "we understand that you may be interested in securing ..."
+      r"\b(?:understand|believe|noticed|see) (?:that )?you (?:may|might) be interested in\b|\bspecial offer\b|"
+      r"\blimited[- ]time offer\b",
+      needs="our|my|demo|trial|unsubscribe|platform|tool|solution|client|interested in|offer", scope="message",
       examples=("I wanted to introduce you to DataSprout, a platform that automates reporting.",
-                "I'd love to introduce you to my client, a fintech startup.", "Can we book a quick demo?")),
+                "I'd love to introduce you to my client, a fintech startup.", "Can we book a quick demo?",
+                "We were referred to you by a friend and understand that you may be interested in securing your "
+                "very own domain name."),
+      misses=("Dana said you might be interested in meeting Ana Li, who is looking for a PM role.",)),
     r("self_intro", None,
       r"\b(?:introduce|introducing) (?:myself|ourselves)\b|\ba (?:quick|brief|short) introduction of (?:myself|us)\b",
       needs="myself|ourselves|introduction of",
