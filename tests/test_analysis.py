@@ -523,3 +523,20 @@ def test_what_the_pin_is_in_the_middle_of_is_a_goal(sentence):
 ])
 def test_a_contact_who_said_they_want_it_has_opted_in(sentence):
     assert facts.first(facts.OPT_IN, [sentence]) == sentence
+
+
+@pytest.mark.parametrize("body, referrer, pin", [
+    ("Following is the resume of Robert Goerner. He is at Reliant doing pipeline accounting. He was referred by "
+     "Karen Lindley.", "Karen Lindley", "Robert Goerner"),
+    ("Paul Beckner with Citizens was referred by Jack Oliver to speak with you.", "Jack Oliver", "Paul Beckner"),
+])
+def test_someone_referred_by_a_third_person_is_the_pin(body, referrer, pin):
+    a = analyze(message(body, frm="Dana Farmer <dana@mail.example>"))
+    assert a["kind"] == "said_to_contact"
+    assert (a["referrer"]["name"], a["pin"]["name"]) == (referrer, pin)
+
+
+def test_she_is_never_the_one_who_suggested_she_write():
+    a = analyze(message("Rick Craig suggested she talk to you.", subject="Kristen Hand (here) re Clifton Machine Shop"))
+    assert a["kind"] == "said_to_contact"
+    assert a["referrer"]["name"] == "Rick Craig" and a["pin"]["name"] == "Kristen Hand"

@@ -122,7 +122,7 @@ def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: Peo
                         got.from_subject = bool(subject) and n == 0
                         readings.append(got)
                         break
-            before += " " + sentence
+            before += "\n" + sentence  # a line break: a name never runs on into the next sentence
     if not readings:
         return Reading(Kind.NONE, None)
     first = readings[0]

@@ -121,6 +121,7 @@ institute website online network networks team association labs lab capital vent
 healthcare bio therapeutics consulting consultancy agency studio studios holdings foundation gmbh ag sa sas sarl
 srl spa bv nv plc lp llp ab oy as kg ug e.v. university hospital clinic center centre society council board
 committee club industries international global analytics software app platform cloud media press news
+shop store stores restaurant hotel factory plant mill garage bakery firm market works
 """.split())
 # Job titles written in capitals ("UX Researcher", "Data Scientist", "Head of Sales"): the last
 # word of a title is never the last word of a person's name.

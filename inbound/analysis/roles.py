@@ -100,7 +100,8 @@ _OF = {"de": ("mon", "ma", "notre", "mi", "nuestro", "nuestra", "meu", "minha", 
        "van": ("mijn", "onze"), "di": ("mio", "mia", "il mio", "la mia", "nostro", "nostra")}
 
 
-def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: People, scene: Scene) -> Found:
+def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: People, scene: Scene,
+             other_than: Someone | None = None) -> Found:
     """The person a mention means: a name from the inventory, a pronoun's antecedent, a vague
     stand-in, or a relative described through the writer ("Greg Hall's cousin")."""
     if m is None:
@@ -113,7 +114,7 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         rel = _RELATION_BEFORE.search(text[max(0, at - 60):at]) if at > 0 else None
         return Found(people.named(m.text), relation=rel.group(1) if rel else None)
     if m.kind == "pronoun":
-        exclude = [s for s in (scene.writer, scene.addressee) if s]
+        exclude = [s for s in (scene.writer, scene.addressee, other_than) if s]
         window = before[-800:]
         # "the Home Depot", "at Fjord Capital", "in Tacoma": places and firms, not whom "him" means.
         candidates = [n.text for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])]
@@ -175,11 +176,11 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     cue = hit.cue
     assert cue.kind is not None
     reading = Reading(cue.kind, cue, hit.sentence, scene)
-    text, lead = hit.sentence, before + " " + hit.sentence[:hit.start]
+    text, lead = hit.sentence, before + "\n" + hit.sentence[:hit.start]
     addressee = scene.addressee
     found: dict[str, Found] = {}
 
-    def place(where: str) -> Found:
+    def place(where: str, other_than: Someone | None = None) -> Found:
         if where not in found:
             if where == "writer":
                 found[where] = Found(scene.writer)
@@ -188,7 +189,7 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
             elif where in ("left", "right", "x", "y"):
                 m = {"left": _left, "right": _right}[where](hit) if where in ("left", "right") else \
                     _window(hit, hit.x if where == "x" else hit.y)
-                found[where] = _resolve(m, text=text, before=lead, people=people, scene=scene)
+                found[where] = _resolve(m, text=text, before=lead, people=people, scene=scene, other_than=other_than)
             else:
                 found[where] = Found(None)
         return found[where]
@@ -205,7 +206,8 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     if ref_place == "addressee" and scene.addressee_is_baton:
         ref_place = "writer"  # "Baton, please introduce X to Y": the writer is the referrer
     ref = place(ref_place)
-    pin, contact = place(pin_place), place(cue.contact)
+    # "Rick Craig suggested she talk to you": whoever "she" is, she is not the one who suggested it.
+    pin, contact = place(pin_place, other_than=ref.someone), place(cue.contact)
     if ref_place == "writer" and pin_place == "writer" and scene.addressee_is_baton:
         ref = Found(None)  # the PIN asks Baton directly: nobody refers them
     reading.referrer, reading.referrer_vague = ref.someone, ref.vague

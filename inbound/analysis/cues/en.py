@@ -53,11 +53,14 @@ ROWS = (
       needs="suggest|recommend|advis|said|thought|asked|told", ref="left", pin="x", contact="addressee",
       examples=("Rick Craig suggested she talk to you.",)),
     r("was_referred_by", SAID,
-      r"\b(?:he|she|they|who|(?-i:[A-Z][\w'\-]+))(?: \w+){0,2}? (?:was|has been|had been|is being|were) (?:\w+ )?(?:referred|"
-      r"recommended|sent|pointed) (?:(?:to (?:you|us|me)|your way|our way|my way) )?by\b",
-      needs="referred|recommended|sent|pointed", ref="right", pin="left", contact="addressee",
+      r"\b(?P<x>he|she|they|who|(?-i:[A-Z][\w'\-]+(?: [A-Z][\w'\-]+)?))(?: \w+){0,2}? (?:was|has been|had been|is being|"
+      r"were) (?:\w+ )?(?:referred|recommended|sent|pointed) (?:(?:to (?:you|us|me)|your way|our way|my way) )?by\b"
+      # A candidate an agency sent, for a fee, is a placement being discussed, not a hand-off.
+      r"(?! (?:a|an|the|our|their) (?:\w+ )?(?:headhunter|search firm|staffing agency|placement agency|agency)\b)",
+      needs="referred|recommended|sent|pointed", ref="right", pin="x", contact="addressee",
       examples=("He is currently at Reliant; he was referred by Karen Lindley.",
-                "Paul Beckner with Citizens was referred by Jack Oliver to speak with you.")),
+                "Paul Beckner with Citizens was referred by Jack Oliver to speak with you."),
+      misses=("The bad news is that he was referred by a headhunter (the fee is 20%).",)),
     r("asked_me_to", SAID,
       r"\b(?:asked|told|requested|wanted|encouraged|urged|instructed|directed|invited) (?:me|that I)(?: to)? "
       r"(?:(?:try|also|please|directly) )?(?:(?:contact|reach out|get in touch|be in touch|get in contact|call|ring|phone|"
