@@ -308,14 +308,14 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"printemps|été|automne|rentrée)\b|\b\d{1,2}(?:er)? " + _MONTHS + r"\b",
         r"\b(?:by|in|from|until|before|after|starting|this) (?:early |late |mid-?)?(?:spring|summer|fall|autumn|winter)\b",
         # A day: "on March 1st", "15 de febrero", "next Thursday", "jeudi prochain", "el próximo jueves".
-        r"\b\d{1,2}(?:º|ª|\.)? de " + _MONTHS + r"\b|\b" + _MONTHS + r" \d{1,2}(?:st|nd|rd|th)?\b|"
+        r"\b\d{1,2}(?:º|ª|\.)? de " + _MONTHS + r"\b|\b" + _MONTHS + r" \d{1,2}(?:st|nd|rd|th)?\b",
         r"\b(?:this|next|on|by|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
         r"\b(?:nächsten|kommenden|diesen|am|bis) (?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b|"
         r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) (?:prochain|matin|après-midi)\b|"
         r"\b(?:el|este|próximo) (?:próximo )?(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b|"
         r"\b(?:na|nesta|próxima) (?:próxima )?(?:segunda|terça|quarta|quinta|sexta)(?:-feira)?\b|"
         r"\b(?:volgende|komende|aanstaande|deze) (?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\b|"
-        r"\b(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) (?:prossimo|mattina|pomeriggio)\b|"
+        r"\b(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) (?:prossimo|mattina|pomeriggio)\b",
         r"\b(?:esta|essa|questa|deze) (?:semana|settimana|week)\b|\b(?:cette|la) semaine\b|"
         r"\b(?:à partir|a partir|à compter|début|fin|courant|mi)[ -]d['’](?:avril|août|octobre)\b|\bd'ici le\b",
     ),

@@ -187,6 +187,11 @@ def names(text: str) -> list[Mention]:
     return out
 
 
+def relations(text: str) -> list[Mention]:
+    """Only the relatives ("my son", "ma voisine"): a cheap pass, without the names."""
+    return [Mention(m.start(), m.end(), "relation", m.group(0)) for m in _RELATION_RE.finditer(text)]
+
+
 def find(text: str) -> list[Mention]:
     """Every mention in `text`, in order; a vague phrase or relative wins over a name inside it."""
     found = [Mention(m.start(), m.end(), "vague", m.group(0)) for m in _VAGUE_RE.finditer(text)]

@@ -63,7 +63,11 @@ def body_mentions(text: str) -> list[tuple[Person, str]]:
                 if at and (found is None or at.start() < found.start() or mentions.clean_name(raw_name or "") is None):
                     whole = mentions.clean_name(text[at.start():m.start()].rstrip())
                     raw_name = None if whole else at.group("name")
-                titled = _PERSON_TITLED.search(text, start, m.start())
+                # The title pattern only where a comma and a title word stand before the anchor: it is a
+                # name search over the whole reach, too slow to run before every address.
+                comma = text.rfind(",", max(start, m.start() - 82), m.start())
+                titled = _PERSON_TITLED.search(text, start, m.start()) if comma != -1 and \
+                    _TITLE_WORD.search(text, comma, m.start()) else None
                 if titled and (found is None or titled.start() < found.start()) and \
                         _TITLE_WORD.search(titled.group("title")) and mentions.clean_name(titled.group("name")):
                     raw_name = titled.group("name")

@@ -265,9 +265,7 @@ def _written_for(reading: Reading, scene: Scene, people: People) -> Someone | No
     whom the message describes as the one looking for something: a parent, a partner or a
     manager writing for them is not the PIN."""
     taken = (reading.contact, reading.referrer, scene.writer, scene.addressee)
-    for m in mentions.find(scene.text[:4000]):
-        if m.kind != "relation":
-            continue
+    for m in mentions.relations(scene.text[:4000]):
         who = _resolve(m, text=scene.text, before="", people=people, scene=scene).someone
         if who is None or who in taken or who not in scene.recipients:
             continue
