@@ -127,7 +127,7 @@ def build_draft(analysis: Analysis, better: Mapping[str, str | None] | None = No
                                if p.email and p.source in HEADER_SOURCES and p.role is not Role.ASSISTANT}))
     return Handoff(kind=analysis.kind, reader=cast.reader, subject=subject, message_id=analysis.message_id,
                    referrer=cast.referrer, pin=cast.pin, contact=cast.contact, facts=facts,
-                   flags=tuple(c for c in ORDER if c in codes), assumptions=tuple(analysis.assumptions),
+                   flags=_shown(codes), assumptions=tuple(analysis.assumptions),
                    attachment=attachment, language=analysis.language or "en", reader_name=cast.reader_name,
                    in_headers=in_headers, covered=covered)
 
@@ -149,3 +149,10 @@ def _once(facts: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
 
 
 __all__ = ["AboutNote", "Handoff", "Person", "build_draft"]
+
+
+def _shown(codes: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The flags a draft explains, in reading order. An unnamed referrer is also unreachable
+    (the analysis says both), but "add them to the thread" cannot be done for nobody in
+    particular: "find out who" says the one thing to do."""
+    return tuple(c for c in ORDER if c in codes and not (c == "referrer_unreachable" and "unknown_referrer" in codes))

@@ -540,3 +540,13 @@ def test_she_is_never_the_one_who_suggested_she_write():
     a = analyze(message("Rick Craig suggested she talk to you.", subject="Kristen Hand (here) re Clifton Machine Shop"))
     assert a["kind"] == "said_to_contact"
     assert a["referrer"]["name"] == "Rick Craig" and a["pin"]["name"] == "Kristen Hand"
+
+
+def test_someone_at_an_event_is_an_unnamed_referrer_and_a_hyphenated_greeting_names_the_contact():
+    a = analyze(message("Hi Soo-jin,\n\nI was told by someone at the FleetTech conference in Las Vegas last week that "
+                        "you're the person to talk to about integration partnerships at FleetCore.\n\nBest,\nDevon",
+                        frm="Devon Achterberg <devon@routewise.example>", to="Soo-jin Kim <soojin.kim@fleetcore.example>"))
+    assert a["kind"] == "said_to_contact" and a["referrer"] is None
+    assert a["contact"] == {"name": "Soo-jin Kim", "email": "soojin.kim@fleetcore.example"}
+    codes = {f["code"] for f in a["flags"]}
+    assert {"unknown_referrer", "referrer_unreachable"} <= codes  # nobody with an address vouches

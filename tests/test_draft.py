@@ -363,3 +363,10 @@ def test_a_described_pin_is_called_as_the_referrer_would():
     analysis = {**SISTER, "pin": person("Mike Chen's wife's sister", None)}
     text = all_text(build_draft(analysis))
     assert "You'd like John to help your wife's sister." in text and "Hi Mike Chen" not in text
+
+
+def test_an_unnamed_referrer_is_explained_once_not_as_someone_to_add_to_the_thread():
+    flags = [*VOICEMAIL["flags"], {"code": "referrer_unreachable", "evidence": "So and so said I should talk to you."}]
+    d = build_draft({**VOICEMAIL, "flags": flags})
+    assert "unknown_referrer" in d.flags and "referrer_unreachable" not in d.flags
+    assert "Add So and so to the thread" not in all_text(d)

@@ -163,9 +163,11 @@ def _flags(kind: Kind, r: roles.Reading | None, stated: Facts, all_sentences: li
         out.append(FlagNote(Flag.NO_OPT_IN, ask))
     elif kind is Kind.INTRO_REQUEST and not_asked and not r.cue.asks_first and not opted_in:
         out.append(FlagNote(Flag.NO_OPT_IN, not_asked))
-    if r.referrer_vague or (kind is Kind.SAID_TO_CONTACT and r.referrer is None):
+    unnamed = r.referrer_vague or (kind is Kind.SAID_TO_CONTACT and r.referrer is None)
+    if unnamed:
         out.append(FlagNote(Flag.UNKNOWN_REFERRER, ask))
-    elif r.referrer is not None and not r.referrer.email:
+    if (unnamed and kind is Kind.SAID_TO_CONTACT) or (r.referrer is not None and not r.referrer.email):
+        # Nobody with an address vouches: an unnamed referrer can be reached even less.
         out.append(FlagNote(Flag.REFERRER_UNREACHABLE, ask))  # the sentence that names them
     missing = ((FactField.RELATIONSHIP, Flag.NO_RELATIONSHIP), (FactField.ASK, Flag.NO_SPECIFIC_ASK),
                (FactField.GOAL, Flag.NO_GOAL), (FactField.TIMELINE, Flag.NO_TIMELINE),

@@ -43,7 +43,7 @@ VAGUE = (
     r"(?:friends?|colleagues?|co-?workers?|contacts?|acquaintances?|classmates?|sources?|people|folks|recruiters?|"
     r"headhunters?|mentors?|professors?|clients?|connections?)(?: of (?:mine|yours|ours))?|"
     r"some(?:one|body)(?: (?:at|from|in) [\w\s\-]{1,40}?)?(?=[,.;:!?)]|\s+(?:who|that|said|told|suggested|mentioned|"
-    r"recommended|gave|pointed|sent|passed|referred|asked|thought))|"
+    r"recommended|gave|pointed|sent|passed|referred|asked|thought|at|from|in|on|during)\b)|"
     r"mutual friends?|"
     # de, fr, es, pt, nl, it
     r"(?:ein|eine) (?:gemeinsame[rn]? )?(?:Freund(?:in)?|Bekannte[r]?|Kolleg(?:e|in))|jemand|"

@@ -45,16 +45,22 @@ don dona dom eng ing lic dott sig avv arch mevr dhr drs ir mw madame monsieur se
 uncle aunt auntie grandma grandpa onkel tante oncle tio tia zio zia oom""".split())  # "Uncle Ray" is Ray
 
 
-def tokens(name: str | None) -> list[str]:
+def tokens(name: str | None, *, hyphens: bool = False) -> list[str]:
+    """The words of a name without titles; `hyphens` keeps "Soo-jin" one word."""
     if not name:
         return []
-    return [t for t in re.split(r"[^\w']+", fold(name)) if t and t not in TITLES]
+    split = r"[^\w'\-]+" if hyphens else r"[^\w']+"
+    return [t.strip("-") for t in re.split(split, fold(name)) if t.strip("-") and t.strip("-") not in TITLES]
 
 
 def name_matches(name: str | None, person: Person) -> bool:
-    """True when `name` (as written in a sentence) plausibly names `person`."""
-    want = tokens(name)
-    have = tokens(person.name) or tokens((person.email or "").split("@")[0].replace(".", " ").replace("_", " "))
+    """True when `name` (as written in a sentence) plausibly names `person`: "Soo-jin" names
+    Soo-jin Kim (one first name), and "Jean Luc" names jean-luc@ (two words)."""
+    return any(_matches(tokens(name, hyphens=h), tokens(person.name, hyphens=h) or tokens(
+        (person.email or "").split("@")[0].replace(".", " ").replace("_", " "), hyphens=h)) for h in (True, False))
+
+
+def _matches(want: list[str], have: list[str]) -> bool:
     if not want or not have:
         return False
     if want == have or (len(want) >= 2 and want[0] == have[0] and want[-1] == have[-1]):
