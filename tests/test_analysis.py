@@ -550,3 +550,15 @@ def test_someone_at_an_event_is_an_unnamed_referrer_and_a_hyphenated_greeting_na
     assert a["contact"] == {"name": "Soo-jin Kim", "email": "soojin.kim@fleetcore.example"}
     codes = {f["code"] for f in a["flags"]}
     assert {"unknown_referrer", "referrer_unreachable"} <= codes  # nobody with an address vouches
+
+
+def test_a_titles_dot_ends_no_sentence():
+    from inbound.analysis.sentences import sentences
+    assert sentences("Estimado Lic. Hernández: ¿sería tan amable de presentarme con el Ing. Roberto Garza, director "
+                     "de planta? Gracias.") == [
+        "Estimado Lic. Hernández: ¿sería tan amable de presentarme con el Ing. Roberto Garza, director de planta?",
+        "Gracias."]
+    a = analyze(message("Estimado Lic. Hernández:\n\n¿Sería tan amable de presentarme con el Ing. Roberto Garza, "
+                        "director de planta de Aceros del Norte?\n\nSaludos,\nMariana Cruz",
+                        frm="Mariana Cruz <mariana@cruz.example>", to="Luis Hernández <luis@hernandez.example>"))
+    assert a["kind"] == "intro_request" and "Roberto Garza" in a["contact"]["name"]

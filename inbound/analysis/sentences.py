@@ -12,7 +12,9 @@ MAX_SENTENCES = 400
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _WRAP = re.compile(r"\s*\n\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[¿¡]?[A-ZÀ-Þ0-9])")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|[A-Z])\.$")
+# A title's dot ends no sentence: "Mr. Skilling", "el Ing. Roberto Garza", "Dott. Rossi".
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Mx|Dr|Dra|Prof|St|Jr|Sr|Sra|Srta|Lic|Ing|Eng|Dott|Sig|Avv|Arch|Mme|"
+                           r"Mlle|Hr|Fr|Dhr|Mevr|Drs|Ir|[A-Z])\.$")
 
 
 def sentences(text: str) -> list[str]:
