@@ -562,3 +562,10 @@ def test_a_titles_dot_ends_no_sentence():
                         "director de planta de Aceros del Norte?\n\nSaludos,\nMariana Cruz",
                         frm="Mariana Cruz <mariana@cruz.example>", to="Luis Hernández <luis@hernandez.example>"))
     assert a["kind"] == "intro_request" and "Roberto Garza" in a["contact"]["name"]
+
+
+def test_a_firm_after_chez_bei_bij_is_no_person():
+    a = analyze(message("Salut Thomas, tu pourrais me mettre en contact avec ton pote chez Aurore AI, Hugo Lemaire ? "
+                        "J'aimerais avoir son avis.\n\nInès", frm="Inès Roy <ines@roy.example>",
+                        to="Thomas Petit <thomas@petit.example>"))
+    assert a["kind"] == "intro_request" and a["contact"]["name"] == "Hugo Lemaire"

@@ -90,7 +90,7 @@ class Found:
 # goes on about the same person.
 _CLAUSES = re.compile(r";|,\s+(?i:and|but|und|aber|et|mais|y|pero|e|mas|en|maar|ma)\s+"
                       r"(?=[A-ZÀ-Þ]|(?i:you|du|vous|tu|usted|você|voce|jij|lei)\b)")
-_PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for)\s+$")
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for|chez|bei|beim|bij|presso)\s+$")
 _RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
 _POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
                          r"mijn|onze|mio|mia|il mio|la mia|nostr\w)\s+")
