@@ -6,11 +6,11 @@ the buttons a person would press, and prints each email Baton writes and each st
 from __future__ import annotations
 
 import asyncio
-import time
 import email
 import re
 import socket
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
