@@ -3,15 +3,11 @@ time): both readers must agree, a bad value must still be pydantic's one-line me
 .env file and the environment must keep their order."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import settings
-
-ROOT = Path(__file__).resolve().parent.parent
 
 PLAIN = [
     {},
@@ -68,29 +64,3 @@ def test_the_environment_wins_over_the_env_file_and_names_are_read_in_any_case(t
     monkeypatch.delenv("BATON_LLM_MODEL", raising=False)
     s = settings.load()
     assert (s.smtp_port, s.web_port, s.llm_model) == (2800, 2701, "")
-
-
-def _modules_after(*args: str, tmp_path: Path) -> set[str]:
-    """The modules `server.py ARGS` had imported when it exited (run in a fresh interpreter)."""
-    out = tmp_path / "modules.txt"
-    code = ("import atexit, runpy, sys\n"
-            f"atexit.register(lambda: open({str(out)!r}, 'w').write('\\n'.join(sys.modules)))\n"
-            f"sys.argv = ['server.py', *{list(args)!r}]\n"
-            "runpy.run_path('server.py', run_name='__main__')\n")
-    env = {"PATH": "/usr/bin:/bin", "BATON_DATABASE_URL": f"sqlite:///{tmp_path / 'baton.db'}",
-           "BATON_VAR_DIR": str(tmp_path / "var")}
-    subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return set(out.read_text().split("\n"))
-
-
-def test_the_command_lines_load_only_what_they_use(tmp_path):
-    """Start-up time (bench/cli_bench.py): what each command imports is most of its wait."""
-    web_llm_service = {"openai", "starlette", "uvicorn", "service", "aiosmtpd"}
-    message = ROOT / "tests" / "fixtures" / "mail" / "auto_reply_auto_submitted.eml"
-    analyze = _modules_after("analyze", str(message), tmp_path=tmp_path)
-    assert not analyze & (web_llm_service | {"pydantic", "sqlalchemy"})
-    listing = _modules_after("messages", tmp_path=tmp_path)
-    assert "sqlalchemy" in listing  # the check below can fail only if the listing really ran
-    assert not listing & (web_llm_service | {"pydantic", "sqlalchemy.dialects.postgresql"})
