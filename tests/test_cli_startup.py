@@ -3,6 +3,7 @@ start in a fraction of a second, and most of that time is imports. The timings a
 bench/cli_bench.py; these check the modules, which a test can hold without a stopwatch."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,9 @@ def _modules_after(*args: str, tmp_path: Path, returncode: int = 0) -> set[str]:
             f"atexit.register(lambda: open({str(out)!r}, 'w').write('\\n'.join(sys.modules)))\n"
             f"sys.argv = ['server.py', *{list(args)!r}]\n"
             "runpy.run_path('server.py', run_name='__main__')\n")
-    env = {"PATH": "/usr/bin:/bin", "BATON_DATABASE_URL": f"sqlite:///{tmp_path / 'baton.db'}",
-           "BATON_VAR_DIR": str(tmp_path / "var")}
+    # The session's environment (PYTHONDONTWRITEBYTECODE among it) with a Baton of its own.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BATON_")}
+    env.update(BATON_DATABASE_URL=f"sqlite:///{tmp_path / 'baton.db'}", BATON_VAR_DIR=str(tmp_path / "var"))
     subprocess.run([sys.executable, "server.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == returncode, done.stderr
