@@ -15,6 +15,9 @@ from typing import Any, NoReturn
 import click
 
 import settings as settings_mod
+from store import listing
+
+_NOT_MIGRATED = "the database has no tables yet; run `python server.py migrate`"
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -30,13 +33,17 @@ class _Baton(click.Group):
             return super().invoke(ctx)
         except settings_mod.SettingsError as e:
             _fail(str(e))
+        except listing.NoTables:
+            _fail(_NOT_MIGRATED)
+        except listing.Unusable as e:
+            _fail(str(settings_mod.database_error(settings_mod.load().database_url, e.orig)))
         except Exception as e:
-            # sqlalchemy is imported only by the commands that use a database.
+            # sqlalchemy is imported only by the commands that use it.
             db = sys.modules.get("sqlalchemy.exc")
             if db is None or not isinstance(e, db.DBAPIError):
                 raise
             if "no such table" in str(e) or type(e.orig).__name__ == "UndefinedTable":
-                _fail("the database has no tables yet; run `python server.py migrate`")
+                _fail(_NOT_MIGRATED)
             if not isinstance(e, db.OperationalError):
                 raise
             _fail(str(settings_mod.database_error(settings_mod.load().database_url, e)))
@@ -197,10 +204,9 @@ _MESSAGE_COLUMNS = [("id", "ID"), ("received", "RECEIVED"), ("status", "STATUS")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
 def messages(limit: int, as_json: bool) -> None:
     """List stored messages, newest first."""
-    from store import messages as m
     s = _settings()
     listed = []
-    for row in m.recent(_engine(s), limit):
+    for row in listing.messages(s.database_url, limit):
         analysis = row["analysis"] or {}
         waits = analysis.get("deferred")  # over a daily cap: kept, answered when the window has room
         outcome = analysis.get("outcome") or (f"waiting for the {waits.get('cap')} cap" if waits else None)
@@ -231,17 +237,16 @@ def intros(ctx: click.Context, limit: int, as_json: bool) -> None:
     """List intros (state, both parties, next job); `intros show ID` prints one intro's timeline."""
     if ctx.invoked_subcommand is not None:
         return
-    from store import intros as store_intros
     s = _settings()
     listed = []
-    for row in store_intros.overview(_engine(s), limit):
+    for row in listing.intros(s.database_url, limit):
         job = row["next_job"]
         # Before the referrer approves there are no party rows yet: the addresses the draft names.
-        parties = {role: {"email": p.email, "decision": p.decision} if (p := row["parties"].get(role))
-                   else {"email": row[f"{role}_email"], "decision": None} for role in ("pin", "contact")}
+        parties = {role: row["parties"].get(role) or {"email": row[f"{role}_email"], "decision": None}
+                   for role in ("pin", "contact")}
         listed.append({"id": row["id"], "state": row["state"], "kind": row["kind"], "referrer": row["referrer_email"],
                        **parties,
-                       "next_job": {"kind": job.kind, "step": job.step, "at": job.available_at.isoformat()}
+                       "next_job": {"kind": job["kind"], "step": job["step"], "at": job["available_at"].isoformat()}
                        if job else None})
     if as_json:
         click.echo(json.dumps(listed, ensure_ascii=False, indent=2))

@@ -2,19 +2,30 @@
 
 Everything configurable lives here so that a bad value stops start-up with one line
 naming it, before any socket is opened.
+
+Every command line loads them, so loading is cheap: values in their plain form ('2525', '2.5',
+'true', a word from the list) are read here, and anything else goes to pydantic, which reads it
+its lax way (' 2525 ', '2.0', 'YES') or words the error. Importing pydantic and building its
+model cost each command ~0.15 s, and pydantic-settings' many sources (command line, secrets,
+JSON, YAML, cloud vaults) ~0.2 s more, for the one source Baton uses; so values and messages
+are pydantic's, as before, without the wait.
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from types import NoneType
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError, field_validator, model_validator
-from pydantic_core import ErrorDetails
-from pydantic_settings import BaseSettings, SettingsConfigDict
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 log = logging.getLogger("baton.settings")
 
@@ -33,8 +44,13 @@ class CombinedSettingsError(ValueError):
         self.why = why
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BATON_", env_file=".env", extra="ignore")
+ENV_PREFIX = "BATON_"
+ENV_FILE = Path(".env")  # in the working directory
+
+
+@dataclass
+class Settings:
+    """Every setting and its default (`Settings()`); `load()` reads them and checks them."""
 
     # The address the README, the fixtures and the demo write to, so that they work as they are.
     assistant_address: str = "intro@baton.example"
@@ -117,89 +133,6 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
-    @field_validator("assistant_address")
-    @classmethod
-    def _address(cls, v: str) -> str:
-        v = v.strip()
-        local, sep, domain = v.rpartition("@")
-        if not sep or not local or not domain or "+" in local or any(c in v for c in " <>,;"):
-            raise ValueError("must be a plain address like intro@example.com")
-        return v.lower()
-
-    @field_validator("smtp_port", "web_port", "metrics_port")
-    @classmethod
-    def _port(cls, v: int) -> int:
-        if not 0 <= v <= 65535:
-            raise ValueError("must be a port number (0-65535)")
-        return v
-
-    @field_validator("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
-                     "worker_lease_seconds", "worker_concurrency", "smtp_max_sessions",
-                     "smtp_max_sessions_per_client")
-    @classmethod
-    def _positive(cls, v: int) -> int:
-        if v < 1:
-            raise ValueError("must be at least 1")
-        return v
-
-    @field_validator("daily_cap_domain_percent")
-    @classmethod
-    def _percent(cls, v: int) -> int:
-        if not 1 <= v <= 100:
-            raise ValueError("must be a percentage (1-100)")
-        return v
-
-    @field_validator("worker_nice")
-    @classmethod
-    def _nice(cls, v: int) -> int:
-        if not 0 <= v <= 19:
-            raise ValueError("must be a nice increment (0-19; 0 runs the worker at the listener's priority)")
-        return v
-
-    @field_validator("dns_budget_seconds", "worker_message_seconds")
-    @classmethod
-    def _seconds(cls, v: float) -> float:
-        if v <= 0:
-            raise ValueError("must be more than 0 seconds")
-        return v
-
-    @field_validator("database_url")
-    @classmethod
-    def _database(cls, v: str) -> str:
-        if not v.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
-            raise ValueError("must be sqlite:///PATH or postgresql://...")
-        if v.startswith("postgresql://"):  # psycopg 3 is the driver we ship
-            v = "postgresql+psycopg://" + v[len("postgresql://"):]
-        return v
-
-    @field_validator("outbound")
-    @classmethod
-    def _outbound(cls, v: str) -> str:
-        scheme = v.split(":", 1)[0]
-        if scheme == "maildir" and len(v) > len("maildir:"):
-            return v
-        if scheme in ("smtp", "smtps") and urlsplit(v).hostname:
-            return v
-        raise ValueError("must be maildir:PATH or smtp://user:pass@host:587?starttls=true")
-
-    @field_validator("dkim_key_file", "tls_cert_file", "tls_key_file")
-    @classmethod
-    def _key_file(cls, v: Path | None) -> Path | None:
-        if v is not None and not v.is_file():
-            raise ValueError(f"no such file: {v}")
-        return v
-
-    @model_validator(mode="after")
-    def _public_url(self) -> Settings:
-        if not self.public_url:
-            self.public_url = f"http://{self.web_host}:{self.web_port}"
-        self.public_url = self.public_url.rstrip("/")
-        if bool(self.tls_cert_file) != bool(self.tls_key_file):
-            raise CombinedSettingsError(("BATON_TLS_CERT_FILE", "BATON_TLS_KEY_FILE"), "set both or neither")
-        if bool(self.dkim_selector) != bool(self.dkim_key_file):
-            raise CombinedSettingsError(("BATON_DKIM_SELECTOR", "BATON_DKIM_KEY_FILE"), "set both or neither")
-        return self
-
     @property
     def assistant_local(self) -> str:
         return self.assistant_address.rpartition("@")[0]
@@ -218,12 +151,199 @@ class Settings(BaseSettings):
         return [d.strip().lower() for d in self.dot_insensitive_domains.split(",") if d.strip()]
 
 
+# The checks of one value each, in its field's type: the value, perhaps normalised, or a
+# ValueError saying what is wrong (the second half of the one-line message).
+
+def _address(v: str) -> str:
+    v = v.strip()
+    local, sep, domain = v.rpartition("@")
+    if not sep or not local or not domain or "+" in local or any(c in v for c in " <>,;"):
+        raise ValueError("must be a plain address like intro@example.com")
+    return v.lower()
+
+
+def _port(v: int) -> int:
+    if not 0 <= v <= 65535:
+        raise ValueError("must be a port number (0-65535)")
+    return v
+
+
+def _positive(v: int) -> int:
+    if v < 1:
+        raise ValueError("must be at least 1")
+    return v
+
+
+def _percent(v: int) -> int:
+    if not 1 <= v <= 100:
+        raise ValueError("must be a percentage (1-100)")
+    return v
+
+
+def _nice(v: int) -> int:
+    if not 0 <= v <= 19:
+        raise ValueError("must be a nice increment (0-19; 0 runs the worker at the listener's priority)")
+    return v
+
+
+def _seconds(v: float) -> float:
+    if v <= 0:
+        raise ValueError("must be more than 0 seconds")
+    return v
+
+
+def _database(v: str) -> str:
+    if not v.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+        raise ValueError("must be sqlite:///PATH or postgresql://...")
+    if v.startswith("postgresql://"):  # psycopg 3 is the driver we ship
+        v = "postgresql+psycopg://" + v[len("postgresql://"):]
+    return v
+
+
+def _outbound(v: str) -> str:
+    scheme = v.split(":", 1)[0]
+    if scheme == "maildir" and len(v) > len("maildir:"):
+        return v
+    if scheme in ("smtp", "smtps") and urlsplit(v).hostname:
+        return v
+    raise ValueError("must be maildir:PATH or smtp://user:pass@host:587?starttls=true")
+
+
+def _key_file(v: Path | None) -> Path | None:
+    if v is not None and not v.is_file():
+        raise ValueError(f"no such file: {v}")
+    return v
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "assistant_address": _address,
+    **dict.fromkeys(("smtp_port", "web_port", "metrics_port"), _port),
+    **dict.fromkeys(("max_message_bytes", "max_recipients", "worker_max_attempts", "smtp_timeout_seconds",
+                     "worker_lease_seconds", "worker_concurrency", "smtp_max_sessions",
+                     "smtp_max_sessions_per_client"), _positive),
+    "daily_cap_domain_percent": _percent,
+    "worker_nice": _nice,
+    **dict.fromkeys(("dns_budget_seconds", "worker_message_seconds"), _seconds),
+    "database_url": _database,
+    "outbound": _outbound,
+    **dict.fromkeys(("dkim_key_file", "tls_cert_file", "tls_key_file"), _key_file),
+}
+
+
+def _fit_together(s: Any) -> None:
+    """Fills in the public URL and checks the settings that are set in pairs, once each value is fine."""
+    if not s.public_url:
+        s.public_url = f"http://{s.web_host}:{s.web_port}"
+    s.public_url = s.public_url.rstrip("/")
+    if bool(s.tls_cert_file) != bool(s.tls_key_file):
+        raise CombinedSettingsError(("BATON_TLS_CERT_FILE", "BATON_TLS_KEY_FILE"), "set both or neither")
+    if bool(s.dkim_selector) != bool(s.dkim_key_file):
+        raise CombinedSettingsError(("BATON_DKIM_SELECTOR", "BATON_DKIM_KEY_FILE"), "set both or neither")
+
+
+def _from_environment() -> dict[str, str]:
+    """Each setting's value from `.env` then the environment (which wins), by field name.
+
+    As pydantic-settings read them: names in any case (BATON_SMTP_PORT or baton_smtp_port),
+    values as given (`load` parses them), a `.env` line without a value ignored."""
+    found: dict[str, str] = {}
+    if ENV_FILE.is_file() or ENV_FILE.is_fifo():
+        from dotenv import dotenv_values  # only when there is a file to read
+
+        found.update(_settings_in(dotenv_values(ENV_FILE, encoding="utf-8")))
+    found.update(_settings_in(os.environ))
+    return found
+
+
+def _settings_in(variables: Mapping[str, str | None]) -> dict[str, str]:
+    prefix = ENV_PREFIX.lower()
+    named = ((name.lower().removeprefix(prefix), value) for name, value in variables.items()
+             if name.lower().startswith(prefix) and value is not None)
+    return {field: value for field, value in named if field in _types()}
+
+
+@cache
+def _types() -> dict[str, Any]:
+    return get_type_hints(Settings)
+
+
 def load(**overrides) -> Settings:
-    """Settings from the environment; raises SettingsError naming the first bad one."""
+    """Settings from the environment; raises SettingsError naming the first bad one.
+
+    Values given here win over BATON_* variables, which win over the `.env` file. Defaults are
+    checked too (assistant_address is lowercased, a key file must exist); names that are no
+    setting are ignored."""
+    values = {**_from_environment(), **overrides}
+    return _read_plainly(values) or _read_by_pydantic(values)
+
+
+_NOT_PLAIN = object()
+_INTEGER = re.compile(r"0|[1-9][0-9]{0,17}")
+_DECIMAL = re.compile(r"(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?")
+_BOOLEAN = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "on": True, "off": False}
+
+
+def _plain(kind: Any, v: Any) -> Any:
+    """`v` as a `kind` when it is in a form pydantic reads the same way ('25', '2.5', 'true', an
+    int for a float); _NOT_PLAIN otherwise."""
+    if get_origin(kind) is Literal:
+        return v if type(v) is str and v in get_args(kind) else _NOT_PLAIN
+    if NoneType in get_args(kind):  # Path | None
+        return None if v is None else _plain(Path, v)
+    if kind is str:
+        return v if type(v) is str else _NOT_PLAIN
+    if kind is Path:
+        return v if isinstance(v, Path) else Path(v) if type(v) is str else _NOT_PLAIN
+    if kind is bool:
+        return v if type(v) is bool else _BOOLEAN.get(v, _NOT_PLAIN) if type(v) is str else _NOT_PLAIN
+    if kind is int:
+        return v if type(v) is int else int(v) if type(v) is str and _INTEGER.fullmatch(v) else _NOT_PLAIN
+    if kind is float:
+        plain = type(v) in (int, float) or type(v) is str and _DECIMAL.fullmatch(v)
+        return float(v) if plain else _NOT_PLAIN
+    return _NOT_PLAIN
+
+
+def _read_plainly(values: Mapping[str, Any]) -> Settings | None:
+    """The settings when every value is plain and passes its checks; None sends them to pydantic,
+    for the values it alone reads or the message of the first error."""
+    read = {}
+    for field in fields(Settings):
+        v = _plain(_types()[field.name], values.get(field.name, field.default))
+        if v is _NOT_PLAIN:
+            return None
+        read[field.name] = v
     try:
-        return Settings(**overrides)
+        for name, check in _CHECKS.items():
+            read[name] = check(read[name])
+        settings = Settings(**read)
+        _fit_together(settings)
+    except ValueError:
+        return None
+    return settings
+
+
+def _read_by_pydantic(values: Mapping[str, Any]) -> Settings:
+    """pydantic's model of Settings, with the same checks, reads the values or says which is bad."""
+    from pydantic import ConfigDict, ValidationError, create_model, field_validator, model_validator
+
+    def validator(name: str, check: Callable[[Any], Any]) -> Any:
+        return field_validator(name)(lambda cls, v: check(v))
+
+    def after(model: Any) -> Any:
+        _fit_together(model)
+        return model
+
+    validators = {f"check_{name}": validator(name, check) for name, check in _CHECKS.items()}
+    validators["fit_together"] = model_validator(mode="after")(after)
+    defined: dict[str, Any] = {f.name: (_types()[f.name], f.default) for f in fields(Settings)}
+    model = create_model("Settings", __config__=ConfigDict(extra="ignore", validate_default=True),
+                         __validators__=validators, **defined)
+    try:
+        checked = model(**values)
     except ValidationError as e:
         raise SettingsError(_describe(e.errors()[0])) from None
+    return Settings(**{f.name: getattr(checked, f.name) for f in fields(Settings)})
 
 
 def _describe(err: ErrorDetails) -> str:

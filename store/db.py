@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 # The execution option `reading` sets; only the SQLite begin hook reads it.
 _READ_ONLY = "baton_read_only"
@@ -50,3 +54,16 @@ def reading(engine: Engine) -> Connection:
     Use it as `with reading(engine) as conn:`; a write through it is not guarded against
     SQLite's failed lock upgrade, so anything that writes uses `engine.begin()`."""
     return engine.connect().execution_options(**{_READ_ONLY: True})
+
+
+def upsert(table: Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the dialect's own construct (`conn.dialect.name`), which alone has
+    `on_conflict_do_nothing` (ON CONFLICT).
+
+    Imported here, for the dialect in use only: creating the engine has already loaded it, and
+    importing the PostgreSQL dialect too at module level cost every SQLite command line ~50 ms."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return sqlite_insert(table)

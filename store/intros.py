@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 import mailboxes
 from model import Actor, Decision, FollowupAnswer, Intro, KeyOwner, Kind, Party, Role, State
-from store.db import reading
+from store.db import reading, upsert
 from store.schema import inbound_messages, intro_events, intro_parties, jobs, outbox
 from store.schema import intros as t
 
@@ -20,8 +19,7 @@ from store.schema import intros as t
 def create(conn: Connection, *, key: str, message_id: int, kind: Kind, referrer_email: str | None,
            pin_email: str | None, contact_email: str | None, draft: Mapping[str, Any], now: datetime) -> int | None:
     """A new intro in state `draft`; None when this message already started one."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(t).values(
+    stmt = upsert(t, conn.dialect.name).values(
         key=key, message_id=message_id, kind=kind.value, state=State.DRAFT.value, referrer_email=referrer_email,
         referrer_key=mailboxes.key(referrer_email) if referrer_email else None,
         pin_email=pin_email, contact_email=contact_email, draft=dict(draft), created_at=now, updated_at=now,

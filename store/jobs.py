@@ -5,11 +5,10 @@ import hashlib
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from model import DueJob, JobKind
 from store import leases
-from store.db import reading
+from store.db import reading, upsert
 from store.schema import jobs as t
 
 NO_STEP = "-"
@@ -19,9 +18,8 @@ def add(conn: Connection, intro_id: int, kind: JobKind, *, due: datetime, now: d
     """Schedules (intro, kind, step) once: scheduling it again changes nothing, so two workers
     can never schedule, and so never send, the same nudge twice."""
     key = hashlib.sha256(f"{intro_id}\0{kind.value}\0{step}".encode()).hexdigest()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(t).values(dedup_key=key, intro_id=intro_id, kind=kind.value, step=step,
-                                          status="pending", available_at=due, created_at=now)
+    conn.execute(upsert(t, conn.dialect.name).values(dedup_key=key, intro_id=intro_id, kind=kind.value, step=step,
+                                                     status="pending", available_at=due, created_at=now)
                  .on_conflict_do_nothing(index_elements=["dedup_key"]))
 
 

@@ -5,12 +5,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Insert, select, update
 
 from store import leases
-from store.db import reading
+from store.db import reading, upsert
 from store.schema import inbound_messages as t
 
 # Only the header block is read at intake, and only so far: the full parse happens in the worker.
@@ -69,9 +69,10 @@ def dedup_key(raw: bytes, mail_from: str) -> tuple[str | None, str]:
     return None, digest.hexdigest()
 
 
-# Built once: the listener's writer runs it for every batch.
-_INSERT = {name: dialect.insert(t).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(t.c.dedup_key, t.c.id)
-           for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+@cache
+def _insert(dialect: str) -> Insert:
+    """Built once per dialect (at the first batch): the listener's writer runs it for every batch."""
+    return upsert(t, dialect).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(t.c.dedup_key, t.c.id)
 
 
 def insert_many(conn: Connection, msgs: list[Received]) -> list[Stored]:
@@ -82,7 +83,7 @@ def insert_many(conn: Connection, msgs: list[Received]) -> list[Stored]:
     A message already stored, or a second copy within the batch, gets the first copy's id.
     """
     rows = [_row(m) for m in msgs]
-    new = dict(conn.execute(_INSERT[conn.dialect.name], rows).all())
+    new: dict[str, int] = dict(conn.execute(_insert(conn.dialect.name), rows).all())
     old = {r["dedup_key"] for r in rows} - new.keys()
     ids = dict(conn.execute(select(t.c.dedup_key, t.c.id).where(t.c.dedup_key.in_(old))).all()) if old else {}
     ids.update(new)

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 import mailboxes
 from store import leases
-from store.db import reading
+from store.db import reading, upsert
 from store.schema import outbox as t
 from store.schema import outbox_keys, suppressions
 
@@ -56,13 +55,12 @@ def enqueue(conn: Connection, *, scope: str, purpose: str, recipient: str, raw: 
     charged to in the daily caps (the sender whose message or intro caused it).
     """
     key = hashlib.sha256(f"{scope}\0{purpose}\0{recipient.lower()}".encode()).hexdigest()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     # The key first: it outlives the row (the retention purge deletes sent rows, never keys).
-    if conn.execute(dialect.insert(outbox_keys).values(dedup_key=key, created_at=now)
+    if conn.execute(upsert(outbox_keys, conn.dialect.name).values(dedup_key=key, created_at=now)
                     .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(outbox_keys.c.dedup_key)
                     ).scalar() is None:
         return None
-    stmt = dialect.insert(t).values(
+    stmt = upsert(t, conn.dialect.name).values(
         dedup_key=key, intro_id=intro_id, purpose=purpose, recipient=recipient,
         recipient_key=mailboxes.key(recipient), sender_domain=sender_domain,
         bounce_key=secrets.token_hex(12), raw=raw, status="pending", available_at=now, created_at=now,
@@ -124,9 +122,8 @@ def purge(engine: Engine, *, before: datetime, batch: int = 1000) -> int:
 
 def suppress(conn: Connection, address: str, *, reason: str, now: datetime) -> None:
     """Nothing more goes to this address (kept only as a hash)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(suppressions).values(address_hash=address_hash(address), reason=reason,
-                                                     created_at=now).on_conflict_do_nothing())
+    conn.execute(upsert(suppressions, conn.dialect.name).values(address_hash=address_hash(address), reason=reason,
+                                                                created_at=now).on_conflict_do_nothing())
 
 
 def is_suppressed(engine: Engine, address: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import yaml
 from settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWN = {f"BATON_{name.upper()}" for name in Settings.model_fields}
+KNOWN = {f"BATON_{f.name.upper()}" for f in fields(Settings)}
 ROLES = {"serve", "smtp", "web", "worker"}
 
 
