@@ -63,20 +63,22 @@ def body_mentions(text: str) -> list[tuple[Person, str]]:
                 if at and (found is None or at.start() < found.start() or mentions.clean_name(raw_name or "") is None):
                     whole = mentions.clean_name(text[at.start():m.start()].rstrip())
                     raw_name = None if whole else at.group("name")
-                # The title pattern only where a comma and a title word stand before the anchor: it is a
-                # name search over the whole reach, too slow to run before every address.
+                # A title after the last comma before the anchor ("Nathalie Caron, DRH du groupe ..."):
+                # checked first, as the name search over the whole reach is too slow for every address.
+                # The title has no comma in it, so the one found is the one after the name.
                 comma = text.rfind(",", max(start, m.start() - 82), m.start())
                 titled = _PERSON_TITLED.search(text, start, m.start()) if comma != -1 and \
                     _TITLE_WORD.search(text, comma, m.start()) else None
                 if titled and (found is None or titled.start() < found.start()) and \
-                        _TITLE_WORD.search(titled.group("title")) and mentions.clean_name(titled.group("name")):
+                        mentions.clean_name(titled.group("name")):
                     raw_name = titled.group("name")
                 if tag == "body_line":
-                    # Only a full name that opens its line: not a label ("Email: x@..."), not a sentence.
+                    # Only a full name that opens its line: not a label ("Email: x@..."), not a sentence;
+                    # and no address alone: "From: x@..." in a quoted header is read elsewhere.
+                    words = (raw_name or "").split()
                     opens_line = found is not None and _LINE_START.search(text, start, found.start())
-                    if not opens_line or len((raw_name or "").split()) < 2 or \
-                            (raw_name or "").split()[-1].lower() in _LABEL_WORDS:
-                        continue  # and no address alone: "From: x@..." in a quoted header is read elsewhere
+                    if not opens_line or len(words) < 2 or words[-1].lower() in _LABEL_WORDS:
+                        continue
                 prev_end = m.end()
             else:
                 raw_name = m.group("name")
