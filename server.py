@@ -74,7 +74,7 @@ def cli() -> None:
     os.umask(0o077)
 
 
-def _run(smtp_on: bool, web_on: bool, worker_on: bool) -> None:
+def _run(smtp_on: bool, web_on: bool, worker_on: bool, **how: Any) -> None:
     import asyncio
 
     import service
@@ -84,13 +84,14 @@ def _run(smtp_on: bool, web_on: bool, worker_on: bool) -> None:
     settings_mod.prepare_directories(s)
     if not m.is_current(s.database_url):
         _fail("the database schema is not up to date; run `python server.py migrate`")
-    asyncio.run(service.serve(s, smtp_on=smtp_on, web_on=web_on, worker_on=worker_on))
+    asyncio.run(service.serve(s, smtp_on=smtp_on, web_on=web_on, worker_on=worker_on, **how))
 
 
 @cli.command()
 def serve() -> None:
-    """Run the SMTP listener, the web pages and the worker in one process."""
-    _run(True, True, True)
+    """Run the SMTP listener and the web pages, and the worker in a child process."""
+    # The worker's analysis would hold the interpreter lock against the listener (worker/child.py).
+    _run(True, True, False, worker_command=[sys.executable, str(Path(__file__).resolve()), "worker", "--wake-fd"])
 
 
 @cli.command()
@@ -106,9 +107,10 @@ def web() -> None:
 
 
 @cli.command()
-def worker() -> None:
+@click.option("--wake-fd", type=int, hidden=True, help="the wake-up pipe from `serve`, which starts this")
+def worker(wake_fd: int | None) -> None:
     """Run only the workers (messages, outbox, jobs); several may share one PostgreSQL."""
-    _run(False, False, True)
+    _run(False, False, True, wake_fd=wake_fd)
 
 
 @cli.command()

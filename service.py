@@ -29,6 +29,7 @@ from store import wakeups
 from store.db import make_engine
 from store.intake import IntakeWriter
 from web.app import create_app, create_metrics_app
+from worker import child
 from worker import loop as worker_loop
 from worker.job_runner import JobWorker
 from worker.message_runner import MessageWorker
@@ -127,8 +128,13 @@ def _check_dkim_key(settings: Settings) -> None:
 
 
 async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True, worker_on: bool = True,
-                stop: asyncio.Event | None = None) -> None:
+                stop: asyncio.Event | None = None, worker_command: list[str] | None = None,
+                wake_fd: int | None = None) -> None:
     """Runs until SIGTERM/SIGINT, or until `stop` is set when the caller (a test) passes one.
+
+    `worker_command` (with worker_on False): the worker runs as a child process started with that
+    command line plus the read end of a wake-up pipe, which a worker gets as `wake_fd`
+    (worker/child.py says why `server.py serve` splits so).
 
     Whatever a setting can make fail at start (files, keys, ports) raises SettingsError, one line
     naming the setting, and leaves nothing running behind it."""
@@ -163,16 +169,21 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         # In this process the listener wakes the worker directly; on PostgreSQL a NOTIFY also
         # wakes workers in other processes (split roles, several instances).
         notifier = wakeups.Notifier(engine) if wakeups.supported(settings.database_url) else None
+        pipe: child.PipeNotifier | None = None  # to the worker process, once it runs
 
         def stored() -> None:
             messages.wake.set()
             if notifier is not None:
                 notifier.notify(wakeups.MESSAGES)
+            if pipe is not None:
+                pipe.notify(wakeups.MESSAGES)
 
         def queued_by_web() -> None:
             sender_wake()
             if notifier is not None:
                 notifier.notify(wakeups.OUTBOX)
+            if pipe is not None:
+                pipe.notify(wakeups.OUTBOX)
 
         handler = smtp.IntakeHandler(
             smtp.Policy(settings.assistant_local, frozenset(settings.domain_list), settings.max_recipients),
@@ -217,6 +228,13 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
     if notifier is not None and worker_on:
         tasks.append(asyncio.create_task(wakeups.listen(
             settings.database_url, {wakeups.MESSAGES: messages.wake.set, wakeups.OUTBOX: sender.wake.set}, stop)))
+    if worker_command:
+        pipe, supervisor = await child.supervise(worker_command, stop,
+                                                 grace_seconds=settings.worker_message_seconds + 15)
+        tasks.append(supervisor)
+    if wake_fd is not None and worker_on:
+        tasks.append(asyncio.create_task(child.listen(
+            wake_fd, {wakeups.MESSAGES: messages.wake.set, wakeups.OUTBOX: sender.wake.set}, stop)))
     if worker_on:
         due = JobWorker(engine, ctx, on_queued=sender.wake.set, lease_seconds=settings.worker_lease_seconds)
         tasks.append(asyncio.create_task(purge_daily(engine, settings, stop)))
@@ -240,6 +258,8 @@ async def serve(settings: Settings, *, smtp_on: bool = True, web_on: bool = True
         if server is not None:
             server.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
+    if pipe is not None:
+        pipe.close()
     await messages.drain()  # messages in progress finish (each within BATON_WORKER_MESSAGE_SECONDS)
     await asyncio.to_thread(writer.stop)
     engine.dispose()

@@ -185,3 +185,28 @@ def test_accept_errors_are_logged_once_per_interval_with_a_count(db_url, tmp_pat
     lines = [ln for ln in text.splitlines() if "accepting a connection failed" in ln]
     assert len(lines) == 1 and "EMFILE" in lines[0], text[-2000:]
     assert "Traceback" not in text and "out of system resource" not in text, text[-2000:]
+
+
+def test_the_accept_retry_that_finds_the_listener_closed_logs_no_traceback(caplog):
+    """asyncio retries a failed accept a second later; when the listener was closed meanwhile (a
+    stop while out of descriptors), that retry raises on descriptor -1. Nothing was lost: no
+    traceback. Any other error still reaches the handler before it."""
+    import asyncio
+
+    from inbound.smtp.limits import AcceptErrorLog
+
+    loop = asyncio.new_event_loop()
+    seen: list[dict] = []
+    loop.set_exception_handler(lambda _loop, context: seen.append(context))
+    try:
+        handler = AcceptErrorLog(loop)
+        retry = asyncio.TimerHandle(loop.time(), loop._start_serving, (None, None), loop)  # type: ignore[attr-defined]
+        handler(loop, {"message": "Exception in callback", "exception": ValueError("Invalid file descriptor: -1"),
+                       "handle": retry})
+        assert seen == []
+        other = {"message": "Exception in callback", "exception": ValueError("Invalid file descriptor: -1"),
+                 "handle": asyncio.Handle(print, (), loop)}
+        handler(loop, other)
+        assert seen == [other]
+    finally:
+        loop.close()

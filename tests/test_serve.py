@@ -96,6 +96,58 @@ def test_a_message_answered_250_survives_sigkill(env, tmp_path):
         stop(proc)
 
 
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_serve_runs_the_worker_as_a_child_it_wakes_restarts_and_never_leaves_behind(env, tmp_path):
+    # A poll so slow that only the wake-up pipe can explain a message processed within the wait.
+    env = {**env, "BATON_WORKER_POLL_SECONDS": "600"}
+    proc = start(env)
+    engine = make_engine(env["BATON_DATABASE_URL"])
+
+    def send(n: int) -> None:
+        eml = tmp_path / f"m{n}.eml"
+        eml.write_bytes(make_message(subject=f"Note {n}", message_id=f"<child{n}@mail.example>"))
+        assert cli("send", str(eml), env=env).stdout.startswith("250 ")
+
+    def processed(n: int) -> bool:
+        return sum(r["status"] == "processed" for r in messages.recent(engine)) >= n
+
+    try:
+        first = wait_until(lambda: _children(proc.pid), what="serve's worker process")[0]
+        assert "worker" in Path(f"/proc/{first}/cmdline").read_text()
+        send(1)
+        wait_until(lambda: processed(1), what="message 1 processed by the worker process")
+        send(2)
+        wait_until(lambda: processed(2), what="message 2 processed: the pipe woke the worker")
+
+        os.kill(first, signal.SIGKILL)  # a crashed worker is started again
+        second = wait_until(lambda: [c for c in _children(proc.pid) if c != first],
+                            what="a new worker process after SIGKILL")[0]
+        send(3)
+        wait_until(lambda: processed(3), what="message 3 processed by the restarted worker")
+
+        proc.kill()  # the parent killed outright: its worker sees the pipe close and stops
+        proc.wait(timeout=10)
+        wait_until(lambda: not _alive(second), what="the worker process to stop after its parent died")
+    finally:
+        if proc.poll() is None:
+            stop(proc)
+        engine.dispose()
+    assert "the worker process exited with status -9; restarting it" in (proc.stdout.read() if proc.stdout else "")
+
+
 def test_web_placeholder_answers_with_security_headers(env):
     import httpx
     proc = start(env)

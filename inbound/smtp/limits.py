@@ -80,6 +80,8 @@ class AcceptErrorLog:
         self.suppressed = 0
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if _retry_after_close(context):
+            return
         if context.get("message") != _ACCEPT_FAILED:
             if self._previous is not None:
                 self._previous(loop, context)
@@ -97,6 +99,14 @@ class AcceptErrorLog:
                   "earliest", why, getattr(exc, "strerror", None) or exc, more, self._every)
         self._last = now
         self.suppressed = 0
+
+
+def _retry_after_close(context: dict[str, Any]) -> bool:
+    """asyncio's retry of a failed accept, a second later, that found the listener closed (at
+    stop): it raises on the closed socket's descriptor, -1. Nothing is wrong; not worth a traceback."""
+    exc = context.get("exception")
+    return (isinstance(exc, ValueError) and "Invalid file descriptor: -1" in str(exc)
+            and "_start_serving" in repr(context.get("handle")))
 
 
 def raise_open_file_limit() -> int:
