@@ -76,7 +76,13 @@ class Roles:
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in self.procs]
+        """The roles' processes and their children (`serve` runs its worker as one)."""
+        out = []
+        for p in self.procs:
+            out.append(p.pid)
+            for task in Path(f"/proc/{p.pid}/task").glob("*/children"):
+                out += [int(c) for c in task.read_text().split()]
+        return out
 
     def cpu(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.pids)
