@@ -6,6 +6,7 @@ stack, the LLM client or the service (`make bench` measures it).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -82,6 +83,8 @@ def _run(smtp_on: bool, web_on: bool, worker_on: bool, **how: Any) -> None:
 
     s = _settings()
     settings_mod.prepare_directories(s)
+    if how.get("wake_fd") is not None:
+        s = dataclasses.replace(s, metrics_port=0)  # a worker started by `serve`: serve's /metrics has its counters
     if not m.is_current(s.database_url):
         _fail("the database schema is not up to date; run `python server.py migrate`")
     asyncio.run(service.serve(s, smtp_on=smtp_on, web_on=web_on, worker_on=worker_on, **how))
@@ -91,7 +94,20 @@ def _run(smtp_on: bool, web_on: bool, worker_on: bool, **how: Any) -> None:
 def serve() -> None:
     """Run the SMTP listener and the web pages, and the worker in a child process."""
     # The worker's analysis would hold the interpreter lock against the listener (worker/child.py).
+    _share_metrics(settings_mod.load().var_dir / "metrics")
     _run(True, True, False, worker_command=[sys.executable, str(Path(__file__).resolve()), "worker", "--wake-fd"])
+
+
+def _share_metrics(folder: Path) -> None:
+    """prometheus_client's multiprocess mode, for `serve` and the worker it starts (metrics.py): set
+    before anything imports prometheus_client; last run's files go, as its documentation asks."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for old in folder.glob("*.db"):
+            old.unlink()
+    except OSError as e:
+        raise settings_mod.SettingsError(f"bad setting BATON_VAR_DIR: cannot use {folder} ({e.strerror})") from None
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 @cli.command()

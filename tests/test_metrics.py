@@ -98,3 +98,58 @@ def test_split_roles_each_serve_their_own_counters_on_the_metrics_port(tmp_path)
             p.terminate()
         for role, p in procs.items():
             assert p.wait(20) == 0, (role, p.stderr.read().decode()[-2000:])
+
+
+def test_serve_sums_its_worker_process_counters_on_one_metrics_page(tmp_path):
+    """`serve` runs its worker as a child process: the counters the worker keeps (processed,
+    sent) show on serve's own /metrics beside the listener's, and the child does not try to
+    bind the metrics port too (it would fail and be restarted for ever)."""
+    import os
+    import smtplib
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    from outbound.sendfile import to_crlf
+    from store import migrate
+    from tests.conftest import free_port
+    from tests.service_helpers import wait_listening, wait_until
+
+    root = Path(__file__).resolve().parent.parent
+    db = f"sqlite:///{tmp_path / 'baton.db'}"
+    migrate.upgrade(db)
+    smtp_port, web_port, metrics_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BATON_", "PROMETHEUS_"))}
+    env.update(BATON_DATABASE_URL=db, BATON_ASSISTANT_ADDRESS="intro@baton.example", BATON_SENDER_POLICY="open",
+               BATON_SECRET_KEY="test", BATON_VAR_DIR=str(tmp_path / "var"),
+               BATON_OUTBOUND=f"maildir:{tmp_path / 'outbox'}", BATON_SMTP_PORT=str(smtp_port),
+               BATON_WEB_PORT=str(web_port), BATON_METRICS_PORT=str(metrics_port), BATON_WORKER_POLL_SECONDS="0.1")
+    proc = subprocess.Popen([sys.executable, "server.py", "serve"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def scrape(port: int) -> str:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        except httpx.HTTPError:
+            return ""
+
+    try:
+        wait_listening(smtp_port, what="server.py serve", proc=proc)
+        wait_listening(metrics_port, what="server.py serve (metrics)", proc=proc)
+        with smtplib.SMTP("127.0.0.1", smtp_port) as c:
+            c.sendmail("paula@reyes.example", ["intro@baton.example"],
+                       to_crlf((HANDOFFS / "direct-intro-meet.eml").read_bytes()))
+        text = wait_until(lambda: (t := scrape(metrics_port))
+                          and value(t, "baton_outbox_total", '{result="sent"}') == 1 and t,
+                          what="the worker process's delivery on serve's /metrics")
+        assert value(text, "baton_messages_received_total") == 1
+        assert value(text, "baton_messages_processed_total", '{outcome="handoff"}') == 1
+        assert value(scrape(web_port), "baton_messages_processed_total", '{outcome="handoff"}') == 1
+        assert "baton_queue_depth 0.0" in text
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out[-3000:]
+    assert "exited with status" not in out and "Traceback" not in out, out[-3000:]

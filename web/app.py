@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -52,7 +51,8 @@ def _health_routes(engine: Engine) -> list[Route]:
             metrics.OUTBOX_PENDING.set(health["outbox_pending"])
         except Exception:
             pass  # counters still answer; /healthz says the database is down
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        page, content_type = metrics.exposition()
+        return Response(page, media_type=content_type)
 
     return [Route("/healthz", healthz), Route("/metrics", metrics_page)]
 
