@@ -116,7 +116,10 @@ async def supervise(command: list[str], stop: asyncio.Event, *,
                     await asyncio.wait_for(stop.wait(), delay)
                 if stop.is_set():
                     return
-                proc, started = await _start(command, read_end), loop.time()
+                try:
+                    proc, started = await _start(command, read_end), loop.time()
+                except OSError as e:  # e.g. out of processes: the old one's status stands, try again
+                    log.error("starting the worker process failed: %s", e)
         finally:
             os.close(read_end)
 
