@@ -51,6 +51,28 @@ def test_a_pronoun_referrer_is_the_person_named_before_it():
     assert a["referrer"]["name"] == "Lee Allbritton"
 
 
+@pytest.mark.parametrize("opener", ["Since", "Because", "Given that", "Although", "As", "Unfortunately"])
+def test_a_pronoun_never_means_the_word_that_opens_its_sentence(opener):
+    body = (f"Hi Omar,\n\nMy nephew Tariq is finishing a nursing degree in May. {opener} you know the nursing "
+            f"directors at Mass General, would you be willing to chat with him?\n\nKim")
+    a = analyze(mail(body, frm="Kim Lee <kim@lee.example>", to="Omar Haddad <omar@haddad.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["name"] == "Tariq" and a["contact"]["email"] == "omar@haddad.example"
+
+
+@pytest.mark.parametrize("body, pin", [
+    ("My daughter Lena finished her apprenticeship in June and is now looking for work as a carpenter.", "Lena"),
+    ("Mein Schwager Felix hat seine Lehre beendet und sucht jetzt eine Stelle als Elektriker.", "Felix"),
+    ("A minha sobrinha Inês acabou o curso de arquitetura e está procurando emprego no Porto.", "Inês"),
+    ("Mijn schoonzus Eva is net afgestudeerd en zoekt een baan als verpleegkundige.", "Eva"),
+    ("Mio cognato Paolo si è appena laureato e sta cercando lavoro come ingegnere.", "Paolo"),
+])
+def test_a_relative_whose_search_follows_another_clause_is_the_one_in_need(body, pin):
+    a = analyze(mail(f"{body}\n\nJo", frm="Jo Berg <jo@berg.example>", to="Ada Lund <ada@lund.example>"))
+    assert a["kind"] == "intro_request", a["evidence"]
+    assert a["pin"]["name"] == pin and a["contact"]["email"] == "ada@lund.example"
+
+
 def test_a_first_name_becomes_the_full_name_the_message_gives():
     a = analyze(message("Hi Owen, I worked with Greg Curran in London. Greg suggested I send you a copy of my CV."))
     assert a["referrer"]["name"] == "Greg Curran"

@@ -25,8 +25,8 @@ def test_seeded_rows_are_history_baton_can_read(db_url, engine):
             assert conn.execute(select(func.count()).select_from(box).where(box.c.created_at >= since)).scalar() == want
         # The caps read the keys the seed filled in: the rows count as Baton's own history.
         day = clock.now() - timedelta(days=1)
-        assert outbox.window(conn, day, recipient="person1@mail.example")[0] >= 1
-        assert outbox.window(conn, day, sender_domain="sender1.example")[0] >= 1
+        assert outbox.window(conn, day, limit=10, recipient="person1@mail.example")[0] >= 1
+        assert outbox.window(conn, day, limit=10, sender_domain="sender1.example")[0] >= 1
     now = clock.now()
     assert messages.claim(engine, now=now, lease=timedelta(minutes=5)) == []  # all processed
     assert jobs.claim(engine, now=now, lease=timedelta(minutes=5)) == []  # the pending ones are weeks ahead

@@ -242,9 +242,9 @@ def test_issue_17_each_cap_and_repeat_query_reads_an_index_never_the_whole_table
         conn.exec_driver_sql("ANALYZE")
     since = now - WINDOW
     queries = {
-        "outbox": [outbox.window_stmt(since, recipient="person7+x@mail7.example", purposes=("draft", "about")),
-                   outbox.window_stmt(since, sender_domain="mail7.example"),
-                   outbox.window_stmt(since)],
+        "outbox": [outbox.window_stmt(since, limit=20, recipient="person7+x@mail7.example", purposes=("draft", "about")),
+                   outbox.window_stmt(since, limit=100, sender_domain="mail7.example"),
+                   outbox.window_stmt(since, limit=1000)],
         "inbound_messages": [messages.answered_stmt("f" * 64, since=now - timedelta(days=7), other_than=1)],
         "intro_parties": [intro_store.times_asked_stmt("P7+x@mail.example", since=now - timedelta(days=30),
                                                        other_than=1), intro_store.has_used_stmts("p7@mail.example")[1]],

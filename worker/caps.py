@@ -8,8 +8,8 @@ Three limits per rolling 24 hours, checked before Baton answers a message (issue
 - all outgoing mail: BATON_DAILY_CAP_TOTAL, which protects the sending reputation.
 A message over a cap is not dropped: it waits until the window has room (`Over.until`).
 
-Each count reads only the window through an index (store/outbox.py `window`), so the cost does not
-grow with the outbox (issue 17).
+Each count reads only the window through an index and stops at the cap (store/outbox.py `window`),
+so its cost does not grow with the outbox, nor with a busy day (issue 17).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def over(conn: Connection, caps: Caps, *, recipient: str, sender_domain: str | N
         checks.append(("domain", caps.per_domain, {"sender_domain": sender_domain}))
     checks.append(("total", caps.total, {}))
     for name, limit, where in checks:
-        count, oldest = outbox.window(conn, since, **where)
+        count, oldest = outbox.window(conn, since, limit=limit, **where)
         if count >= limit:
             # One second past the moment the oldest leaves, so that it has left when we look again.
             return Over(name, (oldest or now) + WINDOW + timedelta(seconds=1))

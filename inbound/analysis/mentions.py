@@ -60,23 +60,31 @@ _RELATIVES = (
     (r"(?:my|our) (?:\w+'s )?", r"(?:former |old |good |best |dear )?",
      r"(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|wife|husband|partner|son|daughter|brother|sister|"
      r"cousin|nephew|niece|friend|neighbou?r|mentee|colleague|classmate|intern|student|kid|uncle|aunt|mother|"
-     r"father|mom|dad|godson|goddaughter|report|boss|mentor)s?"),
-    (r"(?:mein|meine|unser|unsere)[rn]? ", r"(?:(?:früher|ehemalig|alt|gut|lieb|best)e[rnms]? )?",
+     r"father|mom|dad|godson|goddaughter|godchild|stepson|stepdaughter|grandson|granddaughter|fiancée?|roommate|"
+     r"flatmate|coworker|co-worker|teammate|report|boss|mentor)s?"),
+    (r"(?:mein|meine|unser|unsere)[rnms]? ", r"(?:(?:früher|ehemalig|alt|gut|lieb|best)e[rnms]? )?",
      r"(?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|Freundin|Nachbar|Nachbarin|Kollege|"
-     r"Kollegin|Student|Studentin|Mann|Frau|Chef|Chefin|Mentor|Mentorin)"),
+     r"Kollegin|Student|Studentin|Mann|Frau|Chef|Chefin|Mentor|Mentorin|Schwager|Schwägerin|Onkel|Tante|Enkel|"
+     r"Enkelin|Patenkind|Patensohn|Patentochter|Schwiegersohn|Schwiegertochter|Mitbewohner|Mitbewohnerin|"
+     r"Kommilitone|Kommilitonin|Praktikant|Praktikantin|Partner|Partnerin)(?:e?[ns])?"),
     (r"(?:mon|ma|notre) ", r"(?:(?:ancien|ancienne|vieil|vieille|bon|bonne|meilleur|meilleure) |ex-)?",
      r"(?:fils|fille|frère|sœur|soeur|cousin|cousine|neveu|nièce|ami|amie|voisin|voisine|collègue|étudiant|"
-     r"étudiante|mari|femme|patron|patronne)"),
+     r"étudiante|mari|femme|patron|patronne|beau-frère|belle-sœur|belle-soeur|oncle|tante|filleul|filleule|gendre|"
+     r"belle-fille|colocataire|stagiaire|camarade|compagne|compagnon|copain|copine|petit-fils|petite-fille)"),
     (r"(?:mi|nuestr[oa]) ", r"(?:(?:antigu[oa]|viej[oa]|buen|buena|mejor) |ex-?)?",
      r"(?:compañer[oa]|jef[ea]|hij[oa]|herman[oa]|prim[oa]|sobrin[oa]|amig[oa]|vecin[oa]|colega|estudiante|"
-     r"espos[oa])"),
+     r"espos[oa]|cuñad[oa]|tí[oa]|ahijad[oa]|yerno|nuera|suegr[oa]|novi[oa]|niet[oa]|pareja|becari[oa])"),
     (r"(?:meu|minha|nosso|nossa|o meu|a minha) ", r"(?:(?:antig[oa]|velh[oa]|bom|boa|melhor) |ex-)?",
-     r"(?:chefe|filh[oa]|irmão|irmã|prim[oa]|sobrinh[oa]|amig[oa]|vizinh[oa]|colega|alun[oa]|marido|mulher)"),
+     r"(?:chefe|filh[oa]|irmão|irmã|prim[oa]|sobrinh[oa]|amig[oa]|vizinh[oa]|colega|alun[oa]|marido|mulher|"
+     r"cunhad[oa]|ti[oa]|afilhad[oa]|genro|nora|sogr[oa]|namorad[oa]|net[oa]|estagiári[oa]|companheir[oa])"),
     (r"(?:mijn|onze) ", r"(?:(?:oude|voormalige|goede|beste) |oud-|ex-)?",
-     r"(?:zoon|dochter|broer|zus|neef|nicht|vriend|vriendin|buurman|buurvrouw|collega|student|baas)"),
+     r"(?:zoon|dochter|broer|zus|neef|nicht|vriend|vriendin|buurman|buurvrouw|collega|student|baas|zwager|"
+     r"schoonzus|oom|tante|petekind|schoonzoon|schoondochter|kleinzoon|kleindochter|stagiair|stagiaire|partner|"
+     r"huisgenoot|studiegenoot)"),
     (r"(?:mio|mia|il mio|la mia|nostr[oa]) ", r"(?:(?:vecchi[oa]|car[oa]|migliore) |ex-? ?)?",
      r"(?:capo|figli[oa]|fratello|sorella|cugin[oa]|nipote|amic[oa]|vicin[oa]|collega|studente|studentessa|"
-     r"marito|moglie)"),
+     r"marito|moglie|cognat[oa]|zi[oa]|figliocci[oa]|genero|nuora|suocer[oa]|fidanzat[oa]|tirocinante|stagista|"
+     r"compagn[oa]|coinquilin[oa])"),
 )
 # Relatives and friends someone asks help for ("my wife's sister", "mein Neffe").
 RELATION = "(?i:" + "|".join(own + adj + noun for own, adj, noun in _RELATIVES) + ")"
@@ -112,6 +120,15 @@ ciao caro cara gentile gentilissima gentilissimo salve grazie saluti cordiali io
 una e ma anche lunedì martedì mercoledì giovedì venerdì sabato domenica gennaio febbraio aprile maggio giugno
 luglio agosto settembre ottobre novembre dicembre
 fue foi war était c'était es ist est è era fu sono soy sou
+since because although though while whereas after before once until unless whether given for with at in on of
+by about into during without within besides instead otherwise anyway actually honestly unfortunately luckily
+basically apparently currently recently especially hopefully personally meanwhile maybe perhaps probably
+weil obwohl nachdem bevor wenn ob seit während falls leider übrigens eigentlich vielleicht
+parce puisque comme quand lorsque si depuis pendant malheureusement peut-être
+porque cuando aunque desde mientras desafortunadamente quizás
+quando embora enquanto infelizmente talvez
+omdat want toen sinds terwijl helaas misschien
+perché poiché mentre purtroppo forse
 """.split())
 # Words that make a capitalised phrase an organisation or a thing rather than a person (lower case).
 ORG_WORDS = frozenset("""

@@ -124,10 +124,11 @@ ROWS = (
       examples=("Kannst du meiner Nichte bei der Suche nach einem Ausbildungsplatz in München helfen?",
                 "Könnten Sie vielleicht meinen Sohn kurz beraten?")),
     r("verwandter_sucht", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
       r"(?:entlassen|gekündigt)|bewirbt sich)",
       needs="sucht|suche|entlassen|gekündigt|bewirbt", ref="writer", pin="x", contact="addressee",
-      examples=("Meine Cousine sucht eine Stelle in der Logistik.",)),
+      examples=("Meine Cousine sucht eine Stelle in der Logistik.",
+                "Mein Schwager Felix hat seine Lehre beendet und sucht jetzt eine Stelle in Graz.")),
     r("danke_vorstellung", None,
       r"\b(?:danke|vielen dank|herzlichen dank|besten dank)(?: (?:dir|Ihnen|euch))?(?: nochmals| noch mal)? für (?:die|das|den|deine|"
       r"Ihre) (?:Vorstellung|Vermittlung|Intro|Kontakt|Verbindung|Bekanntschaft)\b|\b(?:setze|nehme) (?:dich|Sie|\w+) "

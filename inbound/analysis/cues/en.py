@@ -378,10 +378,12 @@ ROWS = (
       needs="you", ref="writer", pin="x", contact="addressee",
       examples=("Can you help my wife's sister find something in LA?",)),
     r("relative_looking", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:is|has been|was just|just got) (?:\w+ )?(?:looking|searching|hunting|laid off|"
-      r"let go|applying)",
-      needs="looking|searching|hunting|laid off|let go|applying", ref="writer", pin="x", contact="addressee",
-      examples=("My cousin is looking for a job in logistics.",)),
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?(?: (?:is|has been|was just|just got) (?:\w+ )?|<AND> (?:is |has been )?"
+      r"(?:now |also |currently )?)(?:looking|searching|hunting|laid off|let go|applying|hoping to (?:find|land|get))",
+      needs="looking|searching|hunting|laid off|let go|applying|hoping to", ref="writer", pin="x", contact="addressee",
+      examples=("My cousin is looking for a job in logistics.",
+                "My nephew Omar finished his degree in June and is now looking for work in Leeds.",
+                "My daughter graduates in May and hoping to land a job in Denver.")),
     r("help_them_find_work", REQUEST,
       r"\b(?:can|could|would) you (?:please |possibly )?help (?P<x>him|her|them) (?:to )?(?:find|land|get|look for)\b",
       needs="help him|help her|help them", ref="writer", pin="x", contact="addressee",

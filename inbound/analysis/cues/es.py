@@ -64,9 +64,10 @@ ROWS = (
       contact="addressee",
       examples=("¿Podrías ayudar a mi sobrino a encontrar prácticas?", "¿Te importaría hablar con mi hermana?")),
     r("familiar_busca", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa])",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa])",
       needs="busca|sin trabajo|despedid", ref="writer", pin="x", contact="addressee",
-      examples=("Mi prima está buscando trabajo en Sevilla.",)),
+      examples=("Mi prima está buscando trabajo en Sevilla.",
+                "Mi cuñado Luis terminó la carrera y busca trabajo en Valencia.")),
     r("gracias_presentacion", None,
       r"\bgracias (?:por|de nuevo por|otra vez por) (?:la|el|tu|su) (?:presentación|contacto|intro|introducción|conexión)\b|"
       r"\b(?:te|le) (?:paso|pongo|muevo) a (?:copia oculta|CCO|cco)\b",

@@ -79,9 +79,10 @@ ROWS = (
       needs="aider|conseiller|rencontrer|parler|orienter|recevoir|guider", ref="writer", pin="x", contact="addressee",
       examples=("Pourriez-vous aider ma nièce à trouver un stage à Lyon ?", "Peux-tu rencontrer mon cousin la semaine prochaine ?")),
     r("proche_cherche", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:cherche|recherche|est à la recherche|vient d'être licencié|postule)",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cherche|recherche|est à la recherche|vient d'être licencié|postule)",
       needs="cherche|recherche|licencié|postule", ref="writer", pin="x", contact="addressee",
-      examples=("Mon neveu cherche un poste de comptable à Lille.",)),
+      examples=("Mon neveu cherche un poste de comptable à Lille.",
+                "Ma belle-sœur Inès a fini son master et cherche un emploi à Nantes.")),
     r("merci_presentation", None,
       r"\bmerci (?:beaucoup |encore |infiniment )?(?:pour|de) (?:la|cette|ta|votre|l') ?(?:mise en relation|présentation|"
       r"intro|introduction|mise en contact)\b|\b(?:je te |je vous )?(?:mets|passe) en (?:copie cachée|cci|Cci|CCI)\b",

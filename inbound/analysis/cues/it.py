@@ -63,9 +63,10 @@ ROWS = (
       pin="x", contact="addressee",
       examples=("Potresti aiutare mio nipote a trovare uno stage?", "Ti andrebbe di parlare con mia sorella?")),
     r("parente_cerca", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa])",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa])",
       needs="cerca|ricerca|licenziat", ref="writer", pin="x", contact="addressee",
-      examples=("Mia cugina sta cercando lavoro a Torino.",)),
+      examples=("Mia cugina sta cercando lavoro a Torino.",
+                "Mio cognato Paolo si è appena laureato e sta cercando lavoro a Bari.")),
     r("grazie_presentazione", None,
       r"\bgrazie (?:mille |ancora )?(?:per|della|dell') (?:la )?(?:presentazione|contatto|intro|introduzione|segnalazione)\b|"
       r"\b(?:ti|La) (?:sposto|metto) in (?:ccn|CCN|copia nascosta)\b",

@@ -65,9 +65,10 @@ ROWS = (
       needs="helpen|adviseren|spreken|ontmoeten|te woord", ref="writer", pin="x", contact="addressee",
       examples=("Kun je mijn neef helpen met zijn zoektocht naar een stage?", "Zou u mijn dochter kort willen spreken?")),
     r("familie_zoekt", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:zoekt|is op zoek|is net ontslagen|is ontslagen|solliciteert)",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:zoekt|is op zoek|is net ontslagen|is ontslagen|solliciteert)",
       needs="zoek|ontslagen|solliciteert", ref="writer", pin="x", contact="addressee",
-      examples=("Mijn zus zoekt een baan in de zorg.",)),
+      examples=("Mijn zus zoekt een baan in de zorg.",
+                "Mijn zwager Joris is net afgestudeerd en zoekt een baan in Gent.")),
     r("bedankt_introductie", None,
       r"\b(?:bedankt|dank je wel|dank u wel|dank je|dankjewel|dankuwel) (?:nog )?(?:voor|vanwege) (?:de|het|jullie) "
       r"(?:introductie|kennismaking|voorstellen|intro|contact)\b|\b(?:zet|verplaats) (?:je|jou|u|\w+) (?:even )?(?:in|naar) "

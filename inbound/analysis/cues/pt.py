@@ -64,10 +64,11 @@ ROWS = (
       contact="addressee",
       examples=("Poderia ajudar o meu sobrinho a encontrar um estágio?", "Você pode conversar com minha irmã?")),
     r("familiar_procura", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)? (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
       r"ficou desempregad[oa])",
       needs="procura|despedid|desempregad", ref="writer", pin="x", contact="addressee",
-      examples=("A minha prima está à procura de emprego em Lisboa.",)),
+      examples=("A minha prima está à procura de emprego em Lisboa.",
+                "A minha sobrinha Inês acabou o curso e está procurando emprego em Braga.")),
     r("obrigado_apresentacao", None,
       r"\bobrigad[oa] (?:pela|pelo|mais uma vez pela) (?:apresentação|indicação|contato|contacto|intro|conexão)\b|"
       r"\b(?:te|o|a) (?:passo|coloco|movo) (?:para|em) (?:cópia oculta|cco|CCO|bcc)\b",
