@@ -257,6 +257,41 @@ def test_issue_17_each_cap_and_repeat_query_reads_an_index_never_the_whole_table
                 assert _reads_by_index(plan, table, conn.dialect.name), f"{table}:\n{plan}"
 
 
+def test_the_total_cap_reuses_a_recent_count_only_far_below_the_cap(engine):
+    """Issue 17: far below the total cap, a count up to RecentTotal.FRESH old stands in (the count
+    reads a whole day of mail); near the cap, and with a small cap, every check counts afresh."""
+    from worker.caps import RecentTotal
+
+    now = clock.now()
+
+    def add(n: int) -> None:
+        with engine.begin() as conn:
+            conn.execute(insert(outbox_table), [dict(
+                dedup_key=secrets.token_hex(16), purpose="optin_contact", recipient="x@mail.example",
+                recipient_key="x@mail.example", sender_domain="mail.example", bounce_key=secrets.token_hex(12),
+                raw=b"x", status="sent", available_at=now, created_at=now - timedelta(minutes=1)) for _ in range(n)])
+
+    def count(recent: RecentTotal, limit: int, at: datetime) -> int:
+        with engine.connect() as conn:
+            return recent.count(conn, now - WINDOW, limit, at)[0]
+
+    add(10)
+    far = RecentTotal()
+    assert count(far, 100_000, now) == 10
+    add(5)
+    assert count(far, 100_000, now + timedelta(seconds=1)) == 10  # recent enough, far from the cap
+    assert count(far, 100_000, now + RecentTotal.FRESH) == 15  # too old: counted again
+    assert count(far, 100_000, now - timedelta(seconds=1)) == 15  # a clock set back never keeps a count
+    small = RecentTotal()
+    assert count(small, 20, now) == 15
+    add(5)
+    assert count(small, 20, now + timedelta(seconds=1)) == 20  # within the headroom: always exact
+    near = RecentTotal()
+    assert count(near, 115, now) == 20
+    add(1)
+    assert count(near, 115, now + timedelta(seconds=1)) == 21  # 20 + 100 >= 115: exact
+
+
 # --- finding 10: an autoresponder's ping-pong -------------------------------------------------------
 
 class AutoResponder:

@@ -11,7 +11,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
@@ -73,6 +73,7 @@ class Pipeline:
     senders: SenderCheck = SenderCheck("open")
     caps: Caps = Caps()
     repeat_window: timedelta = timedelta(days=7)
+    _total: caps_mod.RecentTotal = field(default_factory=caps_mod.RecentTotal, init=False, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, engine: Engine, settings, ctx: flow.Context,
@@ -188,7 +189,8 @@ class Pipeline:
         back until the window has room; the cap's name when it has waited too long already."""
         now = clock.now()
         with reading(self.engine) as conn:
-            over = caps_mod.over(conn, self.caps, recipient=recipient, sender_domain=sender_domain, now=now)
+            over = caps_mod.over(conn, self.caps, recipient=recipient, sender_domain=sender_domain, now=now,
+                                 total=self._total)
         if over is None:
             return None
         since = (msg.deferred or {}).get("since") or now.isoformat()
