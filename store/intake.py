@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from store import messages
+from store.db import first_in_line
 from store.messages import Received, Stored
 
 log = logging.getLogger("baton.intake")
@@ -103,7 +104,7 @@ class IntakeWriter:
 
     def _insert_once(self, msgs: list[Received]) -> list[Stored]:
         if self._conn is None:
-            self._conn = self._engine.connect()
+            self._conn = first_in_line(self._engine.connect())
         try:
             with self._conn.begin():
                 stored = messages.insert_many(self._conn, msgs)

@@ -97,3 +97,32 @@ def test_read_then_write_transactions_serialise(db_url):
     finally:
         _drop(engine)
         engine.dispose()
+
+
+def test_the_first_in_line_writer_waits_for_the_lock_then_restores_the_busy_timeout(tmp_path):
+    """The listener's writer (store.db.first_in_line) asks for the lock again and again rather
+    than through SQLite's ever slower busy handler: it gets it once the other writer is done, it
+    gives up with "database is locked" after the busy timeout, and it leaves the connection's busy
+    timeout as it found it."""
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    from store.db import first_in_line
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}", sqlite_busy_timeout_ms=300)
+    _counter_table(engine)
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(text("UPDATE baton_test_counter SET n = n + 1"))  # holds the write lock
+    with pytest.raises(OperationalError, match="database is locked"):
+        with first_in_line(engine.connect()) as conn, conn.begin():
+            conn.execute(text("UPDATE baton_test_counter SET n = n + 10"))
+    threading.Timer(0.15, holder.commit).start()  # released within the writer's busy timeout
+    with first_in_line(engine.connect()) as conn:
+        with conn.begin():
+            conn.execute(text("UPDATE baton_test_counter SET n = n + 10"))
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 300
+    with reading(engine) as conn:
+        assert conn.execute(text("SELECT n FROM baton_test_counter")).scalar() == 11
+    holder.close()
+    engine.dispose()
