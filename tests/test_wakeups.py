@@ -95,3 +95,39 @@ def test_split_roles_on_postgres_wake_the_worker_by_notify_not_by_polling(postgr
           f"{statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms "
           f"over {len(latencies)} (poll every {POLL} s; before: 0.73 s median with a 1 s poll); "
           f"review approved on the web role -> request in the outbox: {after_approval * 1000:.0f} ms")
+
+
+def test_a_burst_of_stored_messages_sends_few_notifies_and_the_last_one_still_arrives(postgres_url):
+    """The listener calls notify after every group commit; a NOTIFY is a transaction PostgreSQL
+    serialises, so a burst is sent as at most one per Notifier.SPACING, and the wake-up for the
+    burst's last message is never dropped."""
+    import asyncio
+
+    from store import wakeups
+
+    async def main() -> tuple[int, float, float, float]:
+        engine = make_engine(postgres_url)
+        stop = asyncio.Event()
+        arrivals: list[float] = []
+        listening = asyncio.create_task(wakeups.listen(postgres_url, {wakeups.MESSAGES: lambda: arrivals.append(
+            time.monotonic())}, stop))
+        await asyncio.sleep(0.5)  # connected and listening (it calls once on connecting)
+        arrivals.clear()
+        notifier = wakeups.Notifier(engine)
+        sending = asyncio.create_task(notifier.run(stop))
+        t0 = time.monotonic()
+        for _ in range(300):
+            notifier.notify(wakeups.MESSAGES)
+            await asyncio.sleep(0.001)
+        last_call = time.monotonic()
+        deadline = time.monotonic() + 10
+        while not (arrivals and arrivals[-1] >= last_call) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.gather(listening, sending)
+        engine.dispose()
+        return len(arrivals), t0, last_call, arrivals[-1] if arrivals else 0.0
+
+    received, t0, last_call, last_arrival = asyncio.run(main())
+    assert last_arrival >= last_call, "the wake-up after the last notify never arrived"
+    assert 1 <= received <= (last_arrival - t0) / wakeups.Notifier.SPACING + 2, received
