@@ -1,7 +1,7 @@
 """6. Growth: does a message cost more once history has piled up?
 
-For each backend (SQLite, PostgreSQL) and each size (0, 10k, 100k rows; `--growth-sizes` for
-others, e.g. 1000000), a fresh migrated database gets SIZE rows in each of inbound_messages,
+For each backend (SQLite, PostgreSQL) and each size (0, 10k, 100k, 1M rows; `--growth-sizes` for
+others, e.g. 0,100000), a fresh migrated database gets SIZE rows in each of inbound_messages,
 outbox, intros and jobs, bulk-inserted with SQL (not through Baton): a month of history,
 processed messages, sent mail, intros in their end states and their finished jobs, with a few
 jobs pending weeks ahead. Then, with Baton's shipped commands:
@@ -31,7 +31,7 @@ from bench.common import ASSISTANT, cpu_seconds, median, table
 from bench.procs import Roles, baton_env, smtp_source, smtp_source_available
 from bench.smtp_bench import postgres_available, prepare_db
 
-SIZES = [0, 10_000, 100_000]
+SIZES = [0, 10_000, 100_000, 1_000_000]
 MONTH = 30 * 24 * 3600
 ENV = {"BATON_WORKER_POLL_SECONDS": "0.05", "BATON_DAILY_CAP_TOTAL": "1000000000",
        "BATON_DAILY_CAP_PER_SENDER": "1000000000"}
