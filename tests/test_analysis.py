@@ -539,6 +539,18 @@ def test_what_the_pin_is_in_the_middle_of_is_a_goal(sentence):
 
 
 @pytest.mark.parametrize("sentence", [
+    "Sto cercando un ruolo come product manager a Torino.",
+    "Stanno cercando un nuovo socio per lo studio.",
+    "Sono alla ricerca di un tirocinio a Bologna.",
+    "Estou à procura de um estágio em Coimbra.",
+    "Je suis à la recherche d'un poste de juriste à Lille.",
+    "Ando en busca de un empleo como enfermera en Málaga.",
+])
+def test_a_search_in_the_first_person_or_as_a_phrase_is_a_goal(sentence):
+    assert facts.extract([sentence], []).goal is not None
+
+
+@pytest.mark.parametrize("sentence", [
     "Per our call (and thanks for saying you'd like to meet her), I'm introducing you to Priya.",
     "He mentioned last week that he might be hiring, and said he'd love to meet you.",
     "Raymond told me last week he'd welcome an intro.",

@@ -194,17 +194,18 @@ ROWS: dict[FactField, tuple[Row, ...]] = {
         r"\binteressiert (?:sich )?(?:für|an)\b|\b(?:möchte|möchten|wollen|will) (?:\w+ ){0,4}(?:wechseln|einsteigen|"
         r"pilotieren|gewinnen|aufbauen|finden|arbeiten)\b|\bbereite[nt]? (?:\w+ ){0,2}(?:Series|Finanzierungsrunde|Runde)\b",
         r"\b(?:cherche|recherche|cherchons|recherchons|cherchent) (?:un|une|à|des|activement)\b|\bsouhaite(?:rais|rait)? "
-        r"(?:rejoindre|trouver|évoluer|être|intégrer|travailler)\b|\bintéressée? par\b|\bprépar(?:e|ons) (?:une|ma|notre) "
+        r"(?:rejoindre|trouver|évoluer|être|intégrer|travailler)\b|\bintéressée? par\b|\bà la recherche d(?:e|')|\bprépar(?:e|ons) (?:une|ma|notre) "
         r"(?:levée|candidature|reconversion)\b",
         r"\b(?:busco|busca|buscamos|buscando|estoy buscando) (?:un|una|trabajo|socio|empleo|oportunidades)\b|"
-        r"\bme gustaría (?:trabajar|unirme|cambiar|incorporarme|entrar)\b|\binteresad[oa] en\b|\bestamos (?:levantando|"
+        r"\bme gustaría (?:trabajar|unirme|cambiar|incorporarme|entrar)\b|\binteresad[oa] en\b|\ben busca de\b|\bestamos (?:levantando|"
         r"preparando)\b",
         r"\b(?:procuro|procura|procuramos|procurando|estou procurando) (?:um|uma|trabalho|vaga|emprego|oportunidades)\b|"
-        r"\bgostaria de (?:trabalhar|entrar|mudar|integrar)\b|\binteressad[oa] em\b|\bestamos (?:captando|levantando)\b",
+        r"\bgostaria de (?:trabalhar|entrar|mudar|integrar)\b|\binteressad[oa] em\b|\bestamos (?:captando|levantando)\b|"
+        r"\bà procura de\b",
         r"\b(?:zoek|zoekt|zoeken) (?:een|naar|nu|momenteel)\b|\bop zoek naar\b|\bgeïnteresseerd in\b|\b(?:wil|willen) "
         r"(?:graag )?(?:overstappen|werken|instappen)\b",
-        r"\b(?:cerco|cerca|cerchiamo|sta cercando|stiamo cercando) (?:un|una|lavoro|nuove|di)\b|\bvorrei (?:lavorare|"
-        r"entrare|cambiare|lavorare)\b|\binteressat[oa] (?:a|al|alla)\b",
+        r"\b(?:cerco|cerca|cerchiamo|st(?:o|ai|a|iamo|anno) cercando) (?:un|una|lavoro|nuove|di)\b|\bvorrei (?:lavorare|"
+        r"entrare|cambiare|lavorare)\b|\binteressat[oa] (?:a|al|alla)\b|\balla ricerca di\b",
         # Plans and moves: "want to explore an integration", "about to hire her first VP", "break into venture".
         r"\b(?:wants? to|want to|we'd like to|planning to|plan to|about to|hoping to|aim to) (?:explore|build|hire|launch|"
         r"expand|raise|learn|understand|integrate|partner|sell|enter|grow|scale|open|start|pilot|find)\b|"
