@@ -603,3 +603,30 @@ def test_a_firm_after_chez_bei_bij_is_no_person():
                         "J'aimerais avoir son avis.\n\nInès", frm="Inès Roy <ines@roy.example>",
                         to="Thomas Petit <thomas@petit.example>"))
     assert a["kind"] == "intro_request" and a["contact"]["name"] == "Hugo Lemaire"
+
+
+def test_a_request_that_seems_for_the_writer_is_for_the_relative_a_later_sentence_says_is_looking():
+    body = ("Hey Dana,\n\nDo you happen to know anyone at Spotify in Stockholm? My brother Marco is moving there in "
+            "March and is trying to get into their data science team.\n\nCheers,\nPaulo")
+    a = analyze(mail(body, frm="Paulo Reis <paulo@reis.example>", to="Dana Fox <dana@fox.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["name"] == "Marco" and a["referrer"]["email"] == "dana@fox.example"
+
+
+def test_you_should_talk_to_my_friend_is_an_offer_to_connect_the_reader():
+    body = ("Ben,\n\nYou should really talk to my friend Dmitri Volkov - he ran supply chain at Zappos for six years. "
+            "Want me to make the connection?\n\nRuth")
+    a = analyze(mail(body, frm="Ruth Adler <ruth@adler.example>", to="Ben Kaplan <ben@kaplan.example>"))
+    assert a["kind"] == "intro_request"
+    assert (a["referrer"]["email"], a["pin"]["email"]) == ("ruth@adler.example", "ben@kaplan.example")
+    assert a["contact"]["name"] == "Dmitri Volkov"
+
+
+@pytest.mark.parametrize("body", [
+    "I'm thrilled to introduce Kwame Mensah, who joins us as a partner next month. Please give him a warm welcome.",
+    "Ich freue mich, euch Lena Brandt vorzustellen, unsere neue Teamleiterin. Bitte heißt sie herzlich willkommen!",
+    "Je vous présente Hugo Martin, notre nouveau directeur financier. Souhaitez-lui la bienvenue !",
+])
+def test_a_new_colleague_welcomed_to_the_team_is_no_hand_off(body):
+    a = analyze(mail(f"Hi all,\n\n{body}\n\nNora", frm="Nora Berg <nora@berg.example>", to="Team <all@berg.example>"))
+    assert a["kind"] == "none", a["evidence"]

@@ -130,6 +130,16 @@ def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: Peo
     fuller = next((r for r in readings[1:] if not r.from_subject and r.kind is first.kind), None)
     if first.from_subject and fuller is not None:
         first = fuller
+    # "Do you know anyone at Spotify? My brother Marco is trying to get in": a request the writer
+    # seems to make for themselves is for the relative a later sentence says is looking.
+    writer = first.scene.writer
+    if first.kind is Kind.INTRO_REQUEST and writer is not None and first.pin is writer:
+        later = next((r for r in readings[1:] if r.scene is first.scene and r.kind is first.kind
+                      and r.referrer is writer and r.relationship and r.pin not in (None, writer, first.referrer)
+                      and r.pin is not first.contact), None)
+        if later is not None:
+            first.pin, first.relationship = later.pin, later.relationship
+            first.assumptions.append("pin_from_later_sentence")
     top = scenes[0].addressee
     if (first.kind is Kind.INTRO_REQUEST and first.contact is None and first.scene is not scenes[0]
             and first.referrer is scenes[0].writer and top is not None and not scenes[0].addressee_is_baton

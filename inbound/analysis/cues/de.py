@@ -129,6 +129,12 @@ ROWS = (
       needs="sucht|suche|entlassen|gekündigt|bewirbt", ref="writer", pin="x", contact="addressee",
       examples=("Meine Cousine sucht eine Stelle in der Logistik.",
                 "Mein Schwager Felix hat seine Lehre beendet und sucht jetzt eine Stelle in Graz.")),
+    r("welcome_de", None,
+      r"\b(?:heißt|heißen|heiße) (?:\w+ ){1,4}(?:herzlich |ganz herzlich )?willkommen\b|\bherzlich willkommen (?:im|in unserem|bei)\b|"
+      r"\b(?:begrüßt|begrüßen) (?:\w+ ){1,3}(?:herzlich|ganz herzlich)\b",
+      needs="willkommen|begrüß", scope="message",
+      examples=("Bitte heißt Jonas herzlich willkommen!",),
+      misses=("Ein Intro wäre ihr sehr willkommen.",)),
     r("danke_vorstellung", None,
       r"\b(?:danke|vielen dank|herzlichen dank|besten dank)(?: (?:dir|Ihnen|euch))?(?: nochmals| noch mal)? für (?:die|das|den|deine|"
       r"Ihre) (?:Vorstellung|Vermittlung|Intro|Kontakt|Verbindung|Bekanntschaft)\b|\b(?:setze|nehme) (?:dich|Sie|\w+) "

@@ -379,8 +379,10 @@ ROWS = (
       examples=("Can you help my wife's sister find something in LA?",)),
     r("relative_looking", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?(?: (?:is|has been|was just|just got) (?:\w+ )?|<AND> (?:is |has been )?"
-      r"(?:now |also |currently )?)(?:looking|searching|hunting|laid off|let go|applying|hoping to (?:find|land|get))",
-      needs="looking|searching|hunting|laid off|let go|applying|hoping to", ref="writer", pin="x", contact="addressee",
+      r"(?:now |also |currently )?)(?:looking|searching|hunting|laid off|let go|applying|(?:hoping|trying) to (?:find|land|"
+      r"get|break|move))",
+      needs="looking|searching|hunting|laid off|let go|applying|hoping to|trying to", ref="writer", pin="x",
+      contact="addressee",
       examples=("My cousin is looking for a job in logistics.",
                 "My nephew Omar finished his degree in June and is now looking for work in Leeds.",
                 "My daughter graduates in May and hoping to land a job in Denver.")),
@@ -400,14 +402,24 @@ ROWS = (
       r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"
       r"I'?m) be (?:happy|glad|pleased|delighted)|(?:happy|glad|pleased|delighted) to|I can|I could|"
       r"let me know if you'?d like(?: me)? to)"
-      r"<SHORT>\b(?:an? )?(?:intro(?:duce|duction)?|connect|put you in touch)\b(?! me)(?:<SHORT> (?:to|with) "
+      r"<SHORT>\b(?:an? )?(?:intro(?:duce|duction)?|connect|put you in touch|make (?:the|an|that|a|this) "
+      r"(?:connection|intro(?:duction)?))\b(?! me)(?:<SHORT> (?:to|with) "
       r"(?P<x>[^.;!?\n]{1,80}))?",
       needs="intro|connect|in touch", ref="writer", pin="other", contact="x", pair=True, asks_first=True,
       examples=("Want an intro to Nora Lindqvist at Fjord Capital?",
                 "Would you be open to an intro to my friend Mark Sato?",
                 "Happy to introduce you to Dana if helpful.", "I'd be pleased to introduce you to him.",
-                "I would be glad to introduce you to John."),
+                "I would be glad to introduce you to John.", "Want me to make the connection?"),
       misses=("Would you be open to a call next week?",)),
+    r("you_should_talk_to", REQUEST,
+      r"\byou (?:really |definitely |absolutely |totally )?(?:should|ought to|need to|must|have to|gotta) (?:really |"
+      r"definitely |absolutely )?(?:talk to|speak (?:to|with)|meet|connect with|reach out to|get in touch with|chat with|"
+      r"sit down with) (?P<x>(?:<RELATION>,? )?<NAME>)",
+      needs="should|ought to|need to|must|have to|gotta", ref="writer", pin="addressee", contact="x", pair=True,
+      asks_first=True,
+      examples=("You should really talk to my friend Dmitri Volkov, who ran supply chain at Zappos.",
+                "You have to meet Leila Haddad: she built the ops team at Careem."),
+      misses=("You should talk to your manager about it.", "You need to meet the deadline on Friday.")),
 
     # --- counter-cues: ordinary mail that sounds like a hand-off ------------------------------
     r("after_the_intro", None,
@@ -429,6 +441,12 @@ ROWS = (
             "person|hire|team|colleague|cfo|controller|recruiter|partner|counsel",
       examples=("Please meet Sarah, our new office manager.", "I'd like to introduce you to Marcus, your new account manager."),
       misses=("Please help me introduce my colleague Ines Duarte to Tom Becker.",)),
+    r("team_welcome", None,
+      r"\b(?:give|extend|offer) (?:him|her|them|\w+) an? (?:very |big |warm |hearty )*welcome\b|\bjoin me in welcoming\b|"
+      r"\bplease (?:help me )?welcome\b|\bwelcome (?:him|her|them) (?:aboard|to the team)\b|\bwelcome aboard\b",
+      needs="welcom", scope="message",
+      examples=("Please give him a warm welcome.", "Join me in welcoming Priya to the design team!"),
+      misses=("She would welcome an intro to your team.",)),
     r("handles_business", None,
       r"\b(?:handles?|handling|manages?|managing|takes? care of|is in charge of|looks? after|will take over|is taking over|"
       r"took over|owns?|runs? point on)\b<SHORT>\b(?:invoices?|invoicing|billing|payments?|accounts? payable|payroll|"

@@ -68,6 +68,11 @@ ROWS = (
       needs="busca|sin trabajo|despedid", ref="writer", pin="x", contact="addressee",
       examples=("Mi prima está buscando trabajo en Sevilla.",
                 "Mi cuñado Luis terminó la carrera y busca trabajo en Valencia.")),
+    r("welcome_es", None,
+      r"\b(?:dar|den|demos|denle|demosle|dale) (?:la |una )?(?:\w+ )?(?:cálida |calurosa )?bienvenida\b|\bbienvenid[oa] al equipo\b",
+      needs="bienvenid", scope="message",
+      examples=("Por favor, denle una cálida bienvenida.", "¡Bienvenida al equipo, Marta!"),
+      misses=("Una presentación sería bienvenida.",)),
     r("gracias_presentacion", None,
       r"\bgracias (?:por|de nuevo por|otra vez por) (?:la|el|tu|su) (?:presentación|contacto|intro|introducción|conexión)\b|"
       r"\b(?:te|le) (?:paso|pongo|muevo) a (?:copia oculta|CCO|cco)\b",

@@ -83,6 +83,12 @@ ROWS = (
       needs="cherche|recherche|licencié|postule", ref="writer", pin="x", contact="addressee",
       examples=("Mon neveu cherche un poste de comptable à Lille.",
                 "Ma belle-sœur Inès a fini son master et cherche un emploi à Nantes.")),
+    r("welcome_fr", None,
+      r"\b(?:souhaitez|souhaitons|souhaitons-lui|souhaitez-lui|réservez|réservons)(?:-lui)? (?:\w+ ){0,3}(?:la |une )?(?:chaleureuse )?bienvenue\b|"
+      r"\bbienvenue (?:à|a) (?:\w+ ){1,3}dans (?:l'équipe|notre équipe)\b|\baccueill(?:ez|ons|ir) chaleureusement\b",
+      needs="bienvenue|accueill", scope="message",
+      examples=("Souhaitez-lui la bienvenue !", "Accueillez chaleureusement Léa dans l'équipe."),
+      misses=("Une intro serait la bienvenue pour elle.",)),
     r("merci_presentation", None,
       r"\bmerci (?:beaucoup |encore |infiniment )?(?:pour|de) (?:la|cette|ta|votre|l') ?(?:mise en relation|présentation|"
       r"intro|introduction|mise en contact)\b|\b(?:je te |je vous )?(?:mets|passe) en (?:copie cachée|cci|Cci|CCI)\b",

@@ -67,6 +67,11 @@ ROWS = (
       needs="cerca|ricerca|licenziat", ref="writer", pin="x", contact="addressee",
       examples=("Mia cugina sta cercando lavoro a Torino.",
                 "Mio cognato Paolo si è appena laureato e sta cercando lavoro a Bari.")),
+    r("welcome_it", None,
+      r"\b(?:diamo|date|dare|diate) (?:il |un )?(?:caloroso |calorosissimo )?benvenuto\b|\bbenvenut[oa] (?:nel|in) (?:team|squadra)\b",
+      needs="benvenut", scope="message",
+      examples=("Diamo il benvenuto a Giulia!", "Benvenuto nel team, Marco!"),
+      misses=("Una presentazione sarebbe benvenuta.",)),
     r("grazie_presentazione", None,
       r"\bgrazie (?:mille |ancora )?(?:per|della|dell') (?:la )?(?:presentazione|contatto|intro|introduzione|segnalazione)\b|"
       r"\b(?:ti|La) (?:sposto|metto) in (?:ccn|CCN|copia nascosta)\b",

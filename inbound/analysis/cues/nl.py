@@ -69,6 +69,11 @@ ROWS = (
       needs="zoek|ontslagen|solliciteert", ref="writer", pin="x", contact="addressee",
       examples=("Mijn zus zoekt een baan in de zorg.",
                 "Mijn zwager Joris is net afgestudeerd en zoekt een baan in Gent.")),
+    r("welcome_nl", None,
+      r"\b(?:heet|heten) (?:\w+ ){1,4}(?:van harte |hartelijk )?welkom\b|\bwelkom (?:in|bij) (?:het|ons) team\b",
+      needs="welkom", scope="message",
+      examples=("Heet Daan van harte welkom!", "Welkom in het team, Fleur!"),
+      misses=("Een intro is altijd welkom.",)),
     r("bedankt_introductie", None,
       r"\b(?:bedankt|dank je wel|dank u wel|dank je|dankjewel|dankuwel) (?:nog )?(?:voor|vanwege) (?:de|het|jullie) "
       r"(?:introductie|kennismaking|voorstellen|intro|contact)\b|\b(?:zet|verplaats) (?:je|jou|u|\w+) (?:even )?(?:in|naar) "

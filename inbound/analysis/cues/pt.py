@@ -69,6 +69,12 @@ ROWS = (
       needs="procura|despedid|desempregad", ref="writer", pin="x", contact="addressee",
       examples=("A minha prima está à procura de emprego em Lisboa.",
                 "A minha sobrinha Inês acabou o curso e está procurando emprego em Braga.")),
+    r("welcome_pt", None,
+      r"\b(?:dar|deem|dêem|demos|deem-lhe|dêem-lhe|dê) (?:as |umas )?(?:calorosas )?boas-vindas\b|\bbem-vind[oa] (?:à|a) equipa\b|"
+      r"\bbem-vind[oa] ao time\b",
+      needs="boas-vindas|bem-vind", scope="message",
+      examples=("Deem as boas-vindas ao Rui!", "Bem-vinda à equipa, Sofia!"),
+      misses=("Uma apresentação seria bem-vinda.",)),
     r("obrigado_apresentacao", None,
       r"\bobrigad[oa] (?:pela|pelo|mais uma vez pela) (?:apresentação|indicação|contato|contacto|intro|conexão)\b|"
       r"\b(?:te|o|a) (?:passo|coloco|movo) (?:para|em) (?:cópia oculta|cco|CCO|bcc)\b",
