@@ -630,3 +630,48 @@ def test_you_should_talk_to_my_friend_is_an_offer_to_connect_the_reader():
 def test_a_new_colleague_welcomed_to_the_team_is_no_hand_off(body):
     a = analyze(mail(f"Hi all,\n\n{body}\n\nNora", frm="Nora Berg <nora@berg.example>", to="Team <all@berg.example>"))
     assert a["kind"] == "none", a["evidence"]
+
+
+def test_a_pronoun_means_the_relative_named_before_it_not_a_firm_or_a_noun():
+    body = ("Hi Rebecca,\n\nMy daughter Aaliyah just passed her nursing boards. I know Mercy General hires new grads "
+            "in the fall - would you be willing to chat with her for 15 minutes?\n\nPatrice")
+    a = analyze(mail(body, frm="Patrice Johnson <patrice@johnson.example>", to="Rebecca Stein <rebecca@stein.example>"))
+    assert a["kind"] == "intro_request" and a["pin"]["name"] == "Aaliyah"
+    body = ("Hi Anja,\n\nDu hattest erwähnt, dass dein Kollege Tobias Albrecht bei euch das Thema Ladeinfrastruktur "
+            "verantwortet. Könntest du mich mit ihm bekannt machen?\n\nFelix")
+    a = analyze(mail(body, frm="Felix Braun <felix@braun.example>", to="Anja Koch <anja@koch.example>"))
+    assert a["kind"] == "intro_request" and a["contact"]["name"] == "Tobias Albrecht"
+    assert a["referrer"]["email"] == "anja@koch.example" and a["pin"]["email"] == "felix@braun.example"
+
+
+def test_a_pronoun_never_means_a_relative_of_the_other_gender():
+    body = ("Hi Omar,\n\nMy son Tariq and Dr. Lena Vogt met at the fair. Would you be willing to chat with her about "
+            "the residency?\n\nKim")
+    a = analyze(mail(body, frm="Kim Lee <kim@lee.example>", to="Omar Haddad <omar@haddad.example>"))
+    assert (a["pin"] or {}).get("name") != "Tariq"
+
+
+def test_an_offer_without_a_name_connects_the_reader_to_the_person_described_before():
+    body = ("Hamid,\n\nMy old roommate, Lucía Fernández, does the books for a dozen restaurants in the city. "
+            "Want me to put you in touch?\n\nB.")
+    a = analyze(mail(body, frm="Bridget Sullivan <bridget@sullivan.example>", to="Hamid Karimi <hamid@karimi.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["email"] == "hamid@karimi.example" and a["contact"]["name"] == "Lucía Fernández"
+
+
+@pytest.mark.parametrize("body, referrer", [
+    ("I'm reaching out at the suggestion of our mutual friend, Ingrid Solberg.", "Ingrid Solberg"),
+    ("Priya Raman mentioned your sleep studies, and she felt strongly that I should get in touch with you.",
+     "Priya Raman"),
+])
+def test_more_ways_a_referrer_is_named(body, referrer):
+    a = analyze(mail(f"Dear Ms. Goldberg,\n\n{body}\n\nMateo", frm="Mateo Alvarez <mateo@alvarez.example>",
+                     to="Hannah Goldberg <hannah@goldberg.example>"))
+    assert a["kind"] == "said_to_contact" and a["referrer"]["name"] == referrer
+
+
+def test_a_dutch_subject_via_a_name_with_a_particle_keeps_the_whole_name():
+    a = analyze(mail("Hoi Fatima,\n\nVia Sanne de Vries kreeg ik je naam; zij zei dat ik je echt eens moest "
+                     "mailen.\n\nBram", frm="Bram Jansen <bram@jansen.example>",
+                     to="Fatima El Amrani <fatima@elamrani.example>", subject="Via Sanne de Vries"))
+    assert a["kind"] == "said_to_contact" and a["referrer"]["name"] == "Sanne de Vries"

@@ -26,7 +26,7 @@ _TITLE_RE = re.compile(r"^(?:" + TITLE + r")[ ]+")
 
 PRONOUNS = frozenset({
     "he", "she", "him", "her", "they", "them",  # en
-    "er", "ihn",  # de ("sie" is also "you" and "they": not read as a person)
+    "er", "ihn", "ihm",  # de ("sie" is also "you" and "they", "ihr" also "you": not read as a person)
     "il", "elle", "lui",  # fr (lui: it)
     "él", "ella",  # es
     "ele", "ela",  # pt
@@ -57,7 +57,7 @@ _VAGUE_RE = re.compile(r"(?<![\w'])" + VAGUE + r"(?![\w'])")
 
 # Each language: possessive, an optional adjective ("former", "früherer", "ancien"), the noun.
 _RELATIVES = (
-    (r"(?:my|our) (?:\w+'s )?", r"(?:former |old |good |best |dear )?",
+    (r"(?:my|our) (?:\w+'s )?", r"(?:(?:former|old|good|best|dear|mutual|close|longtime|long-time) )?",
      r"(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|wife|husband|partner|son|daughter|brother|sister|"
      r"cousin|nephew|niece|friend|neighbou?r|mentee|colleague|classmate|intern|student|kid|uncle|aunt|mother|"
      r"father|mom|dad|godson|goddaughter|godchild|stepson|stepdaughter|grandson|granddaughter|fiancée?|roommate|"
@@ -88,6 +88,43 @@ _RELATIVES = (
 )
 # Relatives and friends someone asks help for ("my wife's sister", "mein Neffe").
 RELATION = "(?i:" + "|".join(own + adj + noun for own, adj, noun in _RELATIVES) + ")"
+# The same nouns after any possessive ("your colleague Maarten", "dein Kollege Tobias"): whom a
+# later "him" most likely means. In the order of _RELATIVES.
+_ANY_OWN = (r"(?:my|our|your|his|her|their) (?:\w+'s )?",
+            r"(?:mein|meine|unser|unsere|dein|deine|euer|eure|Ihr|Ihre|sein|seine|ihr|ihre)[rnms]? ",
+            r"(?:mon|ma|notre|ton|ta|votre|son|sa|leur) ", r"(?:mi|nuestr[oa]|tu|vuestr[oa]|su) ",
+            r"(?:meu|minha|nosso|nossa|o meu|a minha|teu|tua|o teu|a tua|seu|sua|o seu|a sua) ",
+            r"(?:mijn|onze|ons|jouw|je|uw|zijn|haar|hun) ",
+            r"(?:mio|mia|il mio|la mia|nostr[oa]|tuo|tua|il tuo|la tua|suo|sua|il suo|la sua|vostr[oa]) ")
+ANY_RELATION = "(?i:" + "|".join(own + adj + noun
+                                  for own, (_, adj, noun) in zip(_ANY_OWN, _RELATIVES, strict=True)) + ")"
+# Which relatives a "he" or a "she" can mean (the nouns that say it; the others can be either).
+_MALE_NOUNS = re.compile(
+    r"(?i)(?:^|[ -])(?:son|brother|nephew|husband|father|dad|uncle|godson|stepson|grandson|sohn|bruder|neffe|mann|"
+    r"onkel|schwager|enkel|schwiegersohn|patensohn|fils|frère|neveu|mari|oncle|beau-frère|filleul|gendre|petit-fils|"
+    r"hijo|hermano|sobrino|esposo|tío|cuñado|ahijado|yerno|suegro|novio|nieto|filho|irmão|sobrinho|marido|tio|"
+    r"cunhado|afilhado|genro|sogro|namorado|neto|zoon|broer|oom|zwager|schoonzoon|kleinzoon|buurman|figlio|fratello|"
+    r"marito|zio|cognato|figlioccio|genero|suocero|fidanzato)s?$")
+_FEMALE_NOUNS = re.compile(
+    r"(?i)(?:^|[ -])(?:daughter|sister|niece|wife|mother|mom|aunt|goddaughter|stepdaughter|granddaughter|fiancée|"
+    r"tochter|schwester|nichte|frau|tante|schwägerin|enkelin|schwiegertochter|patentochter|fille|sœur|soeur|nièce|"
+    r"femme|belle-sœur|belle-soeur|filleule|belle-fille|petite-fille|hija|hermana|sobrina|esposa|tía|cuñada|ahijada|"
+    r"nuera|suegra|novia|nieta|filha|irmã|sobrinha|mulher|tia|cunhada|afilhada|nora|sogra|namorada|neta|dochter|zus|"
+    r"schoonzus|schoondochter|kleindochter|buurvrouw|figlia|sorella|moglie|zia|cognata|figlioccia|nuora|suocera|"
+    r"fidanzata)s?$")
+_PRONOUN_GENDER = {"he": "m", "him": "m", "er": "m", "ihn": "m", "ihm": "m", "il": "m", "lui": "m", "él": "m",
+                   "ele": "m", "hij": "m", "hem": "m", "she": "f", "her": "f", "elle": "f", "ella": "f", "ela": "f",
+                   "zij": "f", "haar": "f", "lei": "f"}
+
+
+def agrees(pronoun: str, relation: str) -> bool:
+    """Whether `pronoun` can mean someone introduced as `relation` ("her" is not "my son")."""
+    gender = _PRONOUN_GENDER.get(pronoun.lower())
+    if gender == "m":
+        return not _FEMALE_NOUNS.search(relation)
+    if gender == "f":
+        return not _MALE_NOUNS.search(relation)
+    return True
 _RELATION_RE = re.compile(r"(?<![\w'])" + RELATION + r"(?![\w'])")
 
 # Capitalised words that start a sentence, a date or a greeting, not a person (lower case).
@@ -129,6 +166,7 @@ porque cuando aunque desde mientras desafortunadamente quizás
 quando embora enquanto infelizmente talvez
 omdat want toen sinds terwijl helaas misschien
 perché poiché mentre purtroppo forse
+via per hé hee hej moin servus ey yo
 """.split())
 # Words that make a capitalised phrase an organisation or a thing rather than a person (lower case).
 ORG_WORDS = frozenset("""

@@ -92,6 +92,7 @@ _CLAUSES = re.compile(r";|,\s+(?i:and|but|und|aber|et|mais|y|pero|e|mas|en|maar|
                       r"(?=[A-ZÀ-Þ]|(?i:you|du|vous|tu|usted|você|voce|jij|lei)\b)")
 _PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for|chez|bei|beim|bij|presso)\s+$")
 _RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
+_ANY_RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.ANY_RELATION + r")[ ,]{0,2}$")
 _POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
                          r"mijn|onze|mio|mia|il mio|la mia|nostr\w)\s+")
 # German keeps "Heike Braun's Nichte": its nouns are capitalised, and "Nichte von Heike Braun" would
@@ -117,12 +118,17 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         exclude = [s for s in (scene.writer, scene.addressee, other_than) if s]
         window = before[-800:]
         # "the Home Depot", "at Fjord Capital", "in Tacoma": places and firms, not whom "him" means.
-        candidates = [n.text for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])]
-        candidates = [n for n in candidates if not any(name_matches(n, s.person) for s in exclude)]
+        named = [n for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])
+                 and not any(name_matches(n.text, s.person) for s in exclude)]
+        candidates = [n.text for n in named]
+        # Someone introduced as a relative or colleague ("my daughter Aaliyah", "dein Kollege Tobias
+        # Albrecht") whom the pronoun can mean: a capitalised firm or, in German, a noun is not.
+        related = [n.text for n in named if (rel := _ANY_RELATION_BEFORE.search(window[max(0, n.start - 60):n.start]))
+                   and mentions.agrees(m.text, rel.group(1))]
         # A person, not a capitalised word: someone the headers name, or a full name.
         likely = [n for n in candidates if people.find(n) or len(mentions.without_title(n).split()) >= 2
                   or mentions.without_title(n) != n]
-        for name in reversed(likely or candidates):
+        for name in reversed(related or likely or candidates):
             return Found(people.named(name), pronoun=True)
         return Found(None, pronoun=True)
     # A relative: "my colleague Ines Duarte" names them right after; "my wife's sister" does not.
@@ -213,7 +219,9 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     reading.referrer, reading.referrer_vague = ref.someone, ref.vague
     reading.pin, reading.contact = pin.someone, contact.someone
     reading.pin_described = pin.described
-    reading.relationship = next((f.relation for f in (pin, contact, ref) if f.relation), None)
+    # How the referrer knows the one in need: "my friend Dmitri" as the contact says how the writer
+    # knows the contact, which no request asks.
+    reading.relationship = next((f.relation for f in (pin, ref) if f.relation), None)
     if ref.pronoun or pin.pronoun or contact.pronoun:
         reading.confidence -= 0.1
         reading.assumptions.append("pronoun")
@@ -223,8 +231,10 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     if not _holds(reading, ref, scene, pin_unnamed):
         return None
     _fill_others(reading, cue, scene, people)
-    if reading.contact is None and cue.contact == "other" and cue.kind is Kind.INTRO_REQUEST:
-        # "You used to work with Bea Nord. Would you introduce us?": the person named before.
+    if reading.contact is None and cue.kind is Kind.INTRO_REQUEST and (
+            cue.contact == "other" or (cue.contact == "x" and hit.x is None and cue.asks_first)):
+        # "You used to work with Bea Nord. Would you introduce us?", "My old roommate, Lucía
+        # Fernández, does exactly that. Want me to put you in touch?": the person named before.
         named = _resolve(mentions.Mention(0, 0, "pronoun", ""), text=text, before=lead, people=people, scene=scene)
         if named.someone is not None and named.someone not in (reading.pin, reading.referrer):
             reading.contact = named.someone

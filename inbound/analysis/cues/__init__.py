@@ -48,9 +48,10 @@ _MACROS = {
     "<Y>": r"(?P<y>[^.;!?\n]{1,80})",
     "<GAP>": r"[^.;!?\n]{0,80}?",
     "<SHORT>": r"[^.;!?\n]{0,30}?",
-    # a first predicate that shares its subject with the next ("my niece graduated in May and is
-    # looking"): a short clause, then "and" in any of the languages
-    "<AND>": r"(?: [^.;!?\n]{1,60}? (?:and|und|et|y|e|en|ed))?",
+    # what may stand between a subject and its verb: a first predicate that shares the subject
+    # ("my niece graduated in May and is looking": a short clause, then "and" in any of the
+    # languages), or a relative clause between commas ("mon fils Hugo, qui est en CAP, doit")
+    "<AND>": r"(?: [^.;!?\n]{1,60}? (?:and|und|et|y|e|en|ed)|,? (?:who|qui|que|der|die|das|che|dat) [^.;!?\n,]{1,60},)?",
 }
 _MACRO = re.compile("|".join(re.escape(k) for k in _MACROS))
 

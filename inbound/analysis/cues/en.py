@@ -76,11 +76,13 @@ ROWS = (
       misses=("He told me that you guys have rescheduled.", "Lance asked me to send you the attached draft.",
               "Alan asked me to email this to you.", "Kate asked me to email you and let you know that we confirm.")),
     r("said_i_should", SAID,
-      r"\b(?:said|thought|felt|believes|figured|mentioned|thinks|feels)(?: that)?,? I (?:should|could|might|ought to|must|"
+      r"\b(?:said|thought|felt|believes|figured|mentioned|thinks|feels)(?: (?:strongly|really|honestly|genuinely|firmly))?"
+      r"(?: that)?,? I (?:should|could|might|ought to|must|"
       r"would do well to)(?: (?:also|really|definitely))? (?:" + CONTACT_ACT + r")\b" + TO_YOU,
       needs="said|thought|felt|believe|figured|mention|think|feel",
       ref="left", pin="writer", contact="addressee",
-      examples=("Greg said I should write to you.", "Maria thought I should reach out to you directly."),
+      examples=("Greg said I should write to you.", "Maria thought I should reach out to you directly.",
+                "She felt strongly that I should get in touch with you before we start."),
       misses=("He said I could apply online.",)),
     r("handed_over", SAID,
       r"\b(?:recently |has |had )*(?:passed|handed|turned)\b<SHORT>\b(?:on ?to|over to) me\b",
@@ -379,13 +381,14 @@ ROWS = (
       examples=("Can you help my wife's sister find something in LA?",)),
     r("relative_looking", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?(?: (?:is|has been|was just|just got) (?:\w+ )?|<AND> (?:is |has been )?"
-      r"(?:now |also |currently )?)(?:looking|searching|hunting|laid off|let go|applying|(?:hoping|trying) to (?:find|land|"
-      r"get|break|move))",
-      needs="looking|searching|hunting|laid off|let go|applying|hoping to|trying to", ref="writer", pin="x",
+      r"(?:now |also |currently )?)(?:looking|searching|hunting|laid off|let go|applying|(?:hoping|trying|needs) to (?:find|"
+      r"land|get|break|move))",
+      needs="looking|searching|hunting|laid off|let go|applying|hoping to|trying to|needs to", ref="writer", pin="x",
       contact="addressee",
       examples=("My cousin is looking for a job in logistics.",
                 "My nephew Omar finished his degree in June and is now looking for work in Leeds.",
-                "My daughter graduates in May and hoping to land a job in Denver.")),
+                "My daughter graduates in May and hoping to land a job in Denver.",
+                "My son Tom, who just finished his MBA, needs to find a job in Austin.")),
     r("help_them_find_work", REQUEST,
       r"\b(?:can|could|would) you (?:please |possibly )?help (?P<x>him|her|them) (?:to )?(?:find|land|get|look for)\b",
       needs="help him|help her|help them", ref="writer", pin="x", contact="addressee",

@@ -64,8 +64,9 @@ ROWS = (
       contact="addressee",
       examples=("¿Podrías ayudar a mi sobrino a encontrar prácticas?", "¿Te importaría hablar con mi hermana?")),
     r("familiar_busca", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa])",
-      needs="busca|sin trabajo|despedid", ref="writer", pin="x", contact="addressee",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa]|"
+      r"tiene que encontrar|necesita encontrar)",
+      needs="busca|sin trabajo|despedid|encontrar", ref="writer", pin="x", contact="addressee",
       examples=("Mi prima está buscando trabajo en Sevilla.",
                 "Mi cuñado Luis terminó la carrera y busca trabajo en Valencia.")),
     r("welcome_es", None,

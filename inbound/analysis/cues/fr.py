@@ -79,10 +79,12 @@ ROWS = (
       needs="aider|conseiller|rencontrer|parler|orienter|recevoir|guider", ref="writer", pin="x", contact="addressee",
       examples=("Pourriez-vous aider ma nièce à trouver un stage à Lyon ?", "Peux-tu rencontrer mon cousin la semaine prochaine ?")),
     r("proche_cherche", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cherche|recherche|est à la recherche|vient d'être licencié|postule)",
-      needs="cherche|recherche|licencié|postule", ref="writer", pin="x", contact="addressee",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cherche|recherche|est à la recherche|vient d'être licencié|postule|"
+      r"doit trouver|a besoin de trouver)",
+      needs="cherche|recherche|licencié|postule|trouver", ref="writer", pin="x", contact="addressee",
       examples=("Mon neveu cherche un poste de comptable à Lille.",
-                "Ma belle-sœur Inès a fini son master et cherche un emploi à Nantes.")),
+                "Ma belle-sœur Inès a fini son master et cherche un emploi à Nantes.",
+                "Mon fils Hugo, qui est en CAP cuisine, doit trouver un stage au printemps.")),
     r("welcome_fr", None,
       r"\b(?:souhaitez|souhaitons|souhaitons-lui|souhaitez-lui|réservez|réservons)(?:-lui)? (?:\w+ ){0,3}(?:la |une )?(?:chaleureuse )?bienvenue\b|"
       r"\bbienvenue (?:à|a) (?:\w+ ){1,3}dans (?:l'équipe|notre équipe)\b|\baccueill(?:ez|ons|ir) chaleureusement\b",

@@ -63,8 +63,9 @@ ROWS = (
       pin="x", contact="addressee",
       examples=("Potresti aiutare mio nipote a trovare uno stage?", "Ti andrebbe di parlare con mia sorella?")),
     r("parente_cerca", REQUEST,
-      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa])",
-      needs="cerca|ricerca|licenziat", ref="writer", pin="x", contact="addressee",
+      r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa]|"
+      r"deve trovare|ha bisogno di trovare)",
+      needs="cerca|ricerca|licenziat|trovare", ref="writer", pin="x", contact="addressee",
       examples=("Mia cugina sta cercando lavoro a Torino.",
                 "Mio cognato Paolo si è appena laureato e sta cercando lavoro a Bari.")),
     r("welcome_it", None,

@@ -27,7 +27,7 @@ ROWS = (
       needs="naam|gegevens|nummer|mailadres", ref="right", pin="writer", contact="addressee",
       examples=("Ik kreeg je naam van Eva Smit.",)),
     r("via_subject", SAID,
-      r"^(?:Via|Doorverwezen door|Op aanraden van) (?-i:[A-Z])",
+      r"^(?:Via|Doorverwezen door|Op aanraden van) (?=(?-i:[A-Z]))",
       needs="via|doorverwezen|aanraden", ref="right", pin="writer", contact="addressee", flags=0,
       examples=("Via Eva Smit: vraag over UX",)),
 
@@ -48,9 +48,9 @@ ROWS = (
       examples=("Zou je me willen voorstellen aan Henk de Wit?",)),
     r("mij_voorstellen_end", REQUEST,
       r"\b(?:zou|kun|kan|wil) (?:je|jij|u) (?:me|mij) (?:aan|met) (?P<x>[^.;!?\n]{1,60}?) (?:willen |kunnen )?"
-      r"(?:voorstellen|in contact brengen|koppelen)\b",
+      r"(?:voorstellen|in contact (?:willen |kunnen )?(?:brengen|zetten)|koppelen)\b",
       needs="voorstellen|contact|koppelen", ref="addressee", pin="writer", contact="x",
-      examples=("Kun je mij aan Sanne Vos voorstellen?",)),
+      examples=("Kun je mij aan Sanne Vos voorstellen?", "Zou je mij met hem in contact kunnen brengen?")),
     r("ken_jij_iemand", REQUEST,
       r"\b(?:ken jij|ken je|kent u) (?:toevallig )?(?:iemand|mensen)\b",
       needs="ken", ref="addressee", pin="writer", examples=("Ken jij iemand bij ASML?",)),

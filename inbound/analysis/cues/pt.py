@@ -65,8 +65,9 @@ ROWS = (
       examples=("Poderia ajudar o meu sobrinho a encontrar um estágio?", "Você pode conversar com minha irmã?")),
     r("familiar_procura", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
+      r"precisa (?:de )?encontrar|tem de encontrar|tem que encontrar|"
       r"ficou desempregad[oa])",
-      needs="procura|despedid|desempregad", ref="writer", pin="x", contact="addressee",
+      needs="procura|despedid|desempregad|encontrar", ref="writer", pin="x", contact="addressee",
       examples=("A minha prima está à procura de emprego em Lisboa.",
                 "A minha sobrinha Inês acabou o curso e está procurando emprego em Braga.")),
     r("welcome_pt", None,
