@@ -118,13 +118,13 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         exclude = [s for s in (scene.writer, scene.addressee, other_than) if s]
         window = before[-800:]
         # "the Home Depot", "at Fjord Capital", "in Tacoma": places and firms, not whom "him" means.
-        named = [n for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])
-                 and not any(name_matches(n.text, s.person) for s in exclude)]
-        candidates = [n.text for n in named]
+        mentioned = [n for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])
+                     and not any(name_matches(n.text, s.person) for s in exclude)]
+        candidates = [n.text for n in mentioned]
         # Someone introduced as a relative or colleague ("my daughter Aaliyah", "dein Kollege Tobias
         # Albrecht") whom the pronoun can mean: a capitalised firm or, in German, a noun is not.
-        related = [n.text for n in named if (rel := _ANY_RELATION_BEFORE.search(window[max(0, n.start - 60):n.start]))
-                   and mentions.agrees(m.text, rel.group(1))]
+        related = [n.text for n in mentioned if (intro := _ANY_RELATION_BEFORE.search(window[max(0, n.start - 60):n.start]))
+                   and mentions.agrees(m.text, intro.group(1))]
         # A person, not a capitalised word: someone the headers name, or a full name.
         likely = [n for n in candidates if people.find(n) or len(mentions.without_title(n).split()) >= 2
                   or mentions.without_title(n) != n]
