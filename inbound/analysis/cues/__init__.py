@@ -89,7 +89,7 @@ def row(name: str, kind: Kind | None, pattern: str, *, needs: str, lang: str, re
         pin: str = "none", contact: str = "none", pair: bool = False, asks_first: bool = False,
         scope: str = "sentence", examples: tuple[str, ...] = (), misses: tuple[str, ...] = (),
         offline: bool = False, flags: int = re.IGNORECASE) -> Cue:
-    """A cue from a readable pattern: <NAME>, <VAGUE>, <RELATION>, <X>, <Y>, <GAP>, <SHORT> expand."""
+    """A cue from a readable pattern: <NAME>, <VAGUE>, <RELATION>, <X>, <Y>, <GAP>, <SHORT>, <AND> expand."""
     if kind is Kind.DIRECT_INTRO and ref == "none":
         ref = "writer"  # whoever introduces two people now is the referrer
     for place in (ref, pin, contact):
