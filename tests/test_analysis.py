@@ -675,3 +675,53 @@ def test_a_dutch_subject_via_a_name_with_a_particle_keeps_the_whole_name():
                      "mailen.\n\nBram", frm="Bram Jansen <bram@jansen.example>",
                      to="Fatima El Amrani <fatima@elamrani.example>", subject="Via Sanne de Vries"))
     assert a["kind"] == "said_to_contact" and a["referrer"]["name"] == "Sanne de Vries"
+
+
+def _forward(note: str, *, author: str, reader: str, lead: str) -> bytes:
+    body = (f"{lead}\n\n---------- Forwarded message ---------\nFrom: {author}\nDate: Thu, 6 Mar 2025 at 14:22\n"
+            f"Subject: a tip\nTo: {reader}\n\n\n{note}\n")
+    return mail(body, frm=reader, to="intro@baton.example", cc="", subject="Fwd: a tip")
+
+
+@pytest.mark.parametrize("note, contact_email", [
+    ("Hi Daan,\n\nAbout your renovation: you should really talk to Evelien de Boer, evelien@deboer.example. "
+     "She got our permit through in weeks.\n\nMarloes", "evelien@deboer.example"),
+    ("Hoi Daan,\n\nOver je verbouwing: neem even contact op met Evelien de Boer, evelien@deboer.example. Zeg maar "
+     "dat je via mij komt.\n\nMarloes", "evelien@deboer.example"),
+    ("Lieber Herr Vermeulen,\n\nwenden Sie sich am besten an Frau Dr. Evelien Schäfer (e.schaefer@ies.example). "
+     "Berufen Sie sich gerne auf mich.\n\nMarloes Brouwer", "e.schaefer@ies.example"),
+])
+def test_advice_to_contact_someone_forwarded_by_its_reader_is_the_referral(note, contact_email):
+    a = analyze(_forward(note, author="Marloes Brouwer <marloes@brouwer.example>",
+                         reader="Daan Vermeulen <daan@vermeulen.example>", lead="FYI, writing to her today.\n\nDaan"))
+    assert a["kind"] == "said_to_contact", a["evidence"]
+    assert a["referrer"]["email"] == "marloes@brouwer.example" and a["pin"]["email"] == "daan@vermeulen.example"
+    assert a["contact"]["email"] == contact_email  # written in the note, matched by the name in it
+
+
+def test_a_body_address_never_becomes_the_referrers_whom_baton_answers():
+    body = ("Hi Owen,\n\nMike McConnell asked me to contact you on his behalf about the pipeline study.\n\n"
+            "Cathy\n\n(Mike can be reached at mike.mcconnell@enron.example.)")
+    a = analyze(mail(body, frm="Cathy Phillips <cathy@enron.example>", to="Owen Price <owen@price.example>"))
+    assert a["referrer"]["name"] == "Mike McConnell" and a["referrer"]["email"] is None
+
+
+@pytest.mark.parametrize("body, subject, kind, ref, pin, contact", [
+    ("Hope you don't mind a note out of the blue. We're closing a seed round. Would you have 20 min next week?",
+     "Intro via Marta", "said_to_contact", "Marta", "tomasz@wojcik.example", "ines@wojcik.example"),
+    ("I noticed that you and Jessica Park worked together at Helix Bio. Would you be comfortable making an intro?",
+     "Quick favour", "intro_request", "ines@wojcik.example", "tomasz@wojcik.example", "Jessica Park"),
+    ("Ich kenne da jemanden: Gül Aydın hat eine eigene Kanzlei in Köln. Wenn du magst, stelle ich euch gerne per "
+     "Mail vor.", "Steuerberatung", "intro_request", "tomasz@wojcik.example", "ines@wojcik.example", "Gül Aydın"),
+    ("Ciao, sono l'amica di Sergio Bassi. Mi ha detto lui di scriverti per l'appartamento.", "appartamento",
+     "said_to_contact", "Sergio Bassi", "tomasz@wojcik.example", "ines@wojcik.example"),
+    ("Io mi trovo benissimo con Simona Leone, ha lo studio a Verona. Se vuoi ti metto in contatto con lei!",
+     "commercialista", "intro_request", "tomasz@wojcik.example", "ines@wojcik.example", "Simona Leone"),
+])
+def test_more_phrasings_in_more_languages(body, subject, kind, ref, pin, contact):
+    a = analyze(mail(f"Hi Ines,\n\n{body}\n\nTomasz", frm="Tomasz Wojcik <tomasz@wojcik.example>",
+                     to="Ines Wojcik <ines@wojcik.example>", subject=subject))
+    assert a["kind"] == kind, a["evidence"]
+    for role, want in (("referrer", ref), ("pin", pin), ("contact", contact)):
+        got = a[role] or {}
+        assert want in ((got.get("email") or ""), (got.get("name") or "")), (role, got)

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from inbound.analysis import autoreply, cues, forwards, language, normalize, participants, roles
+from inbound.analysis import autoreply, cues, forwards, language, mentions, normalize, participants, roles
 from inbound.analysis import facts as facts_mod
+from inbound.analysis.addresses import EMAIL_RE, usable_email
 from inbound.analysis.forwards import Segment
 from inbound.analysis.parse import ParsedMail, parse_bytes
 from inbound.analysis.people import People, Scene, Someone, baton_matcher, scene
@@ -140,6 +142,13 @@ def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: Peo
         if later is not None:
             first.pin, first.relationship = later.pin, later.relationship
             first.assumptions.append("pin_from_later_sentence")
+    # A note that told its reader whom to contact ("you should talk to Rachel", "neem contact op met
+    # Evelien"), forwarded by that reader: the referral itself, with the note's writer as referrer.
+    if (first.kind is Kind.INTRO_REQUEST and first.scene is not scenes[0] and first.pin is not None
+            and first.pin is first.scene.addressee and first.pin is scenes[0].writer
+            and first.referrer is first.scene.writer and first.contact is not None):
+        first.kind = Kind.SAID_TO_CONTACT
+        first.assumptions.append("forwarded_advice")
     top = scenes[0].addressee
     if (first.kind is Kind.INTRO_REQUEST and first.contact is None and first.scene is not scenes[0]
             and first.referrer is scenes[0].writer and top is not None and not scenes[0].addressee_is_baton
@@ -188,6 +197,37 @@ def _flags(kind: Kind, r: roles.Reading | None, stated: Facts, all_sentences: li
     return out
 
 
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _name_parts(name: str) -> set[str]:
+    """A name's words of three letters or more, as an address would spell them (Schäfer: schafer, schaefer)."""
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", name.lower()) if w not in mentions.NOT_A_NAME]
+    return {_plain(w) for w in words} | {_plain(w.translate(_GERMAN)) for w in words}
+
+
+def _addresses_from_body(r: roles.Reading, text: str, people: People, is_baton) -> None:
+    """The contact or the PIN, named without an address, gets the one the body writes for them
+    ("Escríbele a rsalazar@...", "Evelien de Boer, evelien@..."): the one address nobody else has
+    whose local part holds one of their names. Not the referrer: reply_to is who Baton answers, and
+    Baton answers only addresses in the headers. The review page shows the address to the referrer."""
+    taken = {s.email.lower() for s in people.everyone if s.email}
+    free = [a for a in dict.fromkeys(m.group(0) for m in EMAIL_RE.finditer(text[:100_000]))
+            if a.lower() not in taken and not is_baton(a) and usable_email(a)]
+    for someone in (r.pin, r.contact):
+        if someone is None or someone is r.referrer or someone.email or not someone.name or not free:
+            continue
+        parts = _name_parts(someone.name)
+        matching = [a for a in free if any(p in _plain(a.rpartition("@")[0].lower()) for p in parts)]
+        if len(matching) == 1:
+            someone.email = matching[0]
+            free.remove(matching[0])
+
+
 def _person(s: Someone | None) -> Person | None:
     return None if s is None else Person(s.name, s.email)
 
@@ -217,6 +257,8 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
     said = [sentences(sc.text) for sc in scenes]
     reading = Reading(Kind.NONE, None) if machine is not None else _read(scenes, said, m, people, langs)
     r = reading.found
+    if r is not None:
+        _addresses_from_body(r, "\n".join(s.text for s in segs), people, is_baton)
     all_sentences = [s for each in said for s in each] + [s for t in quoted_text for s in sentences(t)]
     stated = facts_mod.extract(all_sentences, m.attachments) if r is not None else Facts()
     sender = next((p.email for p in m.from_ + m.sender if p.email and not is_baton(p.email)), None)

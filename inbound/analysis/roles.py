@@ -232,7 +232,7 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
         return None
     _fill_others(reading, cue, scene, people)
     if reading.contact is None and cue.kind is Kind.INTRO_REQUEST and (
-            cue.contact == "other" or (cue.contact == "x" and hit.x is None and cue.asks_first)):
+            cue.contact == "other" or (cue.contact == "x" and hit.x is None)):
         # "You used to work with Bea Nord. Would you introduce us?", "My old roommate, Lucía
         # Fernández, does exactly that. Want me to put you in touch?": the person named before.
         named = _resolve(mentions.Mention(0, 0, "pronoun", ""), text=text, before=lead, people=people, scene=scene)

@@ -123,6 +123,19 @@ ROWS = (
       needs="helfen|unterstützen|beraten|tipps|treffen|sprechen", ref="writer", pin="x", contact="addressee",
       examples=("Kannst du meiner Nichte bei der Suche nach einem Ausbildungsplatz in München helfen?",
                 "Könnten Sie vielleicht meinen Sohn kurz beraten?")),
+    r("stelle_euch_vor", REQUEST,
+      r"\b(?:stelle|stell) ich (?:euch|Sie|dich)(?: (?:gern|gerne|per Mail|per E-Mail|einander|gegenseitig|kurz|hiermit|"
+      r"miteinander|gern per Mail|gerne per Mail)){0,3} vor\b|\b(?:ich )?(?:kann|könnte|würde)(?: ich)? "
+      r"(?:euch|Sie|dich)(?: \w+){0,3} (?:gern |gerne )?(?:vorstellen|bekannt machen|in Kontakt bringen)\b",
+      needs="vor|vorstellen|bekannt|kontakt", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Wenn du magst, stelle ich euch gerne per Mail vor.", "Ich könnte euch gern miteinander bekannt machen."),
+      misses=("Morgen stelle ich euch das Konzept vor.",)),
+    r("wenden_sie_sich_an", REQUEST,
+      r"\b(?:wenden Sie sich|wende dich|melden Sie sich|meld dich|melde dich)(?: \w+){0,3} (?:an|bei) (?P<x>(?:Frau |Herrn? "
+      r"|Dr\. |Prof\. )+<NAME>|(?-i:[A-ZÄÖÜ][\w'\-]+ [A-ZÄÖÜ][\w'\-]+))",
+      needs="wenden|wende|melden|meld", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("Wenden Sie sich am besten an Frau Dr. Miriam Schäfer.", "Melde dich doch mal bei Jonas Weber."),
+      misses=("Melde dich bei Fragen jederzeit.",)),
     r("verwandter_sucht", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
       r"(?:entlassen|gekündigt)|bewirbt sich)",

@@ -134,10 +134,10 @@ ROWS = (
                 "I was told by someone at the conference that you lead the routing team."),
       misses=("The report was written by Patricia Lang.",)),
     r("referred_by", SAID,
-      r"(?:^|[-:(|]\s*)(?:referred by|referral from|recommended by|introduced by|friend of|via)\s+<NAME>",
+      r"(?:^|[-:(|]\s*|^intro(?:duction)? )(?:referred by|referral from|recommended by|introduced by|friend of|via)\s+(?=<NAME>)",
       needs="referred by|referral from|recommended by|introduced by|friend of|via ",
       ref="right", pin="writer", contact="addressee",
-      examples=("Senior UX Researcher opening - referred by Rachel Kim",),
+      examples=("Senior UX Researcher opening - referred by Rachel Kim", "Intro via Marta"),
       misses=("Sent via Superhuman",)),
     r("name_from", SAID,
       r"\b(?:got|received|obtained|have|had|found|picked up|was given|were given|been given|took) your (?:name|e-?mail"
@@ -293,11 +293,12 @@ ROWS = (
       needs="in touch with|in contact with", ref="addressee", pin="writer", contact="x",
       examples=("Could you put me in touch with him?",)),
     r("make_an_intro", REQUEST,
-      r"\byou\b<SHORT>\b(?:make|do|set up|arrange|facilitate) (?:an |the |a (?:quick |brief )?)?(?:intro(?:duction)?|"
+      r"\byou\b<SHORT>\b(?:make|making|do|doing|set up|setting up|arrange|arranging|facilitate|facilitating) "
+      r"(?:an |the |a (?:quick |brief )?)?(?:intro(?:duction)?|"
       r"connection|e-?intro)\b"
       r"(?: (?:to|with|for) (?P<x>[^.;!?\n]{1,80}))?",
       needs="intro|connection", ref="addressee", pin="writer", contact="x",
-      examples=("Would you be willing to make an intro?",),
+      examples=("Would you be willing to make an intro?", "Would you be comfortable making an intro?"),
       misses=("I'll make the intro now.",)),
     r("love_an_intro", REQUEST,
       r"\b(?:would|'d|I'd|I would) (?:love|like|appreciate|welcome|be grateful for) (?:an? |your )?(?:intro(?:duction)?|"
@@ -394,12 +395,14 @@ ROWS = (
       needs="help him|help her|help them", ref="writer", pin="x", contact="addressee",
       examples=("Could you help her find something in LA?",)),
     r("willing_to_talk", REQUEST,
-      r"\bwould you (?:be )?(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down) (?:with|to) "
+      r"\bwould you (?:be )?(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down|have (?:a |an )?"
+      r"(?:quick |short )?(?:coffee|call|chat|conversation|word)|grab (?:a )?coffee|hop on a (?:quick )?call) (?:with|to) "
       r"(?P<x>him|her|them|my [^.;!?\n]{1,60}|an? (?:former |old |good |close )?(?:colleague|friend|classmate|student|"
       r"mentee|neighbou?r|teammate)[^.;!?\n]{0,60})",
       needs="would you", ref="writer", pin="x", contact="addressee",
       examples=("Would you be willing to talk with him?",
-                "Would you be willing to chat with a former colleague of mine, Ana Li?")),
+                "Would you be willing to chat with a former colleague of mine, Ana Li?",
+                "Would you be willing to have a coffee with her?")),
     r("offer_intro", REQUEST,
       r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
       r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"

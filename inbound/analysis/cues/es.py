@@ -63,6 +63,21 @@ ROWS = (
       needs="ayudar|aconsejar|orientar|hablar con|reunirte|conocer|recibir|echar una mano", ref="writer", pin="x",
       contact="addressee",
       examples=("¿Podrías ayudar a mi sobrino a encontrar prácticas?", "¿Te importaría hablar con mi hermana?")),
+    r("por_recomendacion", SAID,
+      r"\b(?:por recomendación|por sugerencia|por consejo|a sugerencia|siguiendo el consejo|de parte) de\b",
+      needs="recomendación|sugerencia|consejo|de parte", ref="right", pin="writer", contact="addressee",
+      examples=("Me pongo en contacto con usted por recomendación de Dña. Carmen Ortega.",)),
+    r("tienes_que_hablar", REQUEST,
+      r"\b(?:tienes que|deberías|debería usted|tendrías que) (?:hablar con|conocer a|escribir a|contactar (?:a|con)|"
+      r"llamar a) (?P<x>(?:la |el )?(?:(?:Dra?|Sra?|Dña)\. )?(?:<RELATION> )?<NAME>)",
+      needs="tienes que|deberías|debería|tendrías", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("Tienes que hablar con la Dra. Rocío Salazar.", "Deberías conocer a mi amiga Lucía Pardo."),
+      misses=("Tienes que hablar con tu jefe primero.",)),
+    r("presentarmela", REQUEST,
+      r"\b(?:presentárme(?:la|lo|los|las)|presentarme (?:a|con) (?P<x>[^.;!?\n]{1,60})|ponerme en contacto con "
+      r"(?P<y>[^.;!?\n]{1,60}))",
+      needs="presentárme|presentarme|ponerme en contacto", ref="addressee", pin="writer", contact="other",
+      examples=("¿Te importaría presentármela por mail?", "¿Podrías presentarme a Marisol Peña?")),
     r("familiar_busca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa]|"
       r"tiene que encontrar|necesita encontrar)",

@@ -35,9 +35,11 @@ ROWS = (
 
     r("mise_en_relation", DIRECT,
       r"\bje (?:vous|te|les) (?:mets|met|mettre) (?:en relation|en contact)\b|\bje (?:me permets de |souhaite |voudrais )?"
-      r"(?:vous|te) (?:mettre|connecter) en (?:relation|contact)\b|\bje vous connecte\b|\bje fais les présentations\b",
-      needs="relation|contact|connecte|présentations", pin="other", contact="other", pair=True,
-      examples=("Comme convenu avec chacun de vous, je vous mets en relation.",)),
+      r"(?:vous|te) (?:mettre|connecter) en (?:relation|contact)\b|\bje vous connecte\b|\bje fais les présentations\b|"
+      r"\bvous présenter (?:l'un (?:à|a) l'autre|l'une (?:à|a) l'autre|mutuellement)\b",
+      needs="relation|contact|connecte|présentations|l'un|l'une|mutuellement", pin="other", contact="other", pair=True,
+      examples=("Comme convenu avec chacun de vous, je vous mets en relation.",
+                "Je me permets de vous présenter l'un à l'autre.")),
     r("je_te_presente", DIRECT,
       r"\bje (?:te|vous) présente (?!notre|nos|mon entreprise|ma société)(?P<x>[^.;!?\n]{1,80})|"
       r"\b(?:j'ai le plaisir|je suis ravie?|permettez-moi|je souhaite|j'aimerais) (?:de )?(?:vous|te) présenter "
@@ -78,6 +80,25 @@ ROWS = (
       r"guider)(?: à)? (?P<x><RELATION>)",
       needs="aider|conseiller|rencontrer|parler|orienter|recevoir|guider", ref="writer", pin="x", contact="addressee",
       examples=("Pourriez-vous aider ma nièce à trouver un stage à Lyon ?", "Peux-tu rencontrer mon cousin la semaine prochaine ?")),
+    r("tu_devrais_rencontrer", REQUEST,
+      r"\b(?:tu devrais|vous devriez|il faut (?:vraiment |absolument )?que (?:tu|vous)) (?:vraiment |absolument |aussi )?"
+      r"(?:rencontrer|parler (?:à|a|avec)|contacter|appeler|écrire (?:à|a)|rencontriez|rencontres|parles (?:à|avec)|"
+      r"parliez (?:à|avec)|contactes|contactiez) (?P<x>(?:<RELATION> )?<NAME>)",
+      needs="devrais|devriez|il faut", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
+      examples=("Je pense vraiment que tu devrais rencontrer Sophie Laurent.",
+                "Il faut absolument que tu rencontres mon amie Claire Dubois."),
+      misses=("Tu devrais rencontrer le dossier avant lundi.",)),
+    r("je_vous_mets_en_contact", REQUEST,
+      r"\b(?:je (?:peux |pourrais )?(?:vous|te) (?:mets|mettre) en (?:contact|relation)|je (?:vous|te) (?:présente|"
+      r"présenterai) (?:volontiers|avec plaisir))\b(?:<SHORT> (?:avec|à) (?P<x>[^.;!?\n]{1,60}))?",
+      needs="en contact|en relation|volontiers|avec plaisir", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("Si ça te dit, je vous mets en contact.", "Je peux te mettre en relation avec elle."),
+      misses=("Je vous mets en copie.",)),
+    r("me_presenter_a", REQUEST,
+      r"\b(?:accepterais|accepteriez|pourrais|pourriez|voudrais|voudriez)(?:-tu|-vous| tu| vous)? (?:bien )?(?:de )?me "
+      r"(?:présenter|mettre en (?:contact|relation)) (?:à|a|avec) (?P<x>[^.;!?\n]{1,60})",
+      needs="présenter|mettre en", ref="addressee", pin="writer", contact="x",
+      examples=("Accepterais-tu de me présenter à elle ?", "Pourriez-vous me mettre en relation avec Hélène Marchand ?")),
     r("proche_cherche", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cherche|recherche|est à la recherche|vient d'être licencié|postule|"
       r"doit trouver|a besoin de trouver)",

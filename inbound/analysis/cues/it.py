@@ -62,6 +62,20 @@ ROWS = (
       needs="aiutare|consigliare|orientare|parlare con|incontrare|ricevere|conoscere|dare una mano", ref="writer",
       pin="x", contact="addressee",
       examples=("Potresti aiutare mio nipote a trovare uno stage?", "Ti andrebbe di parlare con mia sorella?")),
+    r("mi_ha_detto_di", SAID,
+      r"\bmi ha (?:detto|consigliato|suggerito) (?P<x>lui|lei|<NAME>)? ?di (?:scriverti|scriverLe|scriverle|contattarti|"
+      r"contattarLa|chiamarti|chiamarLa|sentirti|rivolgermi a te)\b",
+      needs="detto|consigliato|suggerito", ref="x", pin="writer", contact="addressee",
+      examples=("Mi ha detto lui di scriverti per l'appartamento.", "Mi ha consigliato Sergio Galli di contattarti.")),
+    r("ti_metto_in_contatto", REQUEST,
+      r"\b(?:ti|vi|La) (?:metto|posso mettere|metterei) in contatto(?: con (?P<x>[^.;!?\n]{1,60}))?",
+      needs="in contatto", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("Se vuoi ti metto in contatto con lei, fammi sapere!",)),
+    r("disponibile_con_lui", REQUEST,
+      r"\b(?:sarebbe|saresti|sareste) disponibile a (?:fare due chiacchiere|parlare|sentire|incontrare|fare una "
+      r"chiamata|prendere un caffè)(?: con)? (?P<x>lui|lei|loro|<RELATION>[^.;!?\n]{0,40})",
+      needs="disponibile", ref="writer", pin="x", contact="addressee",
+      examples=("Sarebbe disponibile a fare due chiacchiere con lui?",)),
     r("parente_cerca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa]|"
       r"deve trovare|ha bisogno di trovare)",

@@ -33,9 +33,11 @@ ROWS = (
 
     r("aan_elkaar_voorstellen", DIRECT,
       r"\b(?:aan elkaar )?voor(?:stellen|stel)\b(?=<SHORT>\baan elkaar\b)|\baan elkaar voor(?:stellen|stel)\b|"
-      r"\b(?:ik )?(?:breng|zet)(?: ik)? (?:jullie|u) (?:graag |hierbij )?(?:met elkaar )?in contact\b|\bmaak kennis met\b",
+      r"\b(?:ik )?(?:breng|zet)(?: ik)? (?:jullie|u) (?:graag |hierbij )?(?:met elkaar )?in contact\b|\bmaak kennis met\b|"
+      r"\bstel (?:ik |we )?(?:jullie|u|je) (?:graag |hierbij |bij deze )?aan elkaar voor\b",
       needs="elkaar|contact|kennis", pin="other", contact="other", pair=True,
-      examples=("Mag ik jullie aan elkaar voorstellen?", "Graag breng ik jullie met elkaar in contact.")),
+      examples=("Mag ik jullie aan elkaar voorstellen?", "Graag breng ik jullie met elkaar in contact.",
+                "Graag stel ik u aan elkaar voor.")),
     r("stel_voor_aan", DIRECT,
       r"\b(?:ik )?(?:stel|wil|zou) (?:je|jou|u) (?:graag )?(?:voorstellen|voor) aan (?P<x>[^.;!?\n]{1,80})",
       needs="voor", pin="x", contact="addressee", pair=True,
@@ -64,6 +66,15 @@ ROWS = (
       r"\b(?:helpen|adviseren|spreken|ontmoeten|verder helpen|te woord staan)\b",
       needs="helpen|adviseren|spreken|ontmoeten|te woord", ref="writer", pin="x", contact="addressee",
       examples=("Kun je mijn neef helpen met zijn zoektocht naar een stage?", "Zou u mijn dochter kort willen spreken?")),
+    r("met_haar_praten", REQUEST,
+      r"\b(?:zou|wil|kun|kan) (?:je|jij|u) (?:eens |misschien |even )*met (?P<x>hem|haar|<RELATION>[^.;!?\n]{0,40}?) "
+      r"(?:willen |kunnen )?(?:praten|spreken|afspreken|koffie drinken|bellen)\b",
+      needs="praten|spreken|afspreken|koffie|bellen", ref="writer", pin="x", contact="addressee",
+      examples=("Zou jij eens met haar willen praten?",)),
+    r("neem_contact_op", REQUEST,
+      r"\bneem (?:even |gerust |maar |eens )*contact op met (?P<x><NAME>)",
+      needs="contact op", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("Neem even contact op met Evelien de Boer.",)),
     r("familie_zoekt", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:zoekt|is op zoek|is net ontslagen|is ontslagen|solliciteert)",
       needs="zoek|ontslagen|solliciteert", ref="writer", pin="x", contact="addressee",
