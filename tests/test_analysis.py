@@ -725,3 +725,34 @@ def test_more_phrasings_in_more_languages(body, subject, kind, ref, pin, contact
     for role, want in (("referrer", ref), ("pin", pin), ("contact", contact)):
         got = a[role] or {}
         assert want in ((got.get("email") or ""), (got.get("name") or "")), (role, got)
+
+
+@pytest.mark.parametrize("body, referrer", [
+    ("I got your name from a friend of my family - Hannah Kowalski - who worked alongside you years ago.",
+     "Hannah Kowalski"),
+    ("Votre nom m'a été transmis par une amie commune (Élodie Rousseau), qui m'a conseillé de vous écrire.",
+     "Élodie Rousseau"),
+    ("Me pongo en contacto con usted por recomendación de Dña. Carmen Ortega, con quien coincidí en Zaragoza.",
+     "Carmen Ortega"),
+])
+def test_a_referrer_set_off_by_a_dash_a_bracket_or_after_a_title_with_a_dot(body, referrer):
+    a = analyze(mail(f"Dear Dr. Obi,\n\n{body}\n\nNaomi", frm="Naomi Whitfield <naomi@whitfield.example>",
+                     to="Emeka Obi <emeka@obi.example>"))
+    assert a["kind"] == "said_to_contact", a["evidence"]
+    assert referrer in a["referrer"]["name"]
+
+
+def test_a_firm_after_a_preposition_is_not_whom_ele_means():
+    body = ("Oi Camila,\n\nVocê comentou que trabalhou com o Rodrigo Almeida na Vértice Pagamentos. Você poderia me "
+            "apresentar a ele?\n\nThiago")
+    a = analyze(mail(body, frm="Thiago Nascimento <thiago@nascimento.example>", to="Camila Rocha <camila@rocha.example>"))
+    assert a["kind"] == "intro_request" and a["contact"]["name"] == "Rodrigo Almeida"
+
+
+def test_a_manager_asking_a_call_for_one_of_their_engineers():
+    body = ("Dear Professor Adebayo,\n\nI'm writing on behalf of one of my engineers, Tomás Herrera. He's applying to "
+            "PhD programs this cycle. Would you be open to a short call with him?\n\nRebecca")
+    a = analyze(mail(body, frm="Rebecca Stein <rebecca@stein.example>", to="Funmi Adebayo <f.adebayo@uni.example>"))
+    assert a["kind"] == "intro_request"
+    assert (a["referrer"]["email"], a["pin"]["name"], a["contact"]["email"]) == (
+        "rebecca@stein.example", "Tomás Herrera", "f.adebayo@uni.example")

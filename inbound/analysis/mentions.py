@@ -61,7 +61,8 @@ _RELATIVES = (
      r"(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|wife|husband|partner|son|daughter|brother|sister|"
      r"cousin|nephew|niece|friend|neighbou?r|mentee|colleague|classmate|intern|student|kid|uncle|aunt|mother|"
      r"father|mom|dad|godson|goddaughter|godchild|stepson|stepdaughter|grandson|granddaughter|fiancée?|roommate|"
-     r"flatmate|coworker|co-worker|teammate|report|boss|mentor)s?"),
+     r"flatmate|coworker|co-worker|teammate|report|boss|mentor|employee|engineer|developer|designer|analyst|"
+     r"team member)s?"),
     (r"(?:mein|meine|unser|unsere)[rnms]? ", r"(?:(?:früher|ehemalig|alt|gut|lieb|best)e[rnms]? )?",
      r"(?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|Freundin|Nachbar|Nachbarin|Kollege|"
      r"Kollegin|Student|Studentin|Mann|Frau|Chef|Chefin|Mentor|Mentorin|Schwager|Schwägerin|Onkel|Tante|Enkel|"
@@ -166,7 +167,7 @@ porque cuando aunque desde mientras desafortunadamente quizás
 quando embora enquanto infelizmente talvez
 omdat want toen sinds terwijl helaas misschien
 perché poiché mentre purtroppo forse
-via per hé hee hej moin servus ey yo
+via per hé hee hej moin servus ey yo me te se nos vos
 """.split())
 # Words that make a capitalised phrase an organisation or a thing rather than a person (lower case).
 ORG_WORDS = frozenset("""

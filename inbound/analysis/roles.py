@@ -90,7 +90,8 @@ class Found:
 # goes on about the same person.
 _CLAUSES = re.compile(r";|,\s+(?i:and|but|und|aber|et|mais|y|pero|e|mas|en|maar|ma)\s+"
                       r"(?=[A-ZÀ-Þ]|(?i:you|du|vous|tu|usted|você|voce|jij|lei)\b)")
-_PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for|chez|bei|beim|bij|presso)\s+$")
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for|chez|bei|beim|bij|presso|na|no|nas|nos|em|dans|au|aux|"
+                           r"nel|nella|im|op|en la|en el)\s+$")
 _RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
 _ANY_RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.ANY_RELATION + r")[ ,]{0,2}$")
 _POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
@@ -108,6 +109,13 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
     if m is None:
         return Found(None)
     if m.kind == "vague":
+        # "a friend of my family - Hannah Kowalski -", "une amie commune (Élodie Rousseau)": the
+        # vague words stand before the person's name, set off by a dash or a bracket.
+        named = re.match(r"(?: of (?:my|our|his|her|the) \w+(?: \w+)?)?[ ]?(?:,|-{1,2}|–|—|\()[ ]?(" + mentions.NAME + r")",
+                         text[m.end:m.end + 100])
+        cleaned = mentions.clean_name(named.group(1)) if named else None
+        if cleaned:
+            return Found(people.named(cleaned))
         return Found(None, vague=True)
     if m.kind == "name":
         # "my former colleague Tobias Brandt": the relation written just before the name is kept.
@@ -160,7 +168,8 @@ def _window(hit: Hit, span: tuple[int, int] | None) -> mentions.Mention | None:
     first = found[0]
     if first.kind == "vague":
         # "a friend, Hugo Lind": the vague words stand before the person's name (an appositive).
-        named = next((m for m in found[1:] if m.kind == "name" and text[first.end:m.start].strip(" ,") == ""), None)
+        named = next((m for m in found[1:] if m.kind == "name" and text[first.end:m.start].strip(" ,-–—(") == ""),
+                     None)
         first = named or first
     return mentions.Mention(first.start + span[0], first.end + span[0], first.kind, first.text)
 

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from inbound.analysis.addresses import Person
+from inbound.analysis.mentions import TITLE
 
 MAX_SENTENCES = 400
 
@@ -13,8 +14,9 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _WRAP = re.compile(r"\s*\n\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[¿¡]?[A-ZÀ-Þ0-9])")
 # A title's dot ends no sentence: "Mr. Skilling", "el Ing. Roberto Garza", "Dott. Rossi".
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Mx|Dr|Dra|Prof|St|Jr|Sr|Sra|Srta|Lic|Ing|Eng|Dott|Sig|Avv|Arch|Mme|"
-                           r"Mlle|Hr|Fr|Dhr|Mevr|Drs|Ir|[A-Z])\.$")
+# A dot after a title ("Dña. Carmen Ortega") or an initial ends no sentence: the titles a name may
+# start with (mentions.TITLE), and a few more abbreviations.
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:" + TITLE + r"|St|Jr|[A-Z])\.$")
 
 
 def sentences(text: str) -> list[str]:

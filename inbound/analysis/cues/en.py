@@ -395,14 +395,15 @@ ROWS = (
       needs="help him|help her|help them", ref="writer", pin="x", contact="addressee",
       examples=("Could you help her find something in LA?",)),
     r("willing_to_talk", REQUEST,
-      r"\bwould you (?:be )?(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down|have (?:a |an )?"
-      r"(?:quick |short )?(?:coffee|call|chat|conversation|word)|grab (?:a )?coffee|hop on a (?:quick )?call) (?:with|to) "
+      r"\bwould you (?:be )?(?:(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down|have (?:a |an )?"
+      r"(?:quick |short )?(?:coffee|call|chat|conversation|word)|grab (?:a )?coffee|hop on a (?:quick )?call)|(?:open|up) "
+      r"(?:to|for) (?:an? )?(?:quick |short |brief )?(?:call|chat|conversation|coffee)) (?:with|to) "
       r"(?P<x>him|her|them|my [^.;!?\n]{1,60}|an? (?:former |old |good |close )?(?:colleague|friend|classmate|student|"
       r"mentee|neighbou?r|teammate)[^.;!?\n]{0,60})",
       needs="would you", ref="writer", pin="x", contact="addressee",
       examples=("Would you be willing to talk with him?",
                 "Would you be willing to chat with a former colleague of mine, Ana Li?",
-                "Would you be willing to have a coffee with her?")),
+                "Would you be willing to have a coffee with her?", "Would you be open to a short call with him?")),
     r("offer_intro", REQUEST,
       r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
       r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"
