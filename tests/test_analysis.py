@@ -756,3 +756,13 @@ def test_a_manager_asking_a_call_for_one_of_their_engineers():
     assert a["kind"] == "intro_request"
     assert (a["referrer"]["email"], a["pin"]["name"], a["contact"]["email"]) == (
         "rebecca@stein.example", "Tomás Herrera", "f.adebayo@uni.example")
+
+
+def test_an_address_after_an_institute_goes_to_the_person_whose_name_it_holds():
+    note = ("Lieber Herr Vermeulen,\n\nwenden Sie sich am besten an Frau Dr. Miriam Schäfer vom Institut für "
+            "Energiesysteme Rheinland (m.schaefer@ies.example). Berufen Sie sich gerne auf mich.\n\nMarloes Brouwer")
+    a = analyze(_forward(note, author="Marloes Brouwer <marloes@brouwer.example>",
+                         reader="Daan Vermeulen <daan@vermeulen.example>", lead="Zur Info.\n\nDaan"))
+    assert a["kind"] == "said_to_contact"
+    assert "Schäfer" in a["contact"]["name"] and a["contact"]["email"] == "m.schaefer@ies.example"
+    assert all(p["email"] != "m.schaefer@ies.example" for p in a["participants"] if p["role"] == "other")

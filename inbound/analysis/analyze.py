@@ -215,15 +215,23 @@ def _addresses_from_body(r: roles.Reading, text: str, people: People, is_baton) 
     ("Escríbele a rsalazar@...", "Evelien de Boer, evelien@..."): the one address nobody else has
     whose local part holds one of their names. Not the referrer: reply_to is who Baton answers, and
     Baton answers only addresses in the headers. The review page shows the address to the referrer."""
-    taken = {s.email.lower() for s in people.everyone if s.email}
+    def holds(s: Someone, addr: str) -> bool:
+        return any(p in _plain(addr.rpartition("@")[0].lower()) for p in _name_parts(s.name or ""))
+
+    # An address a body mention gave to words that are not in it ("Institut für Energiesysteme
+    # Rheinland (m.schaefer@...)") is still free for the person whose name it holds.
+    owner = {s.email.lower(): s for s in people.everyone if s.email}
     free = [a for a in dict.fromkeys(m.group(0) for m in EMAIL_RE.finditer(text[:100_000]))
-            if a.lower() not in taken and not is_baton(a) and usable_email(a)]
+            if not is_baton(a) and usable_email(a) and (a.lower() not in owner or (
+                set(owner[a.lower()].tags) <= {"body"} and not holds(owner[a.lower()], a)))]
     for someone in (r.pin, r.contact):
         if someone is None or someone is r.referrer or someone.email or not someone.name or not free:
             continue
-        parts = _name_parts(someone.name)
-        matching = [a for a in free if any(p in _plain(a.rpartition("@")[0].lower()) for p in parts)]
+        matching = [a for a in free if holds(someone, a)]
         if len(matching) == 1:
+            previous = owner.get(matching[0].lower())
+            if previous is not None:
+                previous.email = None
             someone.email = matching[0]
             free.remove(matching[0])
 
