@@ -766,3 +766,48 @@ def test_an_address_after_an_institute_goes_to_the_person_whose_name_it_holds():
     assert a["kind"] == "said_to_contact"
     assert "Schäfer" in a["contact"]["name"] and a["contact"]["email"] == "m.schaefer@ies.example"
     assert all(p["email"] != "m.schaefer@ies.example" for p in a["participants"] if p["role"] == "other")
+
+
+@pytest.mark.parametrize("body", [
+    "A colleague of mine suggested I reach out to you about an exciting Senior Data Engineer role with one of our "
+    "clients, a fintech in Austin. Would you be open to a quick call?",
+    "My daughter is looking for her lost cat, Pickle. Please contact me if you see him.",
+    "I spoke to Joanna and she suggested we meet at 3 instead of 1. Does 3pm still work for you?",
+    "Pedro me dijo que le enviara el informe trimestral antes de la reunión del lunes.",
+])
+def test_everyday_mail_in_the_words_of_a_hand_off_is_none(body):
+    a = analyze(mail(f"Hi Mei,\n\n{body}\n\nTyler", frm="Tyler Brooks <tyler@brooks.example>",
+                     to="Mei Lin <mei@lin.example>"))
+    assert a["kind"] == "none", a["evidence"]
+
+
+@pytest.mark.parametrize("body, pin", [
+    ("I'm writing on behalf of my close friend Aisha Rahman, who is struggling to get an appointment. Would you be "
+     "able to advise her?", "Aisha Rahman"),
+    ("Ik heb een vraagje namens een goede vriendin van me, Femke. Ze zoekt een kamer in Utrecht. Zou je haar kunnen "
+     "helpen?", "Femke"),
+])
+def test_writing_on_behalf_of_someone_asks_help_for_them(body, pin):
+    a = analyze(mail(f"Hi Olu,\n\n{body}\n\nMegan", frm="Megan Hale <megan@hale.example>", to="Olu Ade <olu@ade.example>"))
+    assert a["kind"] == "intro_request" and a["pin"]["name"] == pin
+    assert a["referrer"]["email"] == "megan@hale.example" and a["contact"]["email"] == "olu@ade.example"
+
+
+def test_a_referrer_before_an_aside_that_names_a_city():
+    body = ("Hola, Beatriz:\n\nLucía Fernández, con quien coincidí en un taller de escritura en Sevilla, me sugirió "
+            "que te escribiera.\n\nAndrés")
+    a = analyze(mail(body, frm="Andrés Molina <andres@molina.example>", to="Beatriz Sanz <beatriz@sanz.example>"))
+    assert a["kind"] == "said_to_contact" and a["referrer"]["name"] == "Lucía Fernández"
+
+
+@pytest.mark.parametrize("body", [
+    "Loved hearing about your plans! Would you like me to introduce you to my friend Chen Wei? He opened a bakery "
+    "in Galway three years ago.",
+    "Que legal que você está pensando em instalar energia solar! Quer que eu te apresente ao meu primo Tiago Ferraz? "
+    "Ele tem uma empresa de instalação em Campinas.",
+])
+def test_an_intro_offered_as_a_question_to_the_reader_is_for_the_reader(body):
+    a = analyze(mail(f"Hi Liam,\n\n{body}\n\nSofia", frm="Sofia Berg <sofia@berg.example>",
+                     to="Liam Cole <liam@cole.example>"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["email"] == "liam@cole.example" and a["referrer"]["email"] == "sofia@berg.example"

@@ -7,6 +7,7 @@ tables say on which side of their anchor a role stands.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _UP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
@@ -260,19 +261,22 @@ def find(text: str) -> list[Mention]:
     return sorted(found, key=lambda f: f.start)
 
 
-def nearest(text: str, at: int, side: str, *, reach: int = 160, kinds: frozenset[str] | None = None) -> Mention | None:
-    """The mention closest to `at` on `side` ("left" or "right"), within `reach` characters."""
+def nearest(text: str, at: int, side: str, *, reach: int = 160, kinds: frozenset[str] | None = None,
+            skip: Callable[[str, Mention], bool] | None = None) -> Mention | None:
+    """The mention closest to `at` on `side` ("left" or "right"), within `reach` characters, passing
+    over those `skip` (given the window read and the mention in it) rules out."""
     if side == "left":
         # Read a little past `at`: "someone at the conference gave ..." needs its verb to be vague.
         window_start = max(0, at - reach)
         window = text[window_start:at + 40]
-        got = [m for m in find(window) if (kinds is None or m.kind in kinds) and m.end <= at - window_start]
+        got = [m for m in find(window) if (kinds is None or m.kind in kinds) and m.end <= at - window_start
+               and not (skip and skip(window, m))]
         if not got:
             return None
         m = got[-1]
         return Mention(m.start + window_start, m.end + window_start, m.kind, m.text)
     window = text[at:at + reach]
-    got = [m for m in find(window) if kinds is None or m.kind in kinds]
+    got = [m for m in find(window) if (kinds is None or m.kind in kinds) and not (skip and skip(window, m))]
     if not got:
         return None
     m = got[0]

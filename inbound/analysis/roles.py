@@ -23,7 +23,8 @@ from model import Kind
 # Asides between a referrer and the verb: "Sheila, who I met at the meetup, suggested ...",
 # "Patricia Lang, my manager for four years, recommended ...", "Marcus (my TA) told me ...".
 _ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|his|her|their|a|an|the|now|then|"
-                    r"currently|also|formerly|previously|once|both|wer|die|der|qui|que|quien|quem|che|wie|"
+                    r"currently|also|formerly|previously|once|both|wer|die|der|qui|que|quien|quem|che|wie|with|con|"
+                    r"avec|mit|met|com|"
                     r"of|from|at|de|del|da|do|di|van|von|bei|chez)\b[^,]{0,120},",
                     re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
@@ -41,7 +42,8 @@ NEED = re.compile(fold(
     r"sucht|suchen|möchte|würde gerne|interessiert|bewirbt|studiert|absolvent\w*|"
     r"cherche|recherche|souhaite|aimerait|voudrait|étudiant\w*|candidat\w*|"
     r"busca|buscando|quiere|quisiera|le gustaría|estudiante|"
-    r"procura|procurando|gostaria|quer\b|estudante|"
+    # "quer que eu te apresente ...?" asks what the reader wants: an offer, no one's need
+    r"procura|procurando|gostaria|quer\b(?! que eu)|estudante|pensando em|pensando en|thinking of|planning to|"
     r"zoekt|wil graag|zou graag|student\w*|"
     r"cerca|sta cercando|vorrebbe|studente|studentessa|precisa|necesita|brauch\w*|benötig\w*|a besoin|heeft nodig|"
     r"ha bisogno|levantando|captando|lève|raccogli\w*)\b"),
@@ -90,8 +92,24 @@ class Found:
 # goes on about the same person.
 _CLAUSES = re.compile(r";|,\s+(?i:and|but|und|aber|et|mais|y|pero|e|mas|en|maar|ma)\s+"
                       r"(?=[A-ZÀ-Þ]|(?i:you|du|vous|tu|usted|você|voce|jij|lei)\b)")
-_PLACE_BEFORE = re.compile(r"(?i)\b(?:the|at|in|from|near|for|chez|bei|beim|bij|presso|na|no|nas|nos|em|dans|au|aux|"
-                           r"nel|nella|im|op|en la|en el)\s+$")
+_PLACE_BEFORE = re.compile(
+    r"(?i)\b(?:the|at|in|from|near|for|chez|bei|beim|bij|presso|na|no|nas|nos|em|dans|au|aux|nel|nella|im|op|en la|"
+    r"en el|von der|vom|del|della|dalla|du)\s+$|"
+    # "la librairie Les Mots Passants", "the bakery Brot & Co": a firm's or a place's name
+    r"\b(?:company|firm|shop|store|bookshop|bookstore|restaurant|café|cafe|hotel|gallery|agency|startup|bank|"
+    r"school|university|hospital|clinic|gym|librairie|société|entreprise|boutique|galerie|agence|banque|école|"
+    r"université|hôpital|clinique|empresa|tienda|librería|clínica|escuela|firma|laden|buchhandlung|kanzlei|praxis|"
+    r"klinik|bedrijf|winkel|boekhandel|azienda|negozio|libreria|società|loja|livraria)\s+(?:(?:les|la|le|el|los|las|"
+    r"il|lo|de|het|die|der|das|the|o|a|os|as)\s+)?$")
+
+
+_OFFER_TO_READER = re.compile(r"(?i)\b(?:would you like|do you want|would you want|want|shall I|should I|can I|may I)"
+                              r"(?: me)? (?:to )?(?:introduce|connect|intro) you\b")
+
+
+def _not_a_place(window: str, m: mentions.Mention) -> bool:
+    """For mentions.nearest: a name after "in", "at", "von der", "la librairie" is a place or a firm."""
+    return m.kind == "name" and bool(_PLACE_BEFORE.search(window[max(0, m.start - 30):m.start]))
 _RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.RELATION + r")[ ,]{0,2}$")
 _ANY_RELATION_BEFORE = re.compile(r"(?<![\w'])(" + mentions.ANY_RELATION + r")[ ,]{0,2}$")
 _POSSESSIVE = re.compile(r"(?i)^(my|our|mein\w*|unser\w*|mon|ma|notre|mi|nuestr\w|meu|minha|nosso|nossa|o meu|a minha|"
@@ -126,7 +144,7 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         exclude = [s for s in (scene.writer, scene.addressee, other_than) if s]
         window = before[-800:]
         # "the Home Depot", "at Fjord Capital", "in Tacoma": places and firms, not whom "him" means.
-        mentioned = [n for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 8):n.start])
+        mentioned = [n for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 30):n.start])
                      and not any(name_matches(n.text, s.person) for s in exclude)]
         candidates = [n.text for n in mentioned]
         # Someone introduced as a relative or colleague ("my daughter Aaliyah", "dein Kollege Tobias
@@ -162,7 +180,7 @@ def _window(hit: Hit, span: tuple[int, int] | None) -> mentions.Mention | None:
     text = hit.sentence[span[0]:span[1]]
     # "someone on the data team at Spotify": a name after "at", "in", "the" is a firm or a place.
     found = [m for m in mentions.find(text)
-             if not (m.kind == "name" and _PLACE_BEFORE.search(text[max(0, m.start - 8):m.start]))]
+             if not (m.kind == "name" and _PLACE_BEFORE.search(text[max(0, m.start - 30):m.start]))]
     if not found:
         return None
     first = found[0]
@@ -179,11 +197,11 @@ def _left(hit: Hit) -> mentions.Mention | None:
     if _FIRST_PERSON.search(head[-12:]):
         return None  # "I gave your name ...": the writer, not a referrer
     cut = _ASIDE.sub(" ", head)
-    return mentions.nearest(cut + hit.sentence[hit.start:], len(cut), "left", reach=200)
+    return mentions.nearest(cut + hit.sentence[hit.start:], len(cut), "left", reach=200, skip=_not_a_place)
 
 
 def _right(hit: Hit) -> mentions.Mention | None:
-    return mentions.nearest(hit.sentence, hit.end, "right", reach=120)
+    return mentions.nearest(hit.sentence, hit.end, "right", reach=120, skip=_not_a_place)
 
 
 def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
@@ -267,6 +285,11 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
                 and not re.search(r"(?i)\bthe\s+" + re.escape(absent.name or ""), text)):  # "the Summer Associates"
             reading.kind = Kind.INTRO_REQUEST
             reading.assumptions.append("offered_not_made")
+            if ("pin_or_contact" in reading.assumptions and reading.pin is not scene.addressee
+                    and _OFFER_TO_READER.search(text)):
+                # Nothing says who needs whom, and the reader is asked whether they want the intro:
+                # "Would you like me to introduce you to my friend Chen Wei?" is for the reader.
+                reading.pin, reading.contact = reading.contact, reading.pin
         else:
             return None
     if reading.kind is Kind.SAID_TO_CONTACT and reading.pin is None:

@@ -136,6 +136,12 @@ ROWS = (
       needs="wenden|wende|melden|meld", ref="writer", pin="addressee", contact="x", asks_first=True,
       examples=("Wenden Sie sich am besten an Frau Dr. Miriam Schäfer.", "Melde dich doch mal bei Jonas Weber."),
       misses=("Melde dich bei Fragen jederzeit.",)),
+    r("im_namen", REQUEST,
+      r"\bim Namen (?P<x>(?:meines|meiner|eines|einer) (?:guten |alten )?(?:Freundes|Freundin|Kollegen|Kollegin|Neffen|"
+      r"Nichte|Bekannten)(?:,? <NAME>)?)",
+      needs="im namen", ref="writer", pin="x", contact="addressee",
+      examples=("Ich schreibe Ihnen im Namen eines guten Freundes, Jonas Berger.",),
+      misses=("Im Namen des ganzen Teams: danke!",)),
     r("verwandter_sucht", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
       r"(?:entlassen|gekündigt)|bewirbt sich)",

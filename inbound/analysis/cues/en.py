@@ -25,7 +25,9 @@ ROWS = (
       r"\b(?:suggested|suggests|recommended|recommends|advised|encouraged|urged|insisted|proposed)(?: to me)?,?(?: that)?,? "
       r"(?:(?:I|me)\b(?!'m| am| was| have| had)(?: to| should| might| could| would| ought to| must| may)?"
       r"(?: (?:try|possibly|also|definitely|really|probably|just|directly))?" + TO_YOU + r"|"
-      r"we (?:should |might |could )?(?:talk|meet|connect|chat|speak|get in touch|get together|compare notes|grab coffee)\b)",
+      r"we (?:should |might |could )?(?:talk|meet|connect|chat|speak|get in touch|get together|compare notes|grab coffee)\b"
+      # a time or a place is scheduling: "she suggested we meet at 3 instead"
+      r"(?! (?:at|on|in|instead|tomorrow|today|tonight|again|later|earlier|after|before|next|this|there|here)\b))",
       needs="suggest|recommend|advis|encourag|urge|insist|propos",
       ref="left", pin="writer", contact="addressee",
       examples=("Sheila Okafor, who I met at the meetup, suggested I reach out to you.",
@@ -34,7 +36,8 @@ ROWS = (
                 "Ben suggested I reach out (his note is below).",
                 "Patricia, my manager for four years, recommended I contact you regarding analyst roles.",
                 "She recommended that I contact you."),
-      misses=("Sheila suggested we push the sync to Thursday.", "She suggested I take the job.")),
+      misses=("Sheila suggested we push the sync to Thursday.", "She suggested I take the job.",
+              "She suggested we meet at 3 instead of 1.")),
     r("heres_the_intro", DIRECT,
       r"\b(?:here(?:'s| is)|this is|consider this) (?:the|an|my|your|a quick|a brief) (?:e-?)?intro(?:duction)?\b|"
       r"\b(?:e-?)?introducing you (?:both|two)\b",
@@ -375,6 +378,14 @@ ROWS = (
       contact="addressee", asks_first=True,
       examples=("There's someone you should meet: Ali Khan, a founder working on freight pricing.",),
       misses=("Could I send the invoice your way?",)),
+    r("on_behalf_of", REQUEST,
+      r"\b(?:writing|write|reaching out|asking|emailing|contacting you|getting in touch) on behalf of (?P<x>(?:<RELATION>|"
+      r"(?:a|one of my) (?:\w+ ){0,2}(?:friends?|colleagues?|engineers?|students?|mentees?|neighbou?rs?)(?: of mine)?)"
+      r"(?:,? <NAME>)?|<NAME>)",
+      needs="on behalf of", ref="writer", pin="x", contact="addressee",
+      examples=("I'm writing on behalf of my close friend Aisha Rahman.",
+                "I'm writing on behalf of one of my engineers, Tomás Herrera."),
+      misses=("I'm writing on behalf of our company.",)),
     r("help_my_relative", REQUEST,
       r"\b(?:can|could|would|will) you (?:please |possibly |perhaps )?(?:help|assist|advise|talk to|speak with|meet with|"
       r"look at|mentor|point) (?P<x><RELATION>)",
@@ -382,21 +393,25 @@ ROWS = (
       examples=("Can you help my wife's sister find something in LA?",)),
     r("relative_looking", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?(?: (?:is|has been|was just|just got) (?:\w+ )?|<AND> (?:is |has been )?"
-      r"(?:now |also |currently )?)(?:looking|searching|hunting|laid off|let go|applying|(?:hoping|trying|needs) to (?:find|"
+      r"(?:now |also |currently |desperately |actively |urgently |really )?)(?:looking(?! forward)(?! for (?:her|his|their|its|our) (?!first|next|new|dream)\w+)|"
+      r"searching|hunting|laid off|let go|applying|(?:hoping|trying|needs) to (?:find|"
       r"land|get|break|move))",
       needs="looking|searching|hunting|laid off|let go|applying|hoping to|trying to|needs to", ref="writer", pin="x",
       contact="addressee",
       examples=("My cousin is looking for a job in logistics.",
                 "My nephew Omar finished his degree in June and is now looking for work in Leeds.",
                 "My daughter graduates in May and hoping to land a job in Denver.",
-                "My son Tom, who just finished his MBA, needs to find a job in Austin.")),
+                "My son Tom, who just finished his MBA, needs to find a job in Austin.",
+                "My daughter is looking for her first job in Denver."),
+      misses=("My daughter is looking for her lost cat.", "My son is looking forward to the trip.")),
     r("help_them_find_work", REQUEST,
       r"\b(?:can|could|would) you (?:please |possibly )?help (?P<x>him|her|them) (?:to )?(?:find|land|get|look for)\b",
       needs="help him|help her|help them", ref="writer", pin="x", contact="addressee",
       examples=("Could you help her find something in LA?",)),
     r("willing_to_talk", REQUEST,
       r"\bwould you (?:be )?(?:(?:willing|open|able|up for|have time) to (?:talk|speak|meet|chat|sit down|have (?:a |an )?"
-      r"(?:quick |short )?(?:coffee|call|chat|conversation|word)|grab (?:a )?coffee|hop on a (?:quick )?call)|(?:open|up) "
+      r"(?:quick |short |\d+[- ]minute )?(?:coffee|call|chat|conversation|word)|grab (?:a )?coffee|hop on a (?:quick )?call)|"
+      r"(?:open|up) "
       r"(?:to|for) (?:an? )?(?:quick |short |brief )?(?:call|chat|conversation|coffee)) (?:with|to) "
       r"(?P<x>him|her|them|my [^.;!?\n]{1,60}|an? (?:former |old |good |close )?(?:colleague|friend|classmate|student|"
       r"mentee|neighbou?r|teammate)[^.;!?\n]{0,60})",
@@ -478,9 +493,12 @@ ROWS = (
       r"20-minute |30-minute )?(?:demo|product tour)\b|\bfree trial\b|\bunsubscribe\b|\bmy client\b|"
       # A mass mailing's guess at the reader: "we understand that you may be interested in securing ..."
       r"\b(?:understand|believe|noticed|see) (?:that )?you (?:may|might) be interested in\b|\bspecial offer\b|"
-      r"\blimited[- ]time offer\b",
+      r"\blimited[- ]time offer\b|"
+      # a recruiter's cold mail: "an exciting role with one of our clients"
+      r"\b(?:role|position|opportunity|opening|vacancy) (?:with|at|for) (?:one of )?(?:our|my) clients?\b",
       needs="our|my|demo|trial|unsubscribe|platform|tool|solution|client|interested in|offer", scope="message",
-      examples=("I wanted to introduce you to DataSprout, a platform that automates reporting.",
+      examples=("A colleague of mine suggested I reach out about an exciting role with one of our clients.",
+                "I wanted to introduce you to DataSprout, a platform that automates reporting.",
                 "I'd love to introduce you to my client, a fintech startup.", "Can we book a quick demo?",
                 "We were referred to you by a friend and understand that you may be interested in securing your "
                 "very own domain name."),

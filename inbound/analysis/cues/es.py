@@ -12,10 +12,15 @@ SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQU
 ROWS = (
     r("me_sugirio", SAID,
       r"\bme (?:sugirió|recomendó|aconsejó|dijo|pidió|animó|propuso|comentó|sugiere|recomienda)\b"
-      r"(?=<GAP>\b(?:te|le|contigo|usted|ti|escribir\w*|contact\w*|hablar|llamar\w*)\b)",
+      # "que te escribiera", "que le escribiera", "hablar contigo"; not "que le enviara el informe"
+      r"(?=<GAP>\b(?:te|le|contigo|usted|ti)\b<SHORT>\b(?:escrib\w*|contact\w*|habl\w*|llam\w*|busca\w*|conoc\w*|"
+      r"envi\w* (?:mi|el) (?:cv|currículum|curriculum|portfolio|portafolio|perfil))|<GAP>\b(?:escribirte|escribirle|"
+      r"contactarte|contactarle|contactarlo|contactarla|hablar contigo|hablar con usted|llamarte|llamarle)\b)",
       needs="sugirió|recomendó|aconsejó|dijo|pidió|animó|propuso|comentó|sugiere|recomienda",
       ref="left", pin="writer", contact="addressee",
-      examples=("Pedro me sugirió que te escribiera.", "Fue Carmen López quien me recomendó que le escribiera.")),
+      examples=("Pedro me sugirió que te escribiera.", "Fue Carmen López quien me recomendó que le escribiera.",
+                "Ana me dijo que te enviara mi currículum."),
+      misses=("Pedro me dijo que le enviara el informe trimestral.",)),
     r("por_recomendacion", SAID,
       r"\b(?:por|siguiendo (?:la|el)) (?:recomendación|sugerencia|consejo|indicación) de\b|\bde parte de\b|"
       r"\b(?:recomendad[oa]|referid[oa]) por\b",
@@ -63,10 +68,6 @@ ROWS = (
       needs="ayudar|aconsejar|orientar|hablar con|reunirte|conocer|recibir|echar una mano", ref="writer", pin="x",
       contact="addressee",
       examples=("¿Podrías ayudar a mi sobrino a encontrar prácticas?", "¿Te importaría hablar con mi hermana?")),
-    r("por_recomendacion", SAID,
-      r"\b(?:por recomendación|por sugerencia|por consejo|a sugerencia|siguiendo el consejo|de parte) de\b",
-      needs="recomendación|sugerencia|consejo|de parte", ref="right", pin="writer", contact="addressee",
-      examples=("Me pongo en contacto con usted por recomendación de Dña. Carmen Ortega.",)),
     r("tienes_que_hablar", REQUEST,
       r"\b(?:tienes que|deberías|debería usted|tendrías que) (?:hablar con|conocer a|escribir a|contactar (?:a|con)|"
       r"llamar a) (?P<x>(?:la |el )?(?:(?:Dra?|Sra?|Dña)\. )?(?:<RELATION> )?<NAME>)",
@@ -78,6 +79,12 @@ ROWS = (
       r"(?P<y>[^.;!?\n]{1,60}))",
       needs="presentárme|presentarme|ponerme en contacto", ref="addressee", pin="writer", contact="other",
       examples=("¿Te importaría presentármela por mail?", "¿Podrías presentarme a Marisol Peña?")),
+    r("en_nombre_de", REQUEST,
+      r"\ben nombre de (?P<x>(?:un|una|mi) (?:buen |buena |querido |querida |gran )?(?:amigo|amiga|colega|primo|prima|"
+      r"sobrino|sobrina|vecino|vecina)(?:,? <NAME>)?)",
+      needs="en nombre de", ref="writer", pin="x", contact="addressee",
+      examples=("Te escribo en nombre de una buena amiga, Lucía Pardo.",),
+      misses=("Le escribo en nombre de la empresa.",)),
     r("familiar_busca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa]|"
       r"tiene que encontrar|necesita encontrar)",

@@ -99,6 +99,12 @@ ROWS = (
       r"(?:présenter|mettre en (?:contact|relation)) (?:à|a|avec) (?P<x>[^.;!?\n]{1,60})",
       needs="présenter|mettre en", ref="addressee", pin="writer", contact="x",
       examples=("Accepterais-tu de me présenter à elle ?", "Pourriez-vous me mettre en relation avec Hélène Marchand ?")),
+    r("au_nom_de", REQUEST,
+      r"\bau nom (?:de|d') ?(?P<x>(?:mon|ma|un|une) (?:bon |bonne |vieil |vieille |grand |grande )?(?:amie|ami|collègue|"
+      r"cousine|cousin|neveu|nièce|voisine|voisin)\b(?:,? <NAME>)?)",
+      needs="au nom", ref="writer", pin="x", contact="addressee",
+      examples=("Je vous écris au nom d'une amie, Claire Dubois.",),
+      misses=("Je vous écris au nom de toute l'équipe.",)),
     r("proche_cherche", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cherche|recherche|est à la recherche|vient d'être licencié|postule|"
       r"doit trouver|a besoin de trouver)",

@@ -76,6 +76,12 @@ ROWS = (
       r"chiamata|prendere un caffè)(?: con)? (?P<x>lui|lei|loro|<RELATION>[^.;!?\n]{0,40})",
       needs="disponibile", ref="writer", pin="x", contact="addressee",
       examples=("Sarebbe disponibile a fare due chiacchiere con lui?",)),
+    r("a_nome_di", REQUEST,
+      r"\ba nome di (?P<x>(?:un|una|mio|mia) (?:caro |cara |buon |buona |vecchio |vecchia )?(?:amico|amica|collega|"
+      r"cugino|cugina|nipote|vicino|vicina)(?:,? <NAME>)?)",
+      needs="a nome di", ref="writer", pin="x", contact="addressee",
+      examples=("Le scrivo per chiederLe un consiglio a nome di un caro amico, Davide Marchetti.",),
+      misses=("Vi scrivo a nome di tutto il team.",)),
     r("parente_cerca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa]|"
       r"deve trovare|ha bisogno di trovare)",

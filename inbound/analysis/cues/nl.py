@@ -75,6 +75,17 @@ ROWS = (
       r"\bneem (?:even |gerust |maar |eens )*contact op met (?P<x><NAME>)",
       needs="contact op", ref="writer", pin="addressee", contact="x", asks_first=True,
       examples=("Neem even contact op met Evelien de Boer.",)),
+    r("namens", REQUEST,
+      r"\bnamens (?P<x>(?:een|mijn) (?:goede |oude )?(?:vriendin|vriend|collega|kennis|buurman|buurvrouw|neef|nicht)\b"
+      r"(?: van (?:me|mij))?(?:,? <NAME>)?|<RELATION>(?:,? <NAME>)?)",
+      needs="namens", ref="writer", pin="x", contact="addressee",
+      examples=("Ik heb een vraagje namens een goede vriendin van me, Femke.",),
+      misses=("Namens het hele team bedankt!",)),
+    r("haar_helpen", REQUEST,
+      r"\b(?:zou|kun|kan|wil) (?:je|jij|u) (?P<x>hem|haar|<RELATION>) (?:misschien |eens )?(?:willen |kunnen )?"
+      r"(?:helpen|adviseren|wat tips geven|een paar tips geven)\b",
+      needs="helpen|adviseren|tips", ref="writer", pin="x", contact="addressee",
+      examples=("Zou je haar kunnen helpen?",)),
     r("familie_zoekt", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:zoekt|is op zoek|is net ontslagen|is ontslagen|solliciteert)",
       needs="zoek|ontslagen|solliciteert", ref="writer", pin="x", contact="addressee",

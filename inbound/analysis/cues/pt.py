@@ -63,6 +63,12 @@ ROWS = (
       needs="ajudar|aconselhar|orientar|falar com|conversar com|receber|conhecer|dar uma mão", ref="writer", pin="x",
       contact="addressee",
       examples=("Poderia ajudar o meu sobrinho a encontrar um estágio?", "Você pode conversar com minha irmã?")),
+    r("em_nome_de", REQUEST,
+      r"\bem nome (?:de|do|da) (?P<x>(?:um|uma|meu|minha) (?:grande |bom |boa |querido |querida )?(?:amigo|amiga|colega|"
+      r"primo|prima|sobrinho|sobrinha|vizinho|vizinha)(?:,? <NAME>)?)",
+      needs="em nome", ref="writer", pin="x", contact="addressee",
+      examples=("Escrevo em nome de uma grande amiga, Beatriz Lopes.",),
+      misses=("Escrevo em nome da empresa.",)),
     r("familiar_procura", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
       r"precisa (?:de )?encontrar|tem de encontrar|tem que encontrar|"
