@@ -811,3 +811,39 @@ def test_an_intro_offered_as_a_question_to_the_reader_is_for_the_reader(body):
                      to="Liam Cole <liam@cole.example>"))
     assert a["kind"] == "intro_request"
     assert a["pin"]["email"] == "liam@cole.example" and a["referrer"]["email"] == "sofia@berg.example"
+
+
+def test_a_spanish_outlook_forward_of_advice_with_a_shortened_greeting():
+    body = ("Os reenvío la nota de Ignacio.\n\nLucía\n\n________________________________\n"
+            "De: Ignacio Salcedo <ignacio@salcedo.example>\nEnviado el: miércoles, 12 de marzo de 2025 18:03\n"
+            "Para: Lucía Barrenechea <lucia@barrenechea.example>\nAsunto: Te paso un contacto\n\nHola Luci:\n\n"
+            "Lo que me contaste me hizo pensar en Marta del Río (marta@delrio.example). Escríbele de mi parte, seguro "
+            "que te ayuda.\n\nUn abrazo,\nIgnacio\n")
+    a = analyze(mail(body, frm="Lucía Barrenechea <lucia@barrenechea.example>", to="intro@baton.example", cc="",
+                     subject="RV: Te paso un contacto"))
+    assert a["kind"] == "said_to_contact", a["evidence"]
+    assert (a["referrer"]["email"], a["pin"]["email"], a["contact"]["email"]) == (
+        "ignacio@salcedo.example", "lucia@barrenechea.example", "marta@delrio.example")
+
+
+@pytest.mark.parametrize("body, pin", [
+    ("Femke, Youssef heeft net een bedrijf opgericht en zoekt een boekhouder.\n\nYoussef, Femke is zelfstandig "
+     "boekhouder. Ze is precies wie je zoekt.", "youssef@elamrani.example"),
+    ("Inês, a Tânia Ribeiro é enfermeira e está a preparar a mudança para a Suíça; precisa de ajuda com o diploma.\n\n"
+     "Tânia, a Inês Carvalho trabalha há dez anos na Cruz Vermelha em Genebra.", "tania@ribeiro.example"),
+])
+def test_who_needs_whom_when_each_is_spoken_to_in_turn(body, pin):
+    to = ("Femke Jansen <femke@jansen.example>, Youssef El Amrani <youssef@elamrani.example>" if "Femke" in body
+          else "Inês Carvalho <ines@carvalho.example>, Tânia Ribeiro <tania@ribeiro.example>")
+    a = analyze(mail(f"Hoi allebei,\n\nGraag stel ik jullie aan elkaar voor.\n\n{body}\n\nJoost",
+                     frm="Joost Bos <joost@bos.example>", to=to))
+    assert a["kind"] == "direct_intro" and a["pin"]["email"] == pin
+
+
+@pytest.mark.parametrize("sentence", [
+    "When I described the problem to Marguerite Okonkwo-Hale, she said I really ought to get in touch with you.",
+    "Eleanor Fitzgibbon told me that you had solved this problem before and that I should contact you directly.",
+])
+def test_referrals_with_an_adverb_or_a_clause_between(sentence):
+    a = analyze(message(f"Hi Owen,\n\n{sentence}\n\nAhmed"))
+    assert a["kind"] == "said_to_contact" and a["referrer"]["name"] in sentence

@@ -64,8 +64,11 @@ HEADER_KEYS: dict[str, str] = {
     "onderwerp": "subject", "sujet": "subject", "assunto": "subject", "sent": "date", "date": "date",
     "gesendet": "date", "datum": "date", "envoyé": "date", "enviado": "date", "enviada": "date", "fecha": "date",
     "inviato": "date", "verzonden": "date", "data": "date",
+    # Outlook in Spanish, Portuguese, French, Italian, German, Dutch: "Enviado el:", "Envoyé le :"
+    "enviado el": "date", "enviada em": "date", "enviado em": "date", "envoyé le": "date", "inviato il": "date",
+    "gesendet am": "date", "verzonden op": "date", "sent on": "date",
 }
-_KEY_LINE = re.compile(r"^\s*\*?(?P<key>[^\W\d_]{1,10})\s*:\*?\s*(?P<value>.*)$")
+_KEY_LINE = re.compile(r"^\s*\*?(?P<key>[^\W\d_]{1,10}(?: (?:el|em|le|il|am|op|on))?)\s*:\*?\s*(?P<value>.*)$")
 _LOTUS_AUTHOR = re.compile(r"^\s*(?P<who>\S.{0,150}?)\s+(?:on|@)\s+\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}.*$")
 _DATE_ONLY = re.compile(r"^\s*\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:\s+\d{1,2}:\d{2}.*)?\s*$")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from inbound.analysis import mentions
 from inbound.analysis.addresses import name_from_email
 from inbound.analysis.forwards import Segment
-from inbound.analysis.sentences import name_matches, tokens
+from inbound.analysis.sentences import fold, name_matches, tokens
 from model import Person
 
 # Where a person was seen. The contract's `source` is the first of these that applies.
@@ -161,6 +161,17 @@ class Scene:
     text: str
 
 
+def _short_for(greeting: str, to: list[Someone]) -> Someone | None:
+    """The one person written to whose first name the greeting shortens ("Bea," to Beatriz
+    Almeida-Cross, "Sam," to Samuel Ortiz); None when none or several do."""
+    word = fold(greeting.split()[0]).lower() if greeting.split() else ""
+    if len(word) < 3:
+        return None
+    firsts = [(s, fold(s.name.split()[0]).lower()) for s in to if s.name]
+    fits = [s for s, first in firsts if first.startswith(word) and first != word]
+    return fits[0] if len(fits) == 1 else None
+
+
 def scene(segment: Segment, people: People, *, tag_prefix: str) -> Scene:
     """Adds the segment's people to the inventory and works out its writer and addressee."""
     author_tag, to_tag, cc_tag = (("from", "to", "cc") if tag_prefix == "" else FORWARD_TAGS)
@@ -172,7 +183,7 @@ def scene(segment: Segment, people: People, *, tag_prefix: str) -> Scene:
     addressee = None
     names = greeted(segment.text)
     for n in names:
-        hit = next((s for s in recipients if name_matches(n, s.person)), None) or people.find(n)
+        hit = next((s for s in recipients if name_matches(n, s.person)), None) or people.find(n) or _short_for(n, to)
         if hit is not None and hit is not writer:
             addressee = hit
             if "greeting" not in hit.tags:

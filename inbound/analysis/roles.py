@@ -46,7 +46,8 @@ NEED = re.compile(fold(
     r"procura|procurando|gostaria|quer\b(?! que eu)|estudante|pensando em|pensando en|thinking of|planning to|"
     r"zoekt|wil graag|zou graag|student\w*|"
     r"cerca|sta cercando|vorrebbe|studente|studentessa|precisa|necesita|brauch\w*|benötig\w*|a besoin|heeft nodig|"
-    r"ha bisogno|levantando|captando|lève|raccogli\w*)\b"),
+    r"ha bisogno|levantando|captando|lève|raccogli\w*|launching|is launching|lança|lanza|lance|lancia|"
+    r"a preparar a mudança|preparing (?:a|the|to) move)\b"),
     re.IGNORECASE)
 HELP = re.compile(fold(
     r"\b(?:runs?|ran|leads?|led|heads?|manages?|founded|co-?founded|partner (?:at|of)|is a partner|invests?|investor|"
@@ -362,6 +363,7 @@ def _fill_others(reading: Reading, cue: Cue, scene: Scene, people: People) -> No
 
 _PRONOUN_START = re.compile(r"^\s*(?:he|she|they|his|her|er|sie|il|elle|él|ella|ele|ela|hij|zij|ze|lui|lei)\b",
                             re.IGNORECASE)
+_YOU_BEFORE = re.compile(r"(?i)\b(?:you|you're|je|jij|du|tu|vous|voce|usted|u)\s+(?:\w+\s+)?$")
 _VOCATIVE = re.compile(r"^\s*[^\W\d_][\w'\-]*(?: [^\W\d_][\w'\-]*)?\s*(?:,|:|-|--)\s+")
 
 
@@ -391,13 +393,17 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
     third: int | None = None  # the last person named, not "you": whom a following "he" or "she" means
     # A semicolon or ", and" joins two statements, each with its own subject ("Ali is building X;
     # Bea ran Y", "sie sucht eine Stelle, und du kennst die Szene").
-    clauses = [c for sentence in sentences(text)[:200] for c in _CLAUSES.split(sentence)]
-    for clause in clauses:
+    clauses = [(n > 0, c) for sentence in sentences(text)[:200] for n, c in enumerate(_CLAUSES.split(sentence))]
+    spoken_to: int | None = None  # the person the last vocative spoke to ("Youssef, Femke is ...")
+    for continued, clause in clauses:
         folded = fold(clause)
         body = folded
         vocative = _VOCATIVE.match(folded)
-        if vocative and any(p is not None and p.search(vocative.group(0)) for p in patterns):
-            body = folded[vocative.end():]
+        called = next((i for i, p in enumerate(patterns) if p is not None and p.search(vocative.group(0))),
+                      None) if vocative else None
+        if called is not None:
+            spoken_to = called
+            body = folded[vocative.end():] if vocative else body
         first = None
         for i, p in enumerate(patterns):
             m = p.search(body) if p is not None else None
@@ -405,6 +411,8 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
                 first = (i, m.start())
         if first is not None:
             subject = first[0]
+        elif continued and subject is not None:
+            pass  # "...está a preparar a mudança; precisa de ajuda": the same subject, unsaid
         elif not _PRONOUN_START.match(body):
             subject = None
         elif third is not None and not re.match(r"\s*(?:you|du|vous|tu|usted|voce|jij|u|lei)\b", body):
@@ -415,9 +423,15 @@ def need_scores(people: list[Someone], text: str, addressee: Someone | None = No
             third = max(named)[1]
         if subject is None:
             continue
+        # "Youssef, Femke ... is precies wie je zoekt": a need with "you" before it is the need of the
+        # one the clause speaks to, not of its subject.
+        yours = [m for m in NEED.finditer(body) if _YOU_BEFORE.search(body[max(0, m.start() - 12):m.start()])]
+        if spoken_to is not None and yours:
+            scores[spoken_to] += 1.5 * len(yours)
         need = NEED.search(body)
         helper = body[:need.start()] if need else body
-        scores[subject] += 1.5 * len(NEED.findall(body)) - len(HELP.findall(helper))
+        scores[subject] += 1.5 * (len(NEED.findall(body)) - (len(yours) if spoken_to is not None else 0)) - len(
+            HELP.findall(helper))
     return scores
 
 

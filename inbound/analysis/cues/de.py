@@ -118,11 +118,12 @@ ROWS = (
                 "Frau Keller hat gemeint, ich sollte Ihnen schreiben."),
       misses=("Sie meinte, ich solle mehr schlafen.",)),
     r("verwandten_helfen", REQUEST,
-      r"\b(?:kannst du|können Sie|könntest du|könnten Sie|würdest du|würden Sie|magst du)\b<SHORT>(?P<x><RELATION>)<GAP>"
+      r"\b(?:kannst du|können Sie|könntest du|könnten Sie|würdest du|würden Sie|magst du)\b<SHORT>(?P<x><RELATION>|ihm|ihn)"
+      r"<GAP>"
       r"\b(?:helfen|unterstützen|beraten|weiterhelfen|Tipps geben|treffen|sprechen)\b",
       needs="helfen|unterstützen|beraten|tipps|treffen|sprechen", ref="writer", pin="x", contact="addressee",
       examples=("Kannst du meiner Nichte bei der Suche nach einem Ausbildungsplatz in München helfen?",
-                "Könnten Sie vielleicht meinen Sohn kurz beraten?")),
+                "Könnten Sie vielleicht meinen Sohn kurz beraten?", "Könntest Du ihm vielleicht weiterhelfen?")),
     r("stelle_euch_vor", REQUEST,
       r"\b(?:stelle|stell) ich (?:euch|Sie|dich)(?: (?:gern|gerne|per Mail|per E-Mail|einander|gegenseitig|kurz|hiermit|"
       r"miteinander|gern per Mail|gerne per Mail)){0,3} vor\b|\b(?:ich )?(?:kann|könnte|würde)(?: ich)? "
@@ -142,6 +143,12 @@ ROWS = (
       needs="im namen", ref="writer", pin="x", contact="addressee",
       examples=("Ich schreibe Ihnen im Namen eines guten Freundes, Jonas Berger.",),
       misses=("Im Namen des ganzen Teams: danke!",)),
+    r("beruf_dich_auf_mich", REQUEST,
+      r"\b(?:berufen Sie sich|beruf dich|berufe dich)(?: \w+){0,2} auf mich\b|\bsag(?:en Sie)?(?: \w+)?,? (?:dass )?ich "
+      r"(?:dich|Sie) (?:schicke|geschickt habe)\b",
+      needs="auf mich|schicke|geschickt", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Berufen Sie sich gerne auf mich.", "Sag ihr, dass ich dich schicke."),
+      misses=("Du kannst dich immer auf mich verlassen.",)),
     r("verwandter_sucht", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
       r"(?:entlassen|gekündigt)|bewirbt sich)",

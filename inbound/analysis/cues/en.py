@@ -80,13 +80,20 @@ ROWS = (
               "Alan asked me to email this to you.", "Kate asked me to email you and let you know that we confirm.")),
     r("said_i_should", SAID,
       r"\b(?:said|thought|felt|believes|figured|mentioned|thinks|feels)(?: (?:strongly|really|honestly|genuinely|firmly))?"
-      r"(?: that)?,? I (?:should|could|might|ought to|must|"
+      r"(?: that)?,? I (?:really |definitely |absolutely |just )?(?:should|could|might|ought to|must|"
       r"would do well to)(?: (?:also|really|definitely))? (?:" + CONTACT_ACT + r")\b" + TO_YOU,
       needs="said|thought|felt|believe|figured|mention|think|feel",
       ref="left", pin="writer", contact="addressee",
       examples=("Greg said I should write to you.", "Maria thought I should reach out to you directly.",
-                "She felt strongly that I should get in touch with you before we start."),
+                "She felt strongly that I should get in touch with you before we start.",
+                "She said I really ought to get in touch with you."),
       misses=("He said I could apply online.",)),
+    r("and_that_i_should", SAID,
+      r"\b(?:told|said|wrote|mentioned|assured)(?: me)?(?: that)? [^.;!?\n]{3,140}? and that I (?:really |definitely )?"
+      r"(?:should|could|ought to|must|might) (?:" + CONTACT_ACT + r")\b" + TO_YOU,
+      needs="and that i", ref="left", pin="writer", contact="addressee",
+      examples=("Eleanor Fitzgibbon told me that you had solved this problem before and that I should contact you.",),
+      misses=("She told me that the office is closed and that I should call back tomorrow.",)),
     r("handed_over", SAID,
       r"\b(?:recently |has |had )*(?:passed|handed|turned)\b<SHORT>\b(?:on ?to|over to) me\b",
       needs="to me", ref="left", pin="writer", contact="addressee",
@@ -386,6 +393,12 @@ ROWS = (
       examples=("I'm writing on behalf of my close friend Aisha Rahman.",
                 "I'm writing on behalf of one of my engineers, Tomás Herrera."),
       misses=("I'm writing on behalf of our company.",)),
+    r("mention_my_name", REQUEST,
+      r"\b(?:mention my name(?= when you| to (?:her|him|them)\b|\s*[.!]|$)|say I sent you|tell (?:her|him|them) I sent you|use my name|drop my name|say (?:that )?"
+      r"you (?:got|have) (?:her|his|their) (?:name|details|address) from me)\b",
+      needs="my name|sent you|from me", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Mention my name when you write.", "Tell her I sent you."),
+      misses=("Please mention my name on the invoice.",)),
     r("help_my_relative", REQUEST,
       r"\b(?:can|could|would|will) you (?:please |possibly |perhaps )?(?:help|assist|advise|talk to|speak with|meet with|"
       r"look at|mentor|point) (?P<x><RELATION>)",

@@ -80,11 +80,18 @@ ROWS = (
       needs="presentárme|presentarme|ponerme en contacto", ref="addressee", pin="writer", contact="other",
       examples=("¿Te importaría presentármela por mail?", "¿Podrías presentarme a Marisol Peña?")),
     r("en_nombre_de", REQUEST,
-      r"\ben nombre de (?P<x>(?:un|una|mi) (?:buen |buena |querido |querida |gran )?(?:amigo|amiga|colega|primo|prima|"
+      r"\b(?:en nombre de|(?:un )?favor para) (?P<x>(?:un|una|mi) (?:buen |buena |querido |querida |gran )?(?:amigo|amiga|colega|primo|prima|"
       r"sobrino|sobrina|vecino|vecina)(?:,? <NAME>)?)",
-      needs="en nombre de", ref="writer", pin="x", contact="addressee",
-      examples=("Te escribo en nombre de una buena amiga, Lucía Pardo.",),
+      needs="en nombre de|favor para", ref="writer", pin="x", contact="addressee",
+      examples=("Te escribo en nombre de una buena amiga, Lucía Pardo.",
+                "Te escribo para pedirte un favor para una buena amiga, Rocío Salinas."),
       misses=("Le escribo en nombre de la empresa.",)),
+    r("de_mi_parte", REQUEST,
+      r"\b(?:(?:escríbele|escribele|escríbeles|llámale|llámala|llámalo|contáctala|contáctalo|contáctale|háblale) de mi "
+      r"parte|que (?:vas|vienes|va|viene) de mi parte|menciona mi nombre|dile que te mando yo)\b",
+      needs="mi parte|mi nombre|te mando", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Escríbele de mi parte, seguro que te ayuda.", "Dile que vas de mi parte."),
+      misses=("Saluda a tu madre de mi parte.",)),
     r("familiar_busca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa]|"
       r"tiene que encontrar|necesita encontrar)",

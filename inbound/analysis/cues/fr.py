@@ -105,6 +105,12 @@ ROWS = (
       needs="au nom", ref="writer", pin="x", contact="addressee",
       examples=("Je vous écris au nom d'une amie, Claire Dubois.",),
       misses=("Je vous écris au nom de toute l'équipe.",)),
+    r("de_ma_part", REQUEST,
+      r"\b(?:(?:vous )?(?:venez|viens) de ma part|dites-lui que|dis-lui que)(?: \w+){0,3} (?:de ma part|que je (?:vous|t)'?"
+      r"(?:envoie|ai envoyée?))|\bde ma part\b(?=<SHORT>$)|\bcitez mon nom\b|\bcite mon nom\b",
+      needs="ma part|mon nom|envoie", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Dites-lui que vous venez de ma part.", "Cite mon nom quand tu lui écris."),
+      misses=("Embrasse ta mère de ma part, et à bientôt chez nous pour le dîner de samedi soir.",)),
     r("proche_cherche", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cherche|recherche|est à la recherche|vient d'être licencié|postule|"
       r"doit trouver|a besoin de trouver)",

@@ -82,6 +82,12 @@ ROWS = (
       needs="a nome di", ref="writer", pin="x", contact="addressee",
       examples=("Le scrivo per chiederLe un consiglio a nome di un caro amico, Davide Marchetti.",),
       misses=("Vi scrivo a nome di tutto il team.",)),
+    r("da_parte_mia", REQUEST,
+      r"\b(?:dille|digli|ditele|ditegli) che (?:ti|vi|La) mando io\b|\bfai (?:pure )?il mio nome\b|\bfate il mio nome\b|"
+      r"\b(?:scrivile|scrivigli|chiamala|chiamalo) da parte mia\b",
+      needs="mando io|mio nome|parte mia", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Dille che ti mando io.", "Fai pure il mio nome."),
+      misses=("Salutami tua madre da parte mia.",)),
     r("parente_cerca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa]|"
       r"deve trovare|ha bisogno di trovare)",

@@ -69,6 +69,12 @@ ROWS = (
       needs="em nome", ref="writer", pin="x", contact="addressee",
       examples=("Escrevo em nome de uma grande amiga, Beatriz Lopes.",),
       misses=("Escrevo em nome da empresa.",)),
+    r("diz_que_fui_eu", REQUEST,
+      r"\b(?:diz|diga|fala|fale) que (?:fui eu (?:quem|que) (?:te|o|a|lhe) indiquei|(?:você )?(?:vai|vais|vem) da minha "
+      r"parte)\b|\b(?:usa|use|usar) o meu nome\b|\bmenciona o meu nome\b",
+      needs="fui eu|minha parte|meu nome", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Diz que fui eu que te indiquei.", "Pode usar o meu nome."),
+      misses=("Manda um beijo à tua mãe da minha parte.",)),
     r("familiar_procura", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
       r"precisa (?:de )?encontrar|tem de encontrar|tem que encontrar|"
