@@ -847,3 +847,35 @@ def test_who_needs_whom_when_each_is_spoken_to_in_turn(body, pin):
 def test_referrals_with_an_adverb_or_a_clause_between(sentence):
     a = analyze(message(f"Hi Owen,\n\n{sentence}\n\nAhmed"))
     assert a["kind"] == "said_to_contact" and a["referrer"]["name"] in sentence
+
+
+@pytest.mark.parametrize("body, subject", [
+    ("I was pointed to you by the alumni careers service at Northbridge University, who said you have helped "
+     "people move into charities.", "Advice"),
+    ("Das Hamburg Welcome Center hat mir geraten, mich an Sie zu wenden.", "Umzug"),
+    ("Mi è stato suggerito dal Career Service del Politecnico di Milano di contattarLa.", "Candidatura"),
+])
+def test_an_office_that_points_someone_to_the_reader_is_a_vague_referrer(body, subject):
+    a = analyze(mail(f"Dear Ms Khumalo,\n\n{body}\n\nGeoffrey", frm="Geoffrey Ash <geoffrey@ash.example>",
+                     to="Naledi Khumalo <naledi@khumalo.example>", subject=subject))
+    assert a["kind"] == "said_to_contact", a["evidence"]
+    assert "unknown_referrer" in codes(a)
+
+
+@pytest.mark.parametrize("body, pin", [
+    ("Our neighbour's son Callum is halfway through a kitchen refit and his electrician vanished. Could you help "
+     "him out or pass him a name?", "Callum"),
+    ("One of my master's students, Aigerim Sultanova, is graduating in August. Would you be willing to give her "
+     "half an hour?", "Aigerim Sultanova"),
+    ("Ich habe eine Bitte, und zwar für meinen Schwager Karim Benjelloun. Er ist Elektriker und steckt bei der "
+     "Anerkennung fest.", "Karim Benjelloun"),
+    ("Ti scrivo per chiederti una mano per una mia collega, la dott.ssa Giulia Ferri. Avresti mezz'ora per lei?",
+     "Giulia Ferri"),
+    ("Um amigo de infância, o Thiago Barbosa, foi demitido. Toparia conversar uns 20 minutos com ele?",
+     "Thiago Barbosa"),
+    ("Te escribo por una alumna mía de segundo de bachillerato, Camila Rojas. ¿Podrías orientarla?", "Camila Rojas"),
+])
+def test_help_asked_for_someone_in_more_shapes(body, pin):
+    a = analyze(mail(f"Hi Gareth,\n\n{body}\n\nPam", frm="Pam Hill <pam@hill.example>", to="Gareth Lewis <gareth@lewis.example>"))
+    assert a["kind"] == "intro_request", a["evidence"]
+    assert pin in a["pin"]["name"] and a["contact"]["email"] == "gareth@lewis.example"

@@ -46,6 +46,12 @@ VAGUE = (
     r"some(?:one|body)(?: (?:at|from|in) [\w\s\-]{1,40}?)?(?=[,.;:!?)]|\s+(?:who|that|said|told|suggested|mentioned|"
     r"recommended|gave|pointed|sent|passed|referred|asked|thought|at|from|in|on|during)\b)|"
     r"mutual friends?|"
+    # an office that refers people, in any language: "the alumni careers service", "das Welcome Center"
+    r"(?:the|a|an|our|my|das|die|der|vom|le|la|du|el|del|il|lo|dal|dalla|dallo|o|do|da|het|de)\s(?:[\w-]+\s){0,4}"
+    r"(?:careers?\s(?:service|office|"
+    r"cent(?:er|re)|team)|career\sservices?|alumni\s(?:office|service|team|association)|welcome\scent(?:er|re)|"
+    r"job\s?cent(?:er|re)|placement\soffice|Arbeitsamt|Agentur\sfür\sArbeit|service\scarrières?|"
+    r"servicio\sde\sempleo|bureau\sdes\sstages)|"
     # de, fr, es, pt, nl, it
     r"(?:ein|eine) (?:gemeinsame[rn]? )?(?:Freund(?:in)?|Bekannte[r]?|Kolleg(?:e|in))|jemand|"
     r"(?:un|une) (?:ami|amie|collègue|contact|connaissance)(?: commune?)?|quelqu'un|"

@@ -24,7 +24,7 @@ from model import Kind
 # "Patricia Lang, my manager for four years, recommended ...", "Marcus (my TA) told me ...".
 _ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|his|her|their|a|an|the|now|then|"
                     r"currently|also|formerly|previously|once|both|wer|die|der|qui|que|quien|quem|che|wie|with|con|"
-                    r"avec|mit|met|com|"
+                    r"avec|mit|met|com|mi|mis|mon|ma|mein|meine|mijn|mio|mia|meu|minha|"
                     r"of|from|at|de|del|da|do|di|van|von|bei|chez)\b[^,]{0,120},",
                     re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
@@ -160,7 +160,9 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         return Found(None, pronoun=True)
     # A relative: "my colleague Ines Duarte" names them right after; "my wife's sister" does not.
     after = text[m.end:m.end + 60]
-    named = re.match(r"[ ,]{0,2}(?:-\s*)?(" + mentions.NAME + r")", after)
+    # "una mia collega, la dott.ssa Giulia Ferri": an article may stand before the name
+    named = re.match(r"[ ,]{0,2}(?:-\s*)?(?:(?:la|le|il|el|lo|o|a|der|die|the) )?(?:(?:dott\.ssa|dott\.|dr\.|dra\.|sig\.ra|"
+                     r"prof\.|ing\.|avv\.) )?(" + mentions.NAME + r")", after)
     if named:
         cleaned = mentions.clean_name(named.group(1))
         if cleaned:

@@ -58,7 +58,7 @@ ROWS = (
       misses=("Ich möchte Ihnen unsere Lösung vorstellen.",)),
     r("bekannt_machen", DIRECT,
       r"\b(?:möchte|will|wollte) (?:euch|Sie|dich) (?:gerne |gern )?(?:miteinander|einander)? ?(?:bekannt machen|verbinden|"
-      r"vernetzen|zusammenbringen|in Kontakt bringen)\b|\b(?:ich )?(?:verbinde|vernetze|bringe)(?: ich)? (?:euch|Sie) (?:hiermit |gerne |gern )?"
+      r"vernetzen|zusammenbringen|in Kontakt bringen)\b|\b(?:ich )?(?:verbinde|vernetze|bringe)(?: ich)? (?:euch|Sie) (?:mal |hiermit |gerne |gern )?"
       r"(?:miteinander|zusammen|in Kontakt)\b|\blernt euch (?:kennen|mal kennen)\b|\bihr (?:solltet|müsst) euch "
       r"(?:unbedingt )?kennenlernen\b|\bkurze (?:Intro|Vorstellung)\b",
       needs="bekannt|verbinde|vernetz|zusammen|kontakt|kennen|intro|vorstellung", pin="other", contact="other", pair=True,
@@ -149,6 +149,14 @@ ROWS = (
       needs="auf mich|schicke|geschickt", ref="writer", pin="addressee", contact="other", asks_first=True,
       examples=("Berufen Sie sich gerne auf mich.", "Sag ihr, dass ich dich schicke."),
       misses=("Du kannst dich immer auf mich verlassen.",)),
+    r("bitte_fuer", REQUEST,
+      r"\b(?:Bitte|Gefallen|Frage|Anliegen)[ ,]+(?:\w+[ ,]+){0,3}für (?P<x><RELATION>(?:,? <NAME>)?)",
+      needs="bitte|gefallen|frage|anliegen", ref="writer", pin="x", contact="addressee",
+      examples=("Ich habe eine Bitte, und zwar für meinen Schwager Karim Benjelloun.",)),
+    r("hat_mir_geraten", SAID,
+      r"\b(?:hat|haben) mir (?:geraten|empfohlen|nahegelegt)\b(?=<GAP>\b(?:mich|mal) (?:an|bei) (?:Sie|dich|Ihnen|euch)\b)",
+      needs="geraten|empfohlen|nahegelegt", ref="left", pin="writer", contact="addressee",
+      examples=("Das Welcome Center hat mir geraten, mich an Sie zu wenden.",)),
     r("verwandter_sucht", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:sucht|ist (?:gerade )?auf (?:der )?(?:Suche|Jobsuche)|wurde (?:gerade |kürzlich )?"
       r"(?:entlassen|gekündigt)|bewirbt sich)",

@@ -40,9 +40,12 @@ ROWS = (
               "She suggested we meet at 3 instead of 1.")),
     r("heres_the_intro", DIRECT,
       r"\b(?:here(?:'s| is)|this is|consider this) (?:the|an|my|your|a quick|a brief) (?:e-?)?intro(?:duction)?\b|"
+      r"^(?:a )?(?:quick|brief|short) (?:e-?)?intro(?:duction)?(?=\s*(?::|,|-|so\b|as promised|between\b|$))|"
       r"\b(?:e-?)?introducing you (?:both|two)\b",
       needs="intro", pin="other", contact="other", pair=True,
-      examples=("Ingrid, Malik - thanks both for the quick yes; here's the intro.",)),
+      examples=("Ingrid, Malik - thanks both for the quick yes; here's the intro.",
+                "Quick intro so you can take it from here:"),
+      misses=("Quick intro request - Alvarez Robotics",)),
     r("vocative_description", DIRECT,
       r"^(?P<y><NAME>)\s*(?::|-|--|,)\s*(?P<x><NAME>)(?:'s)? (?:is|was|has|leads|runs|heads|manages|founded|works|joined|"
       r"just|recently|and I|spent|built|knows)\b",
@@ -94,20 +97,28 @@ ROWS = (
       needs="and that i", ref="left", pin="writer", contact="addressee",
       examples=("Eleanor Fitzgibbon told me that you had solved this problem before and that I should contact you.",),
       misses=("She told me that the office is closed and that I should call back tomorrow.",)),
+    r("was_pointed_to_you", SAID,
+      r"\bI was (?:pointed|referred|sent|directed|steered) (?:to you|your way|in your direction|towards? you) by\b",
+      needs="pointed|referred|sent|directed|steered", ref="right", pin="writer", contact="addressee",
+      examples=("I was pointed to you by Dana Lee.", "I was referred to you by the alumni careers office."),
+      misses=("I was sent to the wrong desk by reception.",)),
     r("handed_over", SAID,
       r"\b(?:recently |has |had )*(?:passed|handed|turned)\b<SHORT>\b(?:on ?to|over to) me\b",
       needs="to me", ref="left", pin="writer", contact="addressee",
       examples=("Lexi Elliott recently passed UT recruiting onto me.",)),
     r("told_me_you", SAID,
-      r"\b(?:told me|mentioned|said|thought|thinks|felt|believes|suggested|assured me)(?: that)?,? you(?:'d|'re| would| might| "
+      r"\b(?:told me|mentioned|said|says|thought|thinks|felt|believes|suggested|assured me)(?: hi and| hello and)?(?: that)?,? "
+      r"you(?:'d|'re| would| might| "
       r"could| may| can| are| were| will)? (?:be )?(?:able to |the person to |well placed to )?(?:help|advise|a (?:great|good|"
       r"right|perfect|ideal|useful|natural) (?:person|one|contact|resource)|the (?:right|best|perfect|ideal) (?:person|one)|"
+      r"the (?:person|one) to (?:ask|talk to|speak to|see)|"
       r"(?:the |a |an )?(?:go-to|expert|authority|guru)\b|"
       r"know|have (?:some |a copy|the |more |information|info|details|insight|advice|thoughts|ideas|experience)|run|lead|"
       r"head|manage|invest|hire|are hiring|hiring|building|looking for|open to|happy to|glad to)",
-      needs="told me|mention|said|thought|think|felt|believe|suggest|assured",
+      needs="told me|mention|said|says|thought|think|felt|believe|suggest|assured",
       ref="left", pin="writer", contact="addressee",
-      examples=("My neighbor, Carol Jennings, told me you run the internship program.",
+      examples=("PS: Maria Esposito says hi and that you're the person to ask about industrial heat.",
+                "My neighbor, Carol Jennings, told me you run the internship program.",
                 "Lee thought you'd be a great person to talk to.",
                 "Jane mentioned you might be able to help.",
                 "Greg Hall mentioned you're the go-to person for freight pricing."),
@@ -386,19 +397,30 @@ ROWS = (
       examples=("There's someone you should meet: Ali Khan, a founder working on freight pricing.",),
       misses=("Could I send the invoice your way?",)),
     r("on_behalf_of", REQUEST,
-      r"\b(?:writing|write|reaching out|asking|emailing|contacting you|getting in touch) on behalf of (?P<x>(?:<RELATION>|"
+      r"\bon behalf of (?P<x>(?:<RELATION>|"
       r"(?:a|one of my) (?:\w+ ){0,2}(?:friends?|colleagues?|engineers?|students?|mentees?|neighbou?rs?)(?: of mine)?)"
-      r"(?:,? <NAME>)?|<NAME>)",
+      r"(?:,? <NAME>)?)",
       needs="on behalf of", ref="writer", pin="x", contact="addressee",
       examples=("I'm writing on behalf of my close friend Aisha Rahman.",
+                "I wanted to ask you something on behalf of my daughter, Leah.",
                 "I'm writing on behalf of one of my engineers, Tomás Herrera."),
-      misses=("I'm writing on behalf of our company.",)),
+      misses=("I'm writing on behalf of our company.", "On behalf of CalPeak, I am pleased to notify you.")),
     r("mention_my_name", REQUEST,
       r"\b(?:mention my name(?= when you| to (?:her|him|them)\b|\s*[.!]|$)|say I sent you|tell (?:her|him|them) I sent you|use my name|drop my name|say (?:that )?"
       r"you (?:got|have) (?:her|his|their) (?:name|details|address) from me)\b",
       needs="my name|sent you|from me", ref="writer", pin="addressee", contact="other", asks_first=True,
       examples=("Mention my name when you write.", "Tell her I sent you."),
       misses=("Please mention my name on the invoice.",)),
+    r("give_her_time", REQUEST,
+      r"\bwould you (?:be (?:willing|able|open) to |mind |have time to )?giv(?:e|ing) (?P<x>him|her|them) (?:half an hour|"
+      r"an hour|\d+ minutes|a few minutes|some (?:of your )?time|a call|a ring|a chance)\b",
+      needs="give|giving|help", ref="writer", pin="x", contact="addressee",
+      examples=("Would you be willing to give her half an hour?",)),
+    r("help_him_out", REQUEST,
+      r"\b(?:can|could|would) you (?:please )?help (?P<x>him|her|them) out\b|\bpass (?P<y>him|her|them) a name\b",
+      needs="help him|help her|help them|a name", ref="writer", pin="x", contact="addressee",
+      examples=("Could you help him out or pass him a name?",),
+      misses=("Could you help me out with the slides?",)),
     r("help_my_relative", REQUEST,
       r"\b(?:can|could|would|will) you (?:please |possibly |perhaps )?(?:help|assist|advise|talk to|speak with|meet with|"
       r"look at|mentor|point) (?P<x><RELATION>)",

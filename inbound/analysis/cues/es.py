@@ -15,7 +15,8 @@ ROWS = (
       # "que te escribiera", "que le escribiera", "hablar contigo"; not "que le enviara el informe"
       r"(?=<GAP>\b(?:te|le|contigo|usted|ti)\b<SHORT>\b(?:escrib\w*|contact\w*|habl\w*|llam\w*|busca\w*|conoc\w*|"
       r"envi\w* (?:mi|el) (?:cv|currículum|curriculum|portfolio|portafolio|perfil))|<GAP>\b(?:escribirte|escribirle|"
-      r"contactarte|contactarle|contactarlo|contactarla|hablar contigo|hablar con usted|llamarte|llamarle)\b)",
+      r"contactarte|contactarle|contactarlo|contactarla|hablar contigo|hablar con usted|llamarte|llamarle)\b|<GAP>\b"
+      r"(?:pusiera|pusiese|ponga|poner|ponerme) en contacto (?:contigo|con usted)\b)",
       needs="sugirió|recomendó|aconsejó|dijo|pidió|animó|propuso|comentó|sugiere|recomienda",
       ref="left", pin="writer", contact="addressee",
       examples=("Pedro me sugirió que te escribiera.", "Fue Carmen López quien me recomendó que le escribiera.",
@@ -75,7 +76,8 @@ ROWS = (
       examples=("Tienes que hablar con la Dra. Rocío Salazar.", "Deberías conocer a mi amiga Lucía Pardo."),
       misses=("Tienes que hablar con tu jefe primero.",)),
     r("presentarmela", REQUEST,
-      r"\b(?:presentárme(?:la|lo|los|las)|presentarme (?:a|con) (?P<x>[^.;!?\n]{1,60})|ponerme en contacto con "
+      r"\b(?:presentárme(?:la|lo|los|las)|presentarme\b(?! a\b| con\b)|presentarme (?:a|con) (?P<x>[^.;!?\n]{1,60})|"
+      r"ponerme en contacto con "
       r"(?P<y>[^.;!?\n]{1,60}))",
       needs="presentárme|presentarme|ponerme en contacto", ref="addressee", pin="writer", contact="other",
       examples=("¿Te importaría presentármela por mail?", "¿Podrías presentarme a Marisol Peña?")),
@@ -92,6 +94,12 @@ ROWS = (
       needs="mi parte|mi nombre|te mando", ref="writer", pin="addressee", contact="other", asks_first=True,
       examples=("Escríbele de mi parte, seguro que te ayuda.", "Dile que vas de mi parte."),
       misses=("Saluda a tu madre de mi parte.",)),
+    r("te_escribo_por", REQUEST,
+      r"\b(?:te|le|os) escribo por (?P<x>(?:un|una|mi) (?:\w+ ){0,2}(?:alumn[oa]|amig[oa]|colega|sobrin[oa]|prim[oa]|"
+      r"hij[oa]|vecin[oa]|estudiante)(?: mí[oa])?[^.;!?\n]{0,60})",
+      needs="escribo por", ref="writer", pin="x", contact="addressee",
+      examples=("Te escribo por una alumna mía de segundo de bachillerato, Camila Rojas.",),
+      misses=("Te escribo por el tema de la factura.",)),
     r("familiar_busca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:busca|está buscando|anda buscando|se quedó sin trabajo|fue despedid[oa]|"
       r"tiene que encontrar|necesita encontrar)",

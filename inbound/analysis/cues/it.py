@@ -88,6 +88,15 @@ ROWS = (
       needs="mando io|mio nome|parte mia", ref="writer", pin="addressee", contact="other", asks_first=True,
       examples=("Dille che ti mando io.", "Fai pure il mio nome."),
       misses=("Salutami tua madre da parte mia.",)),
+    r("una_mano_per", REQUEST,
+      r"\b(?:una mano|un favore|un aiuto|un consiglio) per (?P<x>(?:un|una) (?:mi[oa] )?(?:\w+ )?(?:amico|amica|collega|"
+      r"cugino|cugina|nipote|vicino|vicina|studente|studentessa|allievo|allieva)[^.;!?\n]{0,60})",
+      needs="una mano|un favore|un aiuto|un consiglio", ref="writer", pin="x", contact="addressee",
+      examples=("Ti scrivo per chiederti una mano per una mia collega, la dott.ssa Giulia Ferri.",)),
+    r("mi_e_stato_suggerito", SAID,
+      r"\bmi (?:è|e') stat[oa] (?:suggerito|consigliato|detto|indicato)(?: \w+){0,3}(?= (?:da|dal|dalla|dai|dalle|dallo)\b)",
+      needs="suggerito|consigliato|detto|indicato", ref="right", pin="writer", contact="addressee",
+      examples=("Mi è stato suggerito dal Career Service del Politecnico di contattarLa.",)),
     r("parente_cerca", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:cerca|sta cercando|è alla ricerca|è stat[oa] licenziat[oa]|"
       r"deve trovare|ha bisogno di trovare)",

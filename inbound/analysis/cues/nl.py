@@ -78,7 +78,7 @@ ROWS = (
       needs="gesprek|koffie|belletje|in contact", ref="writer", pin="x", contact="addressee",
       examples=("Zou je misschien een kort gesprek met haar willen hebben?",)),
     r("neem_contact_op", REQUEST,
-      r"\bneem (?:even |gerust |maar |eens )*contact op met (?P<x><NAME>)",
+      r"\bneem (?:even |gerust |maar |eens |echt |vooral )*contact op met (?P<x><NAME>)",
       needs="contact op", ref="writer", pin="addressee", contact="x", asks_first=True,
       examples=("Neem even contact op met Evelien de Boer.",)),
     r("namens", REQUEST,

@@ -75,6 +75,11 @@ ROWS = (
       needs="fui eu|minha parte|meu nome", ref="writer", pin="addressee", contact="other", asks_first=True,
       examples=("Diz que fui eu que te indiquei.", "Pode usar o meu nome."),
       misses=("Manda um beijo à tua mãe da minha parte.",)),
+    r("conversar_com_ele", REQUEST,
+      r"\b(?:toparia|poderia|podia|aceitaria|teria (?:um tempo|tempo) para) (?:conversar|falar|bater um papo|tomar um café)"
+      r"(?: \w+){0,3} com (?P<x>ele|ela)\b",
+      needs="conversar|falar|papo|café", ref="writer", pin="x", contact="addressee",
+      examples=("Toparia conversar uns 20 minutos com ele?",)),
     r("familiar_procura", REQUEST,
       r"(?P<x><RELATION>)(?:,? <NAME>,?)?<AND> (?:procura|está à procura|está procurando|anda à procura|foi despedid[oa]|"
       r"precisa (?:de )?encontrar|tem de encontrar|tem que encontrar|"
