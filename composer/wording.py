@@ -217,6 +217,15 @@ def _top_said(c: Context) -> list[str]:
                 t("Send them the note below. When they copy %(assistant)s, Baton asks %(contact)s first and "
                   "introduces you only if both say yes. Baton writes to nobody on your behalf.",
                   **{**v, "assistant": c.assistant})]
+    if r == "pin" and not c.has("no_opt_in"):
+        # Advice passed on before the PIN wrote to anyone ("Hamish told me to contact Noor; his note
+        # is below"): nobody has written to the contact yet.
+        return [t("%(referrer)s suggested you get in touch with %(contact)s. A line from %(referrer)s carries far "
+                  "more weight than a message out of the blue, and %(contact)s hasn't been asked yet.",
+                  **{**v, "referrer": _cap(v["referrer"])}),
+                t("Send %(referrer)s the note below. When %(referrer)s copies %(assistant)s, Baton asks %(contact)s "
+                  "first and introduces you only if both say yes. Baton writes to nobody on your behalf.",
+                  **{**v, "assistant": c.assistant})]
     if r == "pin":
         return [t("You wrote to %(contact)s saying %(referrer)s suggested it. A line from %(referrer)s carries far "
                   "more weight: %(contact)s wasn't asked first.", **v),
@@ -271,10 +280,13 @@ def notes(c: Context) -> list[Note]:
                     pin=h.pin.proper or t("Someone"))], "contact")
     elif kind == "said_to_contact" and r == "pin":
         contact = h.contact.proper or t("them")
-        note("referrer", t("Would you introduce me to %(contact)s?", contact=contact),
-             [t("I wrote to %(contact)s, as you suggested. Would you introduce us yourself? A line from you "
-                "means much more than my word. A short request is below; change anything you like.",
-                contact=contact)], "pin")
+        said = (t("I wrote to %(contact)s, as you suggested. Would you introduce us yourself? A line from you "
+                  "means much more than my word. A short request is below; change anything you like.",
+                  contact=contact) if c.has("no_opt_in") else
+                t("You suggested I get in touch with %(contact)s. Would you introduce us yourself? A line from you "
+                  "means much more than my word. A short request is below; change anything you like.",
+                  contact=contact))
+        note("referrer", t("Would you introduce me to %(contact)s?", contact=contact), [said], "pin")
     elif kind == "direct_intro" and r == "referrer" and c.has("no_opt_in"):
         pin = h.pin.first or t("them")
         note("contact", re_subject,

@@ -314,6 +314,19 @@ def test_pin_who_copied_baton_gets_a_note_asking_the_referrer_to_introduce_prope
     assert "A request Tom could send" in text and offers(d) == ()
 
 
+def test_advice_passed_on_before_anyone_wrote_never_says_the_pin_wrote_to_the_contact():
+    """Forwarded advice ("Tom told me to contact Owen; his note is below"): no one has written to
+    Owen yet (no no_opt_in flag), so neither the draft nor the note to Tom may say so."""
+    d = build_draft({**FROM_PIN, "flags": [f for f in FROM_PIN["flags"] if f["code"] != "no_opt_in"],
+                     "assumptions": ["forwarded_advice"]})
+    text = all_text(d)
+    assert "Tom suggested you get in touch with Owen" in text
+    assert "You suggested I get in touch with Owen Price" in text
+    assert "wrote to" not in text.replace("Baton writes to", "")
+    written = all_text(build_draft(FROM_PIN))
+    assert "You wrote to Owen" in written and "I wrote to Owen Price, as you suggested" in written
+
+
 def test_referrer_on_cc_gets_the_request_to_send_and_the_review_page():
     d = build_draft(REFERRER_CC)
     text = all_text(d, review_url="https://baton.example/r/x")
