@@ -223,10 +223,16 @@ async def test_daily_caps_keep_the_mail_and_answer_it_when_the_window_opens(make
     def statuses() -> list[str]:
         return [r["status"] for r in reversed(messages.recent(engine))]
 
+    def kept() -> list[str]:  # processed, or put back by a cap ("received" alone may not be claimed yet)
+        return sorted("deferred" if r["status"] == "received" and (r["analysis"] or {}).get("deferred") else r["status"]
+                      for r in messages.recent(engine))
+
     async with Running(s) as baton:
         for i in range(4):
             await baton.send(written(f"cap{i}", i))
-        assert await wait_for(lambda: sorted(statuses()) == ["processed", "processed", "received", "received"])
+        # Every message handled before the clock moves: a message still in a worker's hands when the
+        # fake clock jumps a day has an expired lease, and a second worker took it (the flaky CI runs).
+        assert await wait_for(lambda: kept() == ["deferred", "deferred", "processed", "processed"])
         assert await wait_for(lambda: len(maildir(s)) == 2)
         clock.advance(timedelta(days=1, minutes=1))  # a new day: two more may be answered
         await baton.send(written("nextday", 9))
