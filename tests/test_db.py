@@ -99,7 +99,7 @@ def test_read_then_write_transactions_serialise(db_url):
         engine.dispose()
 
 
-def test_the_first_in_line_writer_waits_for_the_lock_then_restores_the_busy_timeout(tmp_path):
+def test_the_first_in_line_writer_waits_for_the_lock_then_restores_the_busy_timeout(tmp_path, monkeypatch):
     """The listener's writer (store.db.first_in_line) asks for the lock again and again rather
     than through SQLite's ever slower busy handler: it gets it once the other writer is done, it
     gives up with "database is locked" after the busy timeout, and it leaves the connection's busy
@@ -107,8 +107,14 @@ def test_the_first_in_line_writer_waits_for_the_lock_then_restores_the_busy_time
     import pytest
     from sqlalchemy.exc import OperationalError
 
+    import store.db
     from store.db import first_in_line
 
+    # Its own retries, half a millisecond apart, are what keeps it first in line: SQLite's busy
+    # handler would wait inside one BEGIN and never come back here.
+    tries: list[float] = []
+    real_sleep = store.db.time.sleep
+    monkeypatch.setattr(store.db.time, "sleep", lambda seconds: (tries.append(seconds), real_sleep(seconds)))
     engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}", sqlite_busy_timeout_ms=300)
     _counter_table(engine)
     holder = engine.connect()
@@ -124,5 +130,6 @@ def test_the_first_in_line_writer_waits_for_the_lock_then_restores_the_busy_time
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 300
     with reading(engine) as conn:
         assert conn.execute(text("SELECT n FROM baton_test_counter")).scalar() == 11
+    assert len(tries) > 10 and set(tries) == {store.db._RETRY_SECONDS}
     holder.close()
     engine.dispose()

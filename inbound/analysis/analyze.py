@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from inbound.analysis.addresses import EMAIL_RE, usable_email
 from inbound.analysis.forwards import Segment
 from inbound.analysis.parse import ParsedMail, parse_bytes
 from inbound.analysis.people import People, Scene, Someone, baton_matcher, scene
-from inbound.analysis.sentences import sentences
+from inbound.analysis.sentences import fold, sentences
 from inbound.analysis.thread import keys_of
 from model import Analysis, FactField, Facts, Flag, FlagNote, Kind, Participant, Person, Role, Source, ThreadKeys
 
@@ -200,14 +199,10 @@ def _flags(kind: Kind, r: roles.Reading | None, stated: Facts, all_sentences: li
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def _plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
 def _name_parts(name: str) -> set[str]:
     """A name's words of three letters or more, as an address would spell them (Schäfer: schafer, schaefer)."""
     words = [w for w in re.findall(r"[^\W\d_]{3,}", name.lower()) if w not in mentions.NOT_A_NAME]
-    return {_plain(w) for w in words} | {_plain(w.translate(_GERMAN)) for w in words}
+    return {fold(w) for w in words} | {fold(w.translate(_GERMAN)) for w in words}
 
 
 def _addresses_from_body(r: roles.Reading, text: str, people: People, is_baton) -> None:
@@ -216,7 +211,7 @@ def _addresses_from_body(r: roles.Reading, text: str, people: People, is_baton) 
     whose local part holds one of their names. Not the referrer: reply_to is who Baton answers, and
     Baton answers only addresses in the headers. The review page shows the address to the referrer."""
     def holds(s: Someone, addr: str) -> bool:
-        return any(p in _plain(addr.rpartition("@")[0].lower()) for p in _name_parts(s.name or ""))
+        return any(p in fold(addr.rpartition("@")[0]) for p in _name_parts(s.name or ""))
 
     # An address a body mention gave to words that are not in it ("Institut für Energiesysteme
     # Rheinland (m.schaefer@...)") is still free for the person whose name it holds.

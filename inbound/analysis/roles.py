@@ -47,7 +47,7 @@ NEED = re.compile(fold(
     r"zoekt|wil graag|zou graag|student\w*|"
     r"cerca|sta cercando|vorrebbe|studente|studentessa|precisa|necesita|brauch\w*|benötig\w*|a besoin|heeft nodig|"
     r"ha bisogno|levantando|captando|lève|raccogli\w*|launching|is launching|lança|lanza|lance|lancia|"
-    r"a preparar a mudança|preparing (?:a|the|to) move)\b"),
+    r"mudança para|mudar(?:-se)? para|preparing (?:a|the|to) move)\b"),
     re.IGNORECASE)
 HELP = re.compile(fold(
     r"\b(?:runs?|ran|leads?|led|heads?|manages?|founded|co-?founded|partner (?:at|of)|is a partner|invests?|investor|"
@@ -145,7 +145,7 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
         exclude = [s for s in (scene.writer, scene.addressee, other_than) if s]
         window = before[-800:]
         # "the Home Depot", "at Fjord Capital", "in Tacoma": places and firms, not whom "him" means.
-        mentioned = [n for n in mentions.names(window) if not _PLACE_BEFORE.search(window[max(0, n.start - 30):n.start])
+        mentioned = [n for n in mentions.names(window) if not _not_a_place(window, n)
                      and not any(name_matches(n.text, s.person) for s in exclude)]
         candidates = [n.text for n in mentioned]
         # Someone introduced as a relative or colleague ("my daughter Aaliyah", "dein Kollege Tobias
@@ -161,8 +161,8 @@ def _resolve(m: mentions.Mention | None, *, text: str, before: str, people: Peop
     # A relative: "my colleague Ines Duarte" names them right after; "my wife's sister" does not.
     after = text[m.end:m.end + 60]
     # "una mia collega, la dott.ssa Giulia Ferri": an article may stand before the name
-    named = re.match(r"[ ,]{0,2}(?:-\s*)?(?:(?:la|le|il|el|lo|o|a|der|die|the) )?(?:(?:dott\.ssa|dott\.|dr\.|dra\.|sig\.ra|"
-                     r"prof\.|ing\.|avv\.) )?(" + mentions.NAME + r")", after)
+    named = re.match(r"[ ,]{0,2}(?:-\s*)?(?:(?:la|le|il|el|lo|o|a|der|die|the) )?(?:(?i:" + mentions.TITLE + r") )?("
+                     + mentions.NAME + r")", after)
     if named:
         cleaned = mentions.clean_name(named.group(1))
         if cleaned:
@@ -182,8 +182,7 @@ def _window(hit: Hit, span: tuple[int, int] | None) -> mentions.Mention | None:
         return None
     text = hit.sentence[span[0]:span[1]]
     # "someone on the data team at Spotify": a name after "at", "in", "the" is a firm or a place.
-    found = [m for m in mentions.find(text)
-             if not (m.kind == "name" and _PLACE_BEFORE.search(text[max(0, m.start - 30):m.start]))]
+    found = [m for m in mentions.find(text) if not _not_a_place(text, m)]
     if not found:
         return None
     first = found[0]
