@@ -49,7 +49,7 @@ class RecentTotal:
     """The total cap's count reads every email of the last day: with the caps raised for a busy
     domain, tens of thousands of index entries per message (issue 17's growth bench, 1M rows:
     10 ms a check on PostgreSQL, a quarter of the worker's rate). Far below the cap, a count up to
-    FRESH old stands in; within HEADROOM of it every check counts afresh, so the cap holds exactly
+    FRESH old stands in; within max(100, a tenth of the cap) of it every check counts afresh, so the cap holds exactly
     where it matters. One per worker process; its threads share it."""
 
     FRESH = timedelta(seconds=10)
