@@ -1,5 +1,7 @@
 """inbound.analysis.participants: who is involved, where they were found, and their role (issue 3)."""
-from hypothesis import given, settings
+import re
+
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from inbound.analysis.addresses import name_from_email, parse_header_addresses, parse_text_addresses
@@ -93,6 +95,9 @@ _MENTION_PIECES = ["Laura", "Brooks", "Dr.", "J.", "van", "Jr.", "the", "Please"
 @given(st.lists(st.sampled_from(_MENTION_PIECES), min_size=1, max_size=14), st.lists(st.booleans(), min_size=14, max_size=14))
 def test_body_mentions_find_what_the_name_first_rows_find(pieces, spaces):
     text = "".join(p + (" " if sp else "") for p, sp in zip(pieces, spaces, strict=False))
+    # "Laura, MARY (cc'd)" reads as Laura with a title (as "Nathalie Caron, DRH (...)"), a form the
+    # rows never had: it has tests of its own, and the rows are no reference for it.
+    assume(not re.search(r",[^()<>\n,;]*\b[A-Z]{2,5}\b", text))
     assert [p for p, _ in body_mentions(text)] == _reference_mentions(text)
 
 
