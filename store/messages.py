@@ -114,23 +114,42 @@ def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -
                     deferred=(r.analysis or {}).get("deferred")) for r in rows]
 
 
+class LeaseLost(Exception):
+    """The worker's lease on a message ran out and another worker claimed it since: what the first
+    one would write is dropped (its transaction rolls back), the newer claim's stands."""
+
+
+def _still_claimed(message_id: int, claim: int | None) -> list:
+    """The row, only while it is the claim that read it (`claim`: its attempts, which every claim
+    counts up). None: no claim to check, for tools and tests that set a row directly."""
+    where = [t.c.id == message_id]
+    if claim is not None:
+        where += [t.c.status == "processing", t.c.attempts == claim]
+    return where
+
+
 def finish(conn: Connection, message_id: int, *, now: datetime, analysis: dict | None,
-           drop_raw: bool = False, fingerprint: str | None = None) -> None:
+           drop_raw: bool = False, fingerprint: str | None = None, claim: int | None = None) -> None:
     """`drop_raw`: the bytes go now rather than at the retention purge (see the pipeline). Empty,
-    not NULL: NULL marks a row the purge has done, and it must still come for the analysis's names."""
+    not NULL: NULL marks a row the purge has done, and it must still come for the analysis's names.
+    Raises LeaseLost when `claim` is no longer the message's claim."""
     values: dict[str, object] = dict(status="processed", processed_at=now, lease_until=None, analysis=analysis,
                                      last_error=None, fingerprint=fingerprint)
     if drop_raw:
         values["raw"] = b""
-    conn.execute(update(t).where(t.c.id == message_id).values(**values))
+    if conn.execute(update(t).where(*_still_claimed(message_id, claim)).values(**values)).rowcount != 1:
+        raise LeaseLost(message_id)
 
 
-def defer(engine: Engine, message_id: int, *, until: datetime, why: dict) -> None:
-    """Back to the queue until `until`, without using up an attempt: a cap is not a failure."""
+def defer(engine: Engine, message_id: int, *, until: datetime, why: dict, claim: int | None = None) -> None:
+    """Back to the queue until `until`, without using up an attempt: a cap is not a failure.
+    Raises LeaseLost when `claim` is no longer the message's claim."""
     with engine.begin() as conn:
-        conn.execute(update(t).where(t.c.id == message_id).values(
+        done = conn.execute(update(t).where(*_still_claimed(message_id, claim)).values(
             status="received", available_at=until, lease_until=None, attempts=t.c.attempts - 1,
-            analysis={"deferred": why}))
+            analysis={"deferred": why})).rowcount
+        if done != 1:
+            raise LeaseLost(message_id)
 
 
 def answered_stmt(fingerprint: str, *, since: datetime, other_than: int):
@@ -144,13 +163,15 @@ def answered_recently(conn: Connection, fingerprint: str, *, since: datetime, ot
 
 
 def retry_or_fail(engine: Engine, message_id: int, *, now: datetime, error: str, attempts: int,
-                  max_attempts: int) -> str:
-    """Puts a message back with a backoff, or marks it failed for good; never deletes it."""
+                  max_attempts: int, claim: int | None = None) -> str:
+    """Puts a message back with a backoff, or marks it failed for good; never deletes it. "lost"
+    when `claim` is no longer the message's claim: the newer claim's outcome stands."""
     values: dict[str, object] = {"status": "failed", "lease_until": None, "last_error": error[:4000]}
     if attempts < max_attempts:
         values.update(status="received", available_at=now + leases.backoff(attempts))
     with engine.begin() as conn:
-        conn.execute(update(t).where(t.c.id == message_id).values(**values))
+        if conn.execute(update(t).where(*_still_claimed(message_id, claim)).values(**values)).rowcount != 1:
+            return "lost"
     return str(values["status"])
 
 

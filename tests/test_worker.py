@@ -152,3 +152,52 @@ async def test_messages_are_analysed_at_a_lower_priority_than_the_listener(engin
     await worker.drain()
     assert seen == [min(19, mine + 5)] * 2
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+
+
+async def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_claim_that_took_over(engine, caplog):
+    """A worker that stalled past its lease (a frozen VM) and wakes after another worker claimed and
+    finished the message: its finish, deferral or failure writes nothing, and the newer outcome stands."""
+    import logging
+
+    import pytest
+
+    (mid,) = put(engine, 1)
+    (first,) = messages.claim(engine, now=clock.now(), lease=timedelta(seconds=60))
+    clock.advance(timedelta(seconds=61))  # the first worker's lease runs out
+    (second,) = messages.claim(engine, now=clock.now(), lease=timedelta(seconds=60))
+    assert (first.id, first.attempts, second.attempts) == (mid, 1, 2)
+    with engine.begin() as conn:
+        messages.finish(conn, mid, now=clock.now(), analysis={"by": "second"}, claim=second.attempts)
+    with pytest.raises(messages.LeaseLost), engine.begin() as conn:
+        messages.finish(conn, mid, now=clock.now(), analysis={"by": "first"}, claim=first.attempts)
+    with pytest.raises(messages.LeaseLost):
+        messages.defer(engine, mid, until=clock.now() + timedelta(days=1), why={"cap": "total"}, claim=first.attempts)
+    assert messages.retry_or_fail(engine, mid, now=clock.now(), error="boom", attempts=1, max_attempts=3,
+                                  claim=first.attempts) == "lost"
+    assert status(engine)[mid] == ("processed", 2, None)
+    assert messages.get(engine, mid)["analysis"] == {"by": "second"}
+
+    # Through the runner: the stale attempt's whole transaction rolls back, and it is not counted a failure.
+    (again,) = put_more(engine)
+    (stale,) = messages.claim(engine, now=clock.now(), lease=timedelta(seconds=60))
+
+    def process(msg):
+        with engine.begin() as conn:
+            conn.execute(t.update().where(t.c.id == msg.id).values(helo="written by the stale attempt"))
+            messages.finish(conn, msg.id, now=clock.now(), analysis={"by": "stale"}, claim=stale.attempts)
+
+    clock.advance(timedelta(seconds=61))
+    worker = MessageWorker(engine, process, lease_seconds=60)
+    with caplog.at_level(logging.WARNING, logger="baton.worker"):
+        assert await worker.run_once() == 1  # the newer claim runs `process` with the stale claim's number
+        await worker.drain()
+    row = messages.get(engine, again)
+    assert row["status"] == "processing" and row["attempts"] == 2 and row["helo"] != "written by the stale attempt"
+    assert "the lease ran out and another worker took it over" in caplog.text
+
+
+def put_more(engine) -> list[int]:
+    with engine.begin() as conn:
+        return [s.id for s in messages.insert_many(conn, [
+            Received(make_message(message_id="<stale@mail.example>"), "dana@mail.example", ["intro@baton.example"],
+                     "127.0.0.1", "x", clock.now())])]

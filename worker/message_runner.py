@@ -104,6 +104,12 @@ class MessageWorker:
         except deadline.OverBudget as e:
             await self._fail(msg, str(e), final=True)
             return
+        except messages.LeaseLost:
+            # It stalled past its lease (a frozen VM, a stopped process) and another worker took the
+            # message: that worker's outcome stands, and nothing this one did was kept.
+            log.warning("message id=%s: the lease ran out and another worker took it over; this attempt's "
+                        "results are dropped", msg.id)
+            return
         except Exception as e:
             await self._fail(msg, f"{type(e).__name__}: {e}", final=False,
                              logged=f"processing error {type(e).__name__}")
@@ -115,6 +121,6 @@ class MessageWorker:
         metrics.FAILED.inc()
         attempts = max(msg.attempts, self.max_attempts) if final else msg.attempts
         status = await asyncio.to_thread(messages.retry_or_fail, self.engine, msg.id, now=clock.now(), error=error,
-                                         attempts=attempts, max_attempts=self.max_attempts)
+                                         attempts=attempts, max_attempts=self.max_attempts, claim=msg.attempts)
         # The log names the exception's type only: its text may quote the message (the row keeps it).
         log.error("message id=%s %s (attempt %d) -> %s", msg.id, logged or error, msg.attempts, status)

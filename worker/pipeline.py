@@ -160,7 +160,8 @@ class Pipeline:
                 # quote it, live links and all: its bytes are not kept once it has been acted on.
                 messages.finish(conn, msg.id, now=clock.now(), analysis=record,
                                 drop_raw=owner is not None or thread_intro is not None or outcome is Outcome.BOUNCE,
-                                fingerprint=print_ if queued and outcome is not Outcome.REPEATED else None)
+                                fingerprint=print_ if queued and outcome is not Outcome.REPEATED else None,
+                                claim=msg.attempts)
         metrics.PROCESSED.labels(outcome.value).inc()
         log.info("message id=%s outcome=%s kind=%s", msg.id, outcome.value, analysis.kind.value)
         if queued:
@@ -197,7 +198,8 @@ class Pipeline:
         if over.until - datetime.fromisoformat(since) > self.caps.max_wait:
             return over.cap
         messages.defer(self.engine, msg.id, until=over.until, why={
-            "cap": over.cap, "since": since, "recipient": recipient, "sender_domain": sender_domain})
+            "cap": over.cap, "since": since, "recipient": recipient, "sender_domain": sender_domain},
+            claim=msg.attempts)
         metrics.PROCESSED.labels("deferred").inc()
         log.info("message id=%s deferred by the %s cap until %s", msg.id, over.cap, f"{over.until:%Y-%m-%d %H:%M:%S}")
         return "wait"
