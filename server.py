@@ -76,8 +76,6 @@ def cli() -> None:
 
 
 def _run(smtp_on: bool, web_on: bool, worker_on: bool, **how: Any) -> None:
-    import asyncio
-
     import service
     from store import migrate as m
 
@@ -87,7 +85,7 @@ def _run(smtp_on: bool, web_on: bool, worker_on: bool, **how: Any) -> None:
         s = dataclasses.replace(s, metrics_port=0)  # a worker started by `serve`: serve's /metrics has its counters
     if not m.is_current(s.database_url):
         _fail("the database schema is not up to date; run `python server.py migrate`")
-    asyncio.run(service.serve(s, smtp_on=smtp_on, web_on=web_on, worker_on=worker_on, **how))
+    service.run(service.serve(s, smtp_on=smtp_on, web_on=web_on, worker_on=worker_on, **how))
 
 
 @cli.command()

@@ -9,7 +9,9 @@ import logging
 import signal
 import socket
 import ssl
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 import uvicorn
 from dkim import crypto as dkim_crypto
@@ -49,6 +51,23 @@ class _Uvicorn(uvicorn.Server):
 
     def install_signal_handlers(self) -> None:  # older uvicorn releases
         pass
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The event loop Baton runs on: uvloop's where it installs (not on Windows). An SMTP session
+    costs the listener about a fifth less CPU on it than on asyncio's own loop (issue 17's accept
+    bench: ~1.3 against ~1.6 ms a message), and acceptance is what a burst of mail waits for."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def run(main: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run on Baton's event loop (Python 3.11 has no loop_factory argument yet)."""
+    with asyncio.Runner(loop_factory=new_event_loop) as runner:
+        runner.run(main)
 
 
 def context(settings: Settings) -> flow.Context:

@@ -134,3 +134,10 @@ async def listener(engine):
     server.close()
     await server.wait_closed()
     await asyncio.to_thread(writer.stop)
+
+
+def pytest_asyncio_loop_factories(config, item):
+    """Every async test runs on the event loop Baton runs on (service.new_event_loop: uvloop)."""
+    import service
+
+    return {"loop": service.new_event_loop}

@@ -141,14 +141,14 @@ async def test_a_message_that_takes_longer_than_the_idle_timeout_to_arrive_is_ac
         assert answer.startswith(b"250 2.0.0 queued as "), answer
 
 
-def test_accept_errors_are_logged_once_per_interval_with_a_count(db_url, tmp_path):
-    """Out of file descriptors (the cap set above what the OS allows), each failed accept used to
-    log a traceback; now one line per 10 s, with the number since the last one."""
+def test_a_session_cap_above_the_open_file_limit_is_lowered_and_every_client_gets_220_or_421(db_url, tmp_path):
+    """A cap of 1,000 sessions in a process allowed 80 files: past the limit an accept fails, and
+    on uvloop (libuv) the waiting connections are closed unanswered. The listener lowers the cap to
+    what the files allow and says so at start, so every one of 120 clients hears 220 or 421."""
     import os
     import resource
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     from tests.conftest import free_port
@@ -165,26 +165,59 @@ def test_accept_errors_are_logged_once_per_interval_with_a_count(db_url, tmp_pat
         resource.setrlimit(resource.RLIMIT_NOFILE, (80, 80))
 
     held: list[socket.socket] = []
+    answers: list[bytes] = []
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "server.py", "smtp"], cwd=Path(__file__).resolve().parent.parent,
                                 env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=few_files)
     try:
         wait_listening(port, what="server.py smtp", proc=proc)
-        for _ in range(120):  # more than 80 descriptors: the last ones wait in the backlog
+        for _ in range(120):  # more than 80 descriptors
             held.append(socket.create_connection(("127.0.0.1", port), timeout=10))
-        deadline = time.monotonic() + 60
-        while "accepting a connection failed" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(3)  # asyncio retries the accept every second: three more failures, unlogged
+        for sock in held:
+            answers.append(sock.recv(200))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as after:  # still listening
+            for sock in held:
+                sock.close()
+            late = after.recv(200)
     finally:
         for sock in held:
             sock.close()
         proc.terminate()
         proc.wait(30)
     text = log.read_text()
-    lines = [ln for ln in text.splitlines() if "accepting a connection failed" in ln]
-    assert len(lines) == 1 and "EMFILE" in lines[0], text[-2000:]
+    assert "at most 8 SMTP sessions at once: the open-file limit (80)" in text, text[-2000:]
+    kinds = {a[:4] for a in answers}
+    assert kinds <= {b"220 ", b"421 "} and answers.count(b"421 4.7.0 Too many connections, try again later\r\n") > 100, \
+        answers
+    assert late[:4] in (b"220 ", b"421 "), late
     assert "Traceback" not in text and "out of system resource" not in text, text[-2000:]
+
+
+def test_failed_accepts_are_logged_once_per_interval_with_a_count(caplog):
+    """On asyncio's own loop (where uvloop does not install) every failed accept used to log a
+    traceback: now one line per interval, with the number left unsaid since."""
+    import asyncio
+    import errno
+    import logging
+
+    from inbound.smtp.limits import _ACCEPT_FAILED, AcceptErrorLog
+
+    loop = asyncio.new_event_loop()
+    try:
+        handler = AcceptErrorLog(loop, every=3600)
+        failed = {"message": _ACCEPT_FAILED, "exception": OSError(errno.EMFILE, "Too many open files")}
+        with caplog.at_level(logging.ERROR, logger="baton.smtp"):
+            for _ in range(5):
+                handler(loop, failed)
+        lines = [r.getMessage() for r in caplog.records if "accepting a connection failed" in r.getMessage()]
+        assert len(lines) == 1 and "EMFILE" in lines[0], lines
+        assert handler.suppressed == 4
+        handler._last -= 3600  # the interval has passed: the next line counts the four unsaid
+        with caplog.at_level(logging.ERROR, logger="baton.smtp"):
+            handler(loop, failed)
+        assert "4 more since the last line" in caplog.records[-1].getMessage()
+    finally:
+        loop.close()
 
 
 def test_the_accept_retry_that_finds_the_listener_closed_logs_no_traceback(caplog):

@@ -103,6 +103,18 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _workers(pid: int) -> list[int]:
+    """`pid`'s children running `server.py worker`."""
+    out = []
+    for child in _children(pid):
+        try:
+            if "\0worker\0" in Path(f"/proc/{child}/cmdline").read_text():
+                out.append(child)
+        except FileNotFoundError:
+            pass
+    return out
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
@@ -125,15 +137,16 @@ def test_serve_runs_the_worker_as_a_child_it_wakes_restarts_and_never_leaves_beh
         return sum(r["status"] == "processed" for r in messages.recent(engine)) >= n
 
     try:
-        first = wait_until(lambda: _children(proc.pid), what="serve's worker process")[0]
-        assert "worker" in Path(f"/proc/{first}/cmdline").read_text()
+        # A child shows serve's command line until it has exec'd the worker's: wait for that.
+        first = wait_until(lambda: _workers(proc.pid), what="serve's worker process")[0]
+        assert _children(proc.pid) == [first]
         send(1)
         wait_until(lambda: processed(1), what="message 1 processed by the worker process")
         send(2)
         wait_until(lambda: processed(2), what="message 2 processed: the pipe woke the worker")
 
         os.kill(first, signal.SIGKILL)  # a crashed worker is started again
-        second = wait_until(lambda: [c for c in _children(proc.pid) if c != first],
+        second = wait_until(lambda: [c for c in _workers(proc.pid) if c != first],
                             what="a new worker process after SIGKILL")[0]
         send(3)
         wait_until(lambda: processed(3), what="message 3 processed by the restarted worker")
@@ -301,3 +314,20 @@ def test_migrate_says_one_line(tmp_path, env):
     result = cli("migrate", env={**env, "BATON_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"})
     assert result.returncode == 0
     assert result.stdout == "database is up to date\n" and result.stderr == ""
+
+
+async def test_baton_and_its_async_tests_run_on_uvloop():
+    """server.py runs every role on service.new_event_loop (uvloop, ~20 % less listener CPU a
+    message), and the suite's async tests run on that loop too, not on one production never uses."""
+    import asyncio
+
+    import uvloop
+
+    import service
+
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+    loop = service.new_event_loop()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()

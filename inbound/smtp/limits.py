@@ -109,6 +109,24 @@ def _retry_after_close(context: dict[str, Any]) -> bool:
             and "_start_serving" in repr(context.get("handle")))
 
 
+# Descriptors kept for everything but sessions (database connections and their files, the web
+# pages, logs, the worker's pipe), and what one session may hold: its socket and a spool file.
+_RESERVED_FILES = 64
+_FILES_PER_SESSION = 2
+
+
+def sessions_the_files_allow(max_sessions: int | None, open_files: int) -> int | None:
+    """`max_sessions`, lowered to what the open-file limit leaves room for, saying so once. Past the
+    limit an accept fails: asyncio retries it every second, and uvloop (libuv) closes waiting
+    connections unanswered. Under the cap, every client gets a 220 or a 421."""
+    room = max(1, (open_files - _RESERVED_FILES) // _FILES_PER_SESSION)
+    if max_sessions is not None and max_sessions <= room:
+        return max_sessions
+    log.warning("at most %d SMTP sessions at once: the open-file limit (%d) leaves room for no more%s",
+                room, open_files, f" (BATON_SMTP_MAX_SESSIONS is {max_sessions})" if max_sessions else "")
+    return room
+
+
 def raise_open_file_limit() -> int:
     """Lifts the soft limit on open files to the hard one (often 1,024 of 4,096 or more): the
     session caps, not the OS, should be what refuses clients. Returns the limit in force."""

@@ -22,7 +22,7 @@ from aiosmtpd.smtp import MISSING, SMTP, Envelope, Session
 
 import metrics
 from clock import clock
-from inbound.smtp.limits import AcceptErrorLog, Sessions, client_key, raise_open_file_limit
+from inbound.smtp.limits import AcceptErrorLog, Sessions, client_key, raise_open_file_limit, sessions_the_files_allow
 from inbound.smtp.spool import Spool, give_large_blocks_back
 from store.messages import Received, Stored
 
@@ -363,9 +363,9 @@ async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, 
     loop = asyncio.get_running_loop()
     if not isinstance(loop.get_exception_handler(), AcceptErrorLog):
         loop.set_exception_handler(AcceptErrorLog(loop))
-    raise_open_file_limit()
+    open_files = raise_open_file_limit()
     give_large_blocks_back()
-    sessions = Sessions(max_sessions, max_sessions_per_client)
+    sessions = Sessions(sessions_the_files_allow(max_sessions, open_files), max_sessions_per_client)
     spool_dir = _existing(spool_dir)
 
     def factory() -> BatonSMTP:
