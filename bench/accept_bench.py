@@ -1,9 +1,10 @@
 """5. Acceptance, three anchors in one run, with Postfix's smtp-source as the client.
 
 Anchors, each a process of its own, none pinned to a core:
-- `aiosmtpd`: the stock aiosmtpd SMTP class with a handler that answers 250 at once;
-- `baton-noop`: Baton's own SMTP class (inbound.smtp.start) with such a handler: against it the
-  durable listener shows what durability costs;
+- `aiosmtpd`: the stock aiosmtpd SMTP class with a handler that answers 250 at once, on asyncio's
+  own event loop, as it ships;
+- `baton-noop`: Baton's own SMTP class (inbound.smtp.start) with such a handler, on Baton's event
+  loop (uvloop): against it the durable listener shows what durability costs;
 - `smtp+worker`: `server.py smtp` and `server.py worker`, as split roles run them;
 - `serve`: `server.py serve` (listener, worker and web in one process).
 The Baton ones store every message (group commit) and the worker analyses and answers them while

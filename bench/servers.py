@@ -28,7 +28,8 @@ class SinkHandler:
         return "250 OK"
 
 
-def _serve_until_sigterm(make_server, ready, cleanup=None) -> None:
+def _serve_until_sigterm(make_server, ready, cleanup=None, *, baton_loop: bool = False) -> None:
+    """`baton_loop`: on the event loop Baton runs on (uvloop); the stock sink stays on asyncio's."""
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -43,7 +44,12 @@ def _serve_until_sigterm(make_server, ready, cleanup=None) -> None:
         if cleanup is not None:
             await cleanup()
 
-    asyncio.run(main())
+    if not baton_loop:
+        asyncio.run(main())
+        return
+    import service
+
+    service.run(main())
 
 
 def run_sink(port: int, core: int | None, ready) -> None:
@@ -99,7 +105,7 @@ def run_baton(url: str, port: int, core: int | None, ready, reuse_port: bool, lo
         await asyncio.to_thread(writer.stop)
         engine.dispose()
 
-    _serve_until_sigterm(make, ready, cleanup)
+    _serve_until_sigterm(make, ready, cleanup, baton_loop=True)
 
 
 class Server:
@@ -174,4 +180,4 @@ def run_noop(port: int, core: int | None, ready) -> None:
         return await smtp.start(handler, host="127.0.0.1", port=port, hostname=DOMAIN, max_bytes=MAX_BYTES,
                                 timeout=TIMEOUT)
 
-    _serve_until_sigterm(make, ready)
+    _serve_until_sigterm(make, ready, baton_loop=True)
