@@ -130,13 +130,12 @@ def worker(wake_fd: int | None) -> None:
 @cli.command()
 def demo() -> None:
     """The whole life of an intro, in a temporary directory: SMTP in, links clicked, days passing."""
-    import asyncio
-
+    import service
     from demo import run
     from logs import configure_logging
 
     configure_logging("WARNING")
-    asyncio.run(run.main())
+    service.run(run.main())
 
 
 @cli.command()

@@ -115,7 +115,7 @@ _RESERVED_FILES = 64
 _FILES_PER_SESSION = 2
 
 
-def sessions_the_files_allow(max_sessions: int | None, open_files: int) -> int | None:
+def sessions_the_files_allow(max_sessions: int | None, open_files: int) -> int:
     """`max_sessions`, lowered to what the open-file limit leaves room for, saying so once. Past the
     limit an accept fails: asyncio retries it every second, and uvloop (libuv) closes waiting
     connections unanswered. Under the cap, every client gets a 220 or a 421."""
