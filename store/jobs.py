@@ -39,18 +39,25 @@ def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 20) -
     return [DueJob(r.id, r.intro_id, JobKind(r.kind), r.step, r.attempts) for r in rows]
 
 
-def finish(conn: Connection, job_id: int, *, status: str = "done", error: str | None = None) -> None:
-    # Only a job still running is finished: one cancelled meanwhile stays cancelled.
-    conn.execute(update(t).where(t.c.id == job_id, t.c.status == "running")
-                 .values(status=status, lease_until=None, last_error=error))
+def finish(conn: Connection, job_id: int, *, status: str = "done", error: str | None = None,
+           claim: int | None = None) -> None:
+    """Only a job still running is finished: one cancelled meanwhile stays cancelled. With `claim`
+    (the attempts of the claim that ran it), LeaseLost when another claim took the job since."""
+    where = [t.c.id == job_id, t.c.status == "running"] + ([t.c.attempts == claim] if claim is not None else [])
+    if conn.execute(update(t).where(*where).values(status=status, lease_until=None, last_error=error)).rowcount:
+        return
+    if claim is not None and conn.execute(select(t.c.status).where(t.c.id == job_id)).scalar() != "cancelled":
+        raise leases.LeaseLost(job_id)
 
 
-def retry_or_fail(engine: Engine, job_id: int, *, now: datetime, attempts: int, error: str, max_attempts: int) -> None:
+def retry_or_fail(engine: Engine, job_id: int, *, now: datetime, attempts: int, error: str, max_attempts: int,
+                  claim: int | None = None) -> None:
+    """Back with a backoff, or failed; nothing when `claim` is no longer the job's claim."""
     values = (dict(status="failed") if attempts >= max_attempts
               else dict(status="pending", available_at=now + leases.backoff(attempts, base=60)))
+    where = [t.c.id == job_id, t.c.status == "running"] + ([t.c.attempts == claim] if claim is not None else [])
     with engine.begin() as conn:
-        conn.execute(update(t).where(t.c.id == job_id, t.c.status == "running")
-                     .values(lease_until=None, last_error=error[:2000], **values))
+        conn.execute(update(t).where(*where).values(lease_until=None, last_error=error[:2000], **values))
 
 
 FINISHED = ("done", "cancelled", "failed")

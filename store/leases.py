@@ -17,6 +17,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, Engine, Row, Select, Table, select, union_all, update
 
 
+class LeaseLost(Exception):
+    """A worker's lease on a row ran out and another worker claimed it since: what the first one
+    would write is dropped (its transaction rolls back), the newer claim's stands."""
+
+
 def due_ids(table: Table, *, pending: str, active: str, now: datetime, limit: int) -> Select:
     """The ids `claim` takes: the first `limit` due rows by (available_at, id), locked, skipping locked ones.
 

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, Insert, select, update
 
 from store import leases
 from store.db import reading, upsert
+from store.leases import LeaseLost
 from store.schema import inbound_messages as t
 
 # Only the header block is read at intake, and only so far: the full parse happens in the worker.
@@ -112,11 +113,6 @@ def claim(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 10) -
                         pending="received", active="processing", now=now, lease=lease, limit=limit)
     return [Claimed(r.id, r.raw, r.mail_from, r.rcpt_tos, r.attempts, r.peer, r.helo,
                     deferred=(r.analysis or {}).get("deferred")) for r in rows]
-
-
-class LeaseLost(Exception):
-    """The worker's lease on a message ran out and another worker claimed it since: what the first
-    one would write is dropped (its transaction rolls back), the newer claim's stands."""
 
 
 def _still_claimed(message_id: int, claim: int | None) -> list:

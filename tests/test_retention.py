@@ -75,3 +75,38 @@ async def test_pending_mail_is_never_purged(engine):
     clock.advance(timedelta(days=400))
     retention.purge(engine, retention_days=30, now=clock.now())
     assert [r["status"] for r in outbox.rows(engine)] == ["pending"]
+
+
+def test_a_job_runner_whose_lease_ran_out_cannot_finish_or_retry_the_claim_that_took_over(engine):
+    """The job's effects (a reminder queued) and its finish share a transaction: LeaseLost rolls both
+    back, so a runner that stalled past its lease does not send what the newer claim sends."""
+    import pytest
+
+    from store.leases import LeaseLost
+
+    now = clock.now()
+    with engine.begin() as conn:
+        intro_id = intros.create(conn, key="stale", message_id=1, kind=Kind.INTRO_REQUEST, referrer_email=None,
+                                 pin_email=None, contact_email=None, draft={}, now=now)
+        jobs.add(conn, intro_id, JobKind.EXPIRE, due=now, now=now)
+    (first,) = jobs.claim(engine, now=now, lease=timedelta(seconds=60))
+    later = now + timedelta(seconds=61)
+    (second,) = jobs.claim(engine, now=later, lease=timedelta(seconds=60))
+    assert (first.id, first.attempts, second.attempts) == (second.id, 1, 2)
+    with pytest.raises(LeaseLost), engine.begin() as conn:
+        outbox.enqueue(conn, scope=f"intro:{intro_id}", purpose="expired", recipient="r@mail.example", raw=RAW,
+                       now=later, intro_id=intro_id)
+        jobs.finish(conn, first.id, claim=first.attempts)
+    assert _count(engine, outbox_table) == 0  # the stale run's email went with its transaction
+    jobs.retry_or_fail(engine, first.id, now=later, attempts=1, error="boom", max_attempts=3, claim=first.attempts)
+    with engine.begin() as conn:
+        jobs.finish(conn, second.id, claim=second.attempts)
+        assert conn.execute(select(jobs_table.c.status, jobs_table.c.last_error)
+                            .where(jobs_table.c.id == second.id)).one() == ("done", None)
+        # A job cancelled while it ran (the intro was declined) stays cancelled; no lease was lost.
+        jobs.add(conn, intro_id, JobKind.REVIEW_REMINDER, due=later, now=later)
+    (third,) = jobs.claim(engine, now=later, lease=timedelta(seconds=60))
+    with engine.begin() as conn:
+        conn.execute(jobs_table.update().where(jobs_table.c.id == third.id).values(status="cancelled"))
+        jobs.finish(conn, third.id, claim=third.attempts)
+        assert conn.execute(select(jobs_table.c.status).where(jobs_table.c.id == third.id)).scalar() == "cancelled"

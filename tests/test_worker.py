@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from clock import clock
 from store import messages
+from store.leases import LeaseLost
 from store.messages import Received
 from store.schema import inbound_messages as t
 from tests.smtp_helpers import make_message
@@ -168,9 +169,9 @@ async def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_claim_that_took
     assert (first.id, first.attempts, second.attempts) == (mid, 1, 2)
     with engine.begin() as conn:
         messages.finish(conn, mid, now=clock.now(), analysis={"by": "second"}, claim=second.attempts)
-    with pytest.raises(messages.LeaseLost), engine.begin() as conn:
+    with pytest.raises(LeaseLost), engine.begin() as conn:
         messages.finish(conn, mid, now=clock.now(), analysis={"by": "first"}, claim=first.attempts)
-    with pytest.raises(messages.LeaseLost):
+    with pytest.raises(LeaseLost):
         messages.defer(engine, mid, until=clock.now() + timedelta(days=1), why={"cap": "total"}, claim=first.attempts)
     assert messages.retry_or_fail(engine, mid, now=clock.now(), error="boom", attempts=1, max_attempts=3,
                                   claim=first.attempts) == "lost"

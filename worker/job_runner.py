@@ -12,6 +12,7 @@ from clock import clock
 from intros import flow
 from model import DueJob
 from store import jobs
+from store.leases import LeaseLost
 
 log = logging.getLogger("baton.jobs")
 
@@ -38,10 +39,14 @@ class JobWorker:
         try:
             with self.engine.begin() as conn:
                 result = flow.run_job(conn, job, now=clock.now(), ctx=self.ctx)
-                jobs.finish(conn, job.id)
+                jobs.finish(conn, job.id, claim=job.attempts)
+        except LeaseLost:  # it stalled past its lease and another worker ran the job: its mail is not queued twice
+            log.warning("job id=%s %s: the lease ran out and another worker took it over; this run is dropped",
+                        job.id, job.kind.value)
+            return
         except Exception as e:  # recorded on the job and retried; never lost
             jobs.retry_or_fail(self.engine, job.id, now=clock.now(), attempts=job.attempts,
-                               error=f"{type(e).__name__}: {e}", max_attempts=self.max_attempts)
+                               error=f"{type(e).__name__}: {e}", max_attempts=self.max_attempts, claim=job.attempts)
             log.error("job id=%s %s failed: %s", job.id, job.kind.value, type(e).__name__)
             return
         log.info("job id=%s %s intro=%s: %s", job.id, job.kind.value, job.intro_id, result)

@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 import metrics
 from clock import clock
 from store import messages
+from store.leases import LeaseLost
 from store.messages import Claimed
 from worker import deadline
 
@@ -104,7 +105,7 @@ class MessageWorker:
         except deadline.OverBudget as e:
             await self._fail(msg, str(e), final=True)
             return
-        except messages.LeaseLost:
+        except LeaseLost:
             # It stalled past its lease (a frozen VM, a stopped process) and another worker took the
             # message: that worker's outcome stands, and nothing this one did was kept.
             log.warning("message id=%s: the lease ran out and another worker took it over; this attempt's "
