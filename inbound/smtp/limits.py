@@ -47,9 +47,11 @@ class Sessions:
         self.max_total = max_total if max_total is not None else sys.maxsize
         self.max_per_client = max_per_client if max_per_client is not None else sys.maxsize
         self.total = 0
+        self.connections = 0  # every connection taken, refused ones too: the watchdog's sign of life
         self._per_client: Counter[str] = Counter()
 
     def admit(self, key: str) -> str | None:
+        self.connections += 1
         if self.total >= self.max_total:
             return TOO_MANY_SESSIONS
         if self._per_client[key] >= self.max_per_client:

@@ -24,6 +24,7 @@ import metrics
 from clock import clock
 from inbound.smtp.limits import AcceptErrorLog, Sessions, client_key, raise_open_file_limit, sessions_the_files_allow
 from inbound.smtp.spool import Spool, give_large_blocks_back
+from inbound.smtp.watchdog import Watchdog
 from store.messages import Received, Stored
 
 log = logging.getLogger("baton.smtp")
@@ -376,4 +377,7 @@ async def start(handler: IntakeHandler, *, host: str, port: int, hostname: str, 
         server.spool_dir = spool_dir
         return server
 
-    return await loop.create_server(factory, host=host, port=port, reuse_address=True, reuse_port=reuse_port)
+    server = await loop.create_server(factory, host=host, port=port, reuse_address=True, reuse_port=reuse_port)
+    for sock in server.sockets:
+        Watchdog(sock, lambda: sessions.connections, lambda: server.is_serving() and not loop.is_closed()).start()
+    return server
