@@ -242,14 +242,19 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
     machine = autoreply.auto_generated(m, is_baton)
     people = People(is_baton, text="\n".join([m.subject or ""] + [s.text for s in segs]))
     scenes: list[Scene] = []
+    quoted: list[Scene] = []
     quoted_text: list[str] = []
     for i, seg in enumerate(segs):
         handoff = i == 0 or _is_forward(seg, m, own_words)
+        if not handoff and not seg.author and i > 0 and segs[i - 1].author and not segs[i - 1].text.strip():
+            seg = replace(seg, author=segs[i - 1].author)  # "On ..., Felix <f@x> wrote:" heads the quote below it
         sc = scene(seg, people, tag_prefix="" if i == 0 else "forwarded")
         if handoff:
             scenes.append(sc)
         else:
             quoted_text.append(seg.text)
+            if seg.text.strip():
+                quoted.append(sc)
     for p in m.reply_to:
         people.add(p, "reply_to")
     for p, tag in participants.body_mentions("\n".join(s.text for s in segs)):
@@ -259,6 +264,9 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
     thread = keys_of(m, "\n".join(quoted_text), assistant=assistant, domains=domains)
     said = [sentences(sc.text) for sc in scenes]
     reading = Reading(Kind.NONE, None) if machine is not None else _read(scenes, said, m, people, langs)
+    if machine is None and reading.kind is Kind.NONE and reading.counter is None and quoted and segs \
+            and _accepts(segs[0].text, people):
+        reading = _accepted(quoted[0], scenes[0].writer, m, people, langs) or reading
     r = reading.found
     if r is not None:
         _addresses_from_body(r, "\n".join(s.text for s in segs), people, is_baton)
@@ -294,6 +302,42 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
         facts=stated,
         thread=thread,
     ))
+
+
+# A reply that takes up an offer or a request quoted below it: "Yes please!! cc'ing Baton to set
+# it up" above "Want me to connect you two?"; "Happy to. I'm looping in Baton" above "Would you be
+# willing to introduce me to her?". Words that accept, in the seven languages; words that decline.
+_ACCEPT = re.compile(r"(?i)\b(?:yes|yes please|sure|of course|absolutely|definitely|happy to|glad to|gladly|"
+                     r"would love (?:that|to)|that would be (?:great|amazing|wonderful|lovely|brilliant|fantastic|"
+                     r"helpful|perfect)|sounds (?:great|good|perfect|lovely)|please do|go ahead|ja|gerne|sehr gerne|"
+                     r"selbstverständlich|avec plaisir|volontiers|oui|bien sûr|con gusto|claro|por supuesto|"
+                     r"encantad[oa]|com (?:todo o )?prazer|sim|graag|natuurlijk|zeker|volentieri|certo|"
+                     r"con piacere|sì|si certo)\b")
+_DECLINE = re.compile(r"(?i)\b(?:no,? thanks?|no thank you|not (?:right )?now|not interested|i'?ll pass|rather not|"
+                      r"nein,? danke|non,? merci|no,? gracias|não,? obrigad[oa]|nee,? bedankt|no,? grazie)\b")
+
+
+def _accepts(top: str, people: People) -> bool:
+    """The new text of a reply takes something up: words of assent, or it hands the matter to
+    Baton by name ("cc'ing Baton"), and it declines nothing."""
+    if _DECLINE.search(top):
+        return False
+    words = {w.lower() for w in re.findall(r"\w+", top)}
+    return bool(_ACCEPT.search(top)) or bool(words & people._assistant_names)
+
+
+def _accepted(sc: Scene, replier: Someone | None, m: ParsedMail, people: People, langs: list[str]) -> Reading | None:
+    """The quoted message as the hand-off, when it is one that has not happened yet (an offer or
+    a request: an intro already made is answered in its thread, not started again). Whoever
+    replies is whom the quoted message was written to, unless its greeting names someone else."""
+    if replier is not None and replier is not sc.writer:
+        sc = replace(sc, addressee=sc.addressee or replier,
+                     recipients=sc.recipients if replier in sc.recipients else [replier, *sc.recipients])
+    got = _read([sc], [sentences(sc.text)], m, people, langs)
+    if got.kind is not Kind.INTRO_REQUEST or got.found is None:
+        return None
+    got.found.assumptions.append("accepted_in_reply")
+    return got
 
 
 def _participants(people: People, roles_by_id: dict[int, Role], m: ParsedMail, is_baton) -> list[Participant]:

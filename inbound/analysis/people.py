@@ -123,23 +123,25 @@ def _fuller(new: str, old: str) -> bool:
 
 
 # "Hi Dana,", "Dear Dr. Mehta,", "Sehr geehrte Frau Vogel,", "Hi Omar and Jess,", "Sofia -- Kwame ..."
-_GREETING = re.compile(
-    r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|morning|greetings|hallo|hi|liebe|lieber|liebes|"
+_GREETING_WORD = (
+    r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|morning|greetings|hallo|hi|liebe|lieber|liebes|"
     r"sehr geehrte[r]?|guten (?:morgen|tag)|moin|servus|bonjour|bonsoir|salut|coucou|cher|chère|chers|chères|madame|"
     r"monsieur|hola|estimad[oa]s?|querid[oa]s?|buen(?:os|as) (?:días|tardes)|olá|ola|oi|prezad[oa]s?|car[oa]s?|"
-    r"beste|hoi|goedemorgen|goedemiddag|geachte|ciao|gentile|gentilissim[oa]|buongiorno|salve)\b[ ,]*)?"
-    r"(?P<names>(?-i:" + mentions.NAME + r")(?:\s*(?:,|and|und|et|y|e|en|&)\s*(?-i:" + mentions.NAME + r"))*)\s*"
-    r"(?:[,:!]|--?|\u2014)\s*$",
-    re.IGNORECASE)
+    r"beste|hoi|goedemorgen|goedemiddag|geachte|ciao|gentile|gentilissim[oa]|buongiorno|salve)\b[ ,]*")
+_GREETED = r"(?P<names>(?-i:" + mentions.NAME + r")(?:\s*(?:,|and|und|et|y|e|en|&)\s*(?-i:" + mentions.NAME + r"))*)"
+_GREETING = re.compile(r"^\s*(?:" + _GREETING_WORD + ")?" + _GREETED + r"\s*(?:[,:!]|--?|\u2014)\s*$", re.IGNORECASE)
+# "Hey Chiara, you were saying ...": the greeting and the first sentence on one line. Only after a
+# greeting word: "Tom, the report is ready" may as well be a list.
+_INLINE_GREETING = re.compile(r"^\s*" + _GREETING_WORD + _GREETED + r"\s*(?:,|!|\u2014|--?)\s+\S", re.IGNORECASE)
 _GREETING_NAMES = re.compile(mentions.NAME)
 
 
 def greeted(text: str) -> list[str]:
     """Names the first line of `text` greets ("Hi Omar and Jess," -> Omar, Jess)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
-    if len(first) > 120:
-        return []
-    m = _GREETING.match(first)
+    m = _GREETING.match(first) if len(first) <= 120 else None
+    if not m:
+        m = _INLINE_GREETING.match(first[:120])
     if not m:
         return []
     out = []

@@ -1,0 +1,72 @@
+"""A reply that takes up an offer or a request quoted below it is the hand-off the quote holds
+(inbound/analysis/analyze.py `_accepted`), and the greeting of a quoted message names its reader."""
+from __future__ import annotations
+
+from inbound.analysis.people import greeted
+from tests.mailfixtures import analyze, message
+
+OFFER = """Yes please, that would be wonderful! Weekday evenings work best for me. Copying Baton to set it up.
+
+Lena
+
+On Tue, 4 Mar 2025 at 09:12, Marco Bianchi <marco@bianchi.example> wrote:
+> Hi Lena, you mentioned you want to move into bookbinding. My old classmate Tomas Varga runs
+> a bindery in Leipzig and takes on trainees now and then. Would you like me to introduce you?
+> Marco
+"""
+
+REQUEST = """Dear Ines,
+
+Happy to. I'm adding Baton, which will check with Ruth first.
+
+Best,
+Paul
+
+On 2 Mar 2025, at 18:03, Ines Duarte <ines@duarte.example> wrote:
+> Dear Paul,
+> I'm looking for a data engineering role in Porto, and I saw that Ruth Adler at Kelp Analytics
+> was once on your team. Would you be willing to introduce me to her?
+> Thanks, Ines
+"""
+
+
+def test_a_reply_accepting_a_quoted_offer_is_the_offer_with_the_replier_as_the_one_helped():
+    a = analyze(message(OFFER, frm="Lena Hofer <lena@hofer.example>", to="Marco Bianchi <marco@bianchi.example>",
+                        subject="Re: bookbinding"))
+    assert a["kind"] == "intro_request"
+    assert a["referrer"]["email"] == "marco@bianchi.example" and a["reply_to"] == "marco@bianchi.example"
+    assert a["pin"]["email"] == "lena@hofer.example" and "Tomas Varga" in a["contact"]["name"]
+    assert "accepted_in_reply" in a["assumptions"]
+
+
+def test_a_referrer_accepting_a_quoted_request_starts_it():
+    a = analyze(message(REQUEST, frm="Paul Okoro <paul@okoro.example>", to="Ines Duarte <ines@duarte.example>",
+                        subject="Re: an introduction?"))
+    assert a["kind"] == "intro_request"
+    assert a["referrer"]["email"] == "paul@okoro.example" and a["pin"]["email"] == "ines@duarte.example"
+    assert "Ruth" in a["contact"]["name"]
+
+
+def test_a_reply_that_declines_or_answers_something_else_is_no_hand_off():
+    declined = OFFER.replace("Yes please, that would be wonderful! Weekday evenings work best for me. "
+                             "Copying Baton to set it up.", "No thanks, not right now - maybe next year.")
+    a = analyze(message(declined, frm="Lena Hofer <lena@hofer.example>", to="Marco Bianchi <marco@bianchi.example>",
+                        subject="Re: bookbinding"))
+    assert a["kind"] == "none"
+    # An intro already made, quoted under a thank-you, is answered in its thread, not started again.
+    made = """Thanks Marco, we met on Friday and it went really well!
+
+On Tue, 4 Mar 2025 at 09:12, Marco Bianchi <marco@bianchi.example> wrote:
+> Lena, meet Tomas Varga: he runs a bindery in Leipzig. Tomas, Lena wants to train as a bookbinder.
+"""
+    a = analyze(message(made, frm="Lena Hofer <lena@hofer.example>", to="Marco Bianchi <marco@bianchi.example>",
+                        subject="Re: intro"))
+    assert a["kind"] == "none"
+
+
+def test_a_greeting_that_runs_on_into_the_first_sentence_names_the_reader():
+    assert greeted("Hey Chiara, you were saying you need a kiln.") == ["Chiara"]
+    assert greeted("Hi Omar and Jess, thanks for the call") == ["Omar", "Jess"]
+    assert greeted("Jeff,") == ["Jeff"]
+    assert greeted("Tom, the report is ready.") == []  # no greeting word: perhaps a list, not a vocative
+    assert greeted("Hi there, quick question") == []
