@@ -12,7 +12,7 @@ SAID, DIRECT, REQUEST = Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQU
 
 # Reaching out, as the PIN writes it; "you" is the contact.
 CONTACT_ACT = (r"(?:contact|reach out|get in touch|be in touch|get in contact|connect|write|e-?mail|message|call|ring|"
-               r"phone|talk|speak|meet|chat|touch base|ping|drop (?:you )?a (?:line|note)|introduce myself|"
+               r"phone|talk|speak|meet|chat|touch base|ping|drop(?= (?:you )?a (?:line|note))|introduce myself|"
                r"send|ask|liaise|follow up|pass)")
 # The act must be towards the reader: "you" follows in the sentence, or the act ends the clause.
 _CLAUSE_END = r"\s*(?:[.,;:!?(\-]|$|and\b|about\b|since\b|as\b|regarding\b|re\b|for\b|to discuss\b|on\b)"
@@ -114,7 +114,8 @@ ROWS = (
       r"the (?:person|one) to (?:ask|talk to|speak to|see)|"
       r"(?:the |a |an )?(?:go-to|expert|authority|guru)\b|"
       r"know|have (?:some |a copy|the |more |information|info|details|insight|advice|thoughts|ideas|experience)|run|lead|"
-      r"head|manage|invest|hire|are hiring|hiring|building|looking for|open to|happy to|glad to)",
+      r"head|manage|invest|hire|are hiring|hiring|building|looking for|open to|happy to|glad to|willing to|"
+      r"kind enough to)",
       needs="told me|mention|said|says|thought|think|felt|believe|suggest|assured",
       ref="left", pin="writer", contact="addressee",
       examples=("PS: Maria Esposito says hi and that you're the person to ask about industrial heat.",
@@ -454,6 +455,28 @@ ROWS = (
       examples=("Would you be willing to talk with him?",
                 "Would you be willing to chat with a former colleague of mine, Ana Li?",
                 "Would you be willing to have a coffee with her?", "Would you be open to a short call with him?")),
+    r("said_to_act", SAID,
+      r"(?<!\bI )(?<!\bwe )\b(?:said|says|suggested|recommended|advised)\s+to (?:" + CONTACT_ACT + r")\b" + AFTER_ACT,
+      needs="said to|says to|suggested to|recommended to|advised to", ref="left", pin="writer", contact="addressee",
+      examples=("Ben Carter said to reach out re the summer analyst internship.",
+                "Dana said to contact you about the lease."),
+      misses=("He said to call back tomorrow.", "I said to meet at the station.", "She said to meet at 3.")),
+    r("as_suggested_by", SAID,
+      r"\bas (?:kindly )?(?:suggested|recommended|advised|proposed) by\b(?=<GAP>\b(?:you|your)\b|\s+(?-i:[A-Z]))",
+      needs="as suggested by|as recommended by|as advised by|as proposed by|as kindly", ref="right", pin="writer",
+      contact="addressee",
+      examples=("I'm reaching out now as suggested by Keiko, who said you are always open to talking with students.",
+                "As recommended by Dr. Ruth Adler, I am writing to you about the fellowship."),
+      misses=("The budget was cut as suggested by the committee.",)),
+    r("intro_would_be", REQUEST,
+      r"\b(?:an? )?(?:e-?intro(?:duction)?|intro(?:duction)?|connection|referral)(?: to (?P<x>[^.;!?\n]{1,60}?))? "
+      r"would (?:really |honestly |just )?be (?:amazing|great|wonderful|lovely|fantastic|brilliant|awesome|incredible|"
+      r"(?:so |very |really |hugely |incredibly )?helpful|(?:much |greatly |hugely |really )?appreciated|a (?:huge |big |great )?help|"
+      r"a dream|gold)\b",
+      needs="would be", ref="addressee", pin="writer", contact="x",
+      examples=("if you know anyone in HR or the physio dept there an intro would be amazing",
+                "An intro to Camille would be so helpful."),
+      misses=("The introduction would be two pages long.", "A connection would be needed for the printer.")),
     r("offer_intro", REQUEST,
       r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
       r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"
