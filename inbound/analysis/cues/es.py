@@ -58,10 +58,11 @@ ROWS = (
       r"\b(?:conoces|conoce|conocéis) a (?:alguien|alguna persona)\b",
       needs="conoc", ref="addressee", pin="writer", examples=("¿Conoces a alguien en Glovo?",)),
     r("quieres_que", REQUEST,
-      r"\b(?:quieres|quiere|te gustaría|le gustaría) que (?:te|le) (?:presente|ponga en contacto)(?: (?:a|con) "
+      r"\b(?:quieres|quiere|te gustaría|le gustaría|te parece|le parece) que (?:te|le|se)(?: (?:lo|la|los|las))? "
+      r"(?:presente|ponga en contacto)(?: (?:a|con) "
       r"(?P<x>[^.;!?\n]{1,80}))?",
       needs="que te|que le", ref="writer", pin="addressee", contact="x", pair=True, asks_first=True,
-      examples=("¿Quieres que te presente a Marta Gil?",)),
+      examples=("¿Quieres que te presente a Marta Gil?", "¿Quieres que te la presente?")),
 
     r("ayudar_familiar", REQUEST,
       r"\b(?:puedes|podrías|podría|puede|podría usted|te importaría|le importaría|estarías dispuest[oa] a)<SHORT>\b"

@@ -43,10 +43,10 @@ ROWS = (
       examples=("Vi metto in contatto!",)),
 
     r("mi_presenti", REQUEST,
-      r"\b(?:mi potresti|potresti|mi potrebbe|potrebbe|riusciresti a|puoi) (?:presentarmi|mettermi in contatto|presentare me|"
+      r"\b(?:mi potresti|potresti|mi potrebbe|potrebbe|potesse|potessi|riusciresti a|puoi|può) (?:presentarmi|mettermi in contatto|presentare me|"
       r"presentare) (?:a|con|al|alla) (?P<x>[^.;!?\n]{1,80})",
       needs="presenta|contatto", ref="addressee", pin="writer", contact="x",
-      examples=("Mi potresti presentare a Sara Colombo?",)),
+      examples=("Mi potresti presentare a Sara Colombo?", "Le sarei molto grato se potesse presentarmi a lei.")),
     r("conosci_qualcuno", REQUEST,
       r"\b(?:conosci|conosce|conoscete) (?:qualcuno|qualche persona)\b",
       needs="conosc", ref="addressee", pin="writer", examples=("Conosci qualcuno in Ferrari?",)),

@@ -39,9 +39,11 @@ ROWS = (
       examples=("Mag ik jullie aan elkaar voorstellen?", "Graag breng ik jullie met elkaar in contact.",
                 "Graag stel ik u aan elkaar voor.")),
     r("stel_voor_aan", DIRECT,
-      r"\b(?:ik )?(?:stel|wil|zou) (?:je|jou|u) (?:graag )?(?:voorstellen|voor) aan (?P<x>[^.;!?\n]{1,80})",
+      r"\b(?:(?:ik )?(?:stel|wil|zou)|(?:stel|wil|zou) ik) (?:je|jou|u) (?:graag |hierbij |bij deze )?"
+      r"(?:voorstellen|voor) aan (?P<x>[^.;!?\n]{1,80})",
       needs="voor", pin="x", contact="addressee", pair=True,
-      examples=("Ik stel je graag voor aan Lotte Meijer.",)),
+      examples=("Ik stel je graag voor aan Lotte Meijer.",
+                "Namens Jeroen Hendriks stel ik je graag voor aan Fleur van den Berg, oprichter van GreenLoop.")),
 
     r("mij_voorstellen", REQUEST,
       r"\b(?:zou|kun|kan|wil) (?:je|jij|u) (?:me|mij) (?:willen |kunnen )?(?:voorstellen aan|in contact (?:brengen|zetten) met|"

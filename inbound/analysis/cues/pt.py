@@ -13,10 +13,14 @@ ROWS = (
     r("me_indicou", SAID,
       r"\bme (?:indicou|sugeriu|recomendou|aconselhou|disse|pediu|incentivou)\b(?=<GAP>\b(?:você|vocês|te|o|a|lhe|consigo|"
       r"contigo|falar|procurar|contact\w*|escrever)\b)|\b(?:sugeriu|recomendou|aconselhou|disse) que eu (?:te |o |a |lhe )?"
-      r"(?:procurasse|contactasse|contatasse|escrevesse|falasse|ligasse|entrasse)\b",
-      needs="indicou|sugeriu|recomendou|aconselhou|disse|pediu|incentivou",
+      r"(?:procurasse|contactasse|contatasse|escrevesse|falasse|ligasse|entrasse)\b|"
+      # "falou que eu deveria te procurar": the conditional, as Brazilians say it
+      r"\b(?:falou|disse|comentou|achou|acha) que eu (?:deveria|devia|podia|poderia|tinha que) (?:te |o |a |lhe )?"
+      r"(?:procurar|contactar|contatar|escrever|falar|ligar|entrar em contato)\b",
+      needs="indicou|sugeriu|recomendou|aconselhou|disse|pediu|incentivou|falou|comentou|achou|acha",
       ref="left", pin="writer", contact="addressee",
       examples=("A Ana me indicou para falar com você.", "O Eduardo Santos sugeriu que eu te procurasse.",
+                "A Renata, do time de produto da Zapt, falou que eu deveria te procurar.",
                 "Foi o Dr. Rui Almeida quem me sugeriu que o contactasse.")),
     r("por_indicacao", SAID,
       r"\b(?:por|seguindo a) (?:indicação|sugestão|recomendação|conselho) d[aoe]s?\b|\ba pedido d[aoe]\b|"
@@ -39,9 +43,20 @@ ROWS = (
     r("um_ao_outro", DIRECT,
       r"\bapresent(?:o|ar|ando) (?:vocês |vos )?(?:um ao outro|uma à outra|vocês)\b|"
       r"\b(?:coloco|deixo|ponho)(?:-vos| vocês| vos) em (?:contato|contacto)\b|"
+      r"\b(?:vos|os) (?:pôr|por|colocar) em (?:contato|contacto)\b|\b(?:pôr|colocar)-vos em (?:contato|contacto)\b|"
       r"\bestou (?:conectando|apresentando) vocês\b|\bvou (?:apresentar|conectar) vocês\b",
       needs="outro|outra|vocês|vos", pin="other", contact="other", pair=True,
-      examples=("Apresento um ao outro!", "Estou conectando vocês.")),
+      examples=("Apresento um ao outro!", "Estou conectando vocês.", "Tomo a liberdade de vos pôr em contacto.")),
+    r("faco_a_apresentacao", REQUEST,
+      # The referrer asks first: "você toparia bater um papo com a Larissa? Se topar, faço a apresentação."
+      r"\bse (?:topar|quiser|aceitar|tiver interesse|você topar|você quiser)\b<SHORT>\b(?:faço|farei|posso fazer) a "
+      r"apresentação\b|\b(?:toparia|topa|aceitaria|gostaria|teria interesse em) (?:bater um papo|conversar|falar) com "
+      r"(?P<x>[^.;!?\n]{1,80})",
+      needs="apresentação|toparia|topa|aceitaria|teria interesse", ref="writer", pin="x", contact="addressee",
+      pair=True, asks_first=True,
+      examples=("Queria saber se você toparia bater um papo com a Larissa Duarte, uma designer gráfica.",
+                "Se topar, faço a apresentação por e-mail."),
+      misses=("Você toparia um café na sexta?",)),
 
     r("me_apresentar", REQUEST,
       r"\b(?:poderia|podia|pode|consegue|conseguiria|você poderia|podes)(?: \w+)? (?:me apresentar|apresentar-me|me colocar em "
