@@ -70,3 +70,22 @@ def test_a_greeting_that_runs_on_into_the_first_sentence_names_the_reader():
     assert greeted("Jeff,") == ["Jeff"]
     assert greeted("Tom, the report is ready.") == []  # no greeting word: perhaps a list, not a vocative
     assert greeted("Hi there, quick question") == []
+
+
+def test_a_referrer_before_a_relative_clause_ending_in_us_is_still_the_referrer():
+    """"to us" inside the clause is an object, not the writer as the subject of "said"."""
+    body = ("Dear Mr Mensah,\n\nMrs Okafor who lives next door to us said I should get in touch with you because "
+            "you sometimes take apprentices.\n\nJonas Becker\n")
+    a = analyze(message(body, frm="Jonas Becker <jonas@becker.example>", to="Kwame Mensah <kwame@mensah.example>"))
+    assert a["kind"] == "said_to_contact" and "Okafor" in a["referrer"]["name"]
+    assert a["pin"]["email"] == "jonas@becker.example" and a["contact"]["email"] == "kwame@mensah.example"
+
+
+def test_advice_to_get_in_touch_that_ends_the_sentence_counts():
+    body = ("Hi Yusuf,\n\nMy aunt, Miriam Weiss - you photographed her wedding last June - said you sometimes take on "
+            "second shooters and that I should get in touch.\n\nChloe\n")
+    a = analyze(message(body, frm="Chloe Martin <chloe@martin.example>", to="Yusuf Demir <yusuf@demir.example>"))
+    assert a["kind"] == "said_to_contact" and "Miriam Weiss" in a["referrer"]["name"]
+    plain = analyze(message("Hi Yusuf,\n\nMy aunt said I could email the form back by Friday.\n\nChloe\n",
+                            frm="Chloe Martin <chloe@martin.example>", to="Yusuf Demir <yusuf@demir.example>"))
+    assert plain["kind"] == "none"  # an act with neither the reader nor the clause's end after it

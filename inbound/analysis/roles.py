@@ -27,7 +27,10 @@ _ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|hi
                     r"avec|mit|met|com|mi|mis|mon|ma|mein|meine|mijn|mio|mia|meu|minha|"
                     r"of|from|at|de|del|da|do|di|van|von|bei|chez)\b[^,]{0,120},",
                     re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
+# The writer just before the verb is its subject ("I gave your name"); after a preposition it is an
+# object inside a clause about someone else ("Mrs Okafor who lives next door to us said").
+_FIRST_PERSON = re.compile(r"(?<!\bto )(?<!\bwith )(?<!\bfor )(?<!\bof )(?<!\bfrom )(?<!\bnear )(?<!\bbehind )"
+                           r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
 
 # What the message says of someone who needs help, and of someone who helps (all languages).
 NEED = re.compile(fold(

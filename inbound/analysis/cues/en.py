@@ -84,7 +84,7 @@ ROWS = (
     r("said_i_should", SAID,
       r"\b(?:said|thought|felt|believes|figured|mentioned|thinks|feels)(?: (?:strongly|really|honestly|genuinely|firmly))?"
       r"(?: that)?,? I (?:really |definitely |absolutely |just )?(?:should|could|might|ought to|must|"
-      r"would do well to)(?: (?:also|really|definitely))? (?:" + CONTACT_ACT + r")\b" + TO_YOU,
+      r"would do well to)(?: (?:also|really|definitely))? (?:" + CONTACT_ACT + r")\b" + AFTER_ACT,
       needs="said|thought|felt|believe|figured|mention|think|feel",
       ref="left", pin="writer", contact="addressee",
       examples=("Greg said I should write to you.", "Maria thought I should reach out to you directly.",
@@ -93,9 +93,10 @@ ROWS = (
       misses=("He said I could apply online.",)),
     r("and_that_i_should", SAID,
       r"\b(?:told|said|wrote|mentioned|assured)(?: me)?(?: that)? [^.;!?\n]{3,140}? and that I (?:really |definitely )?"
-      r"(?:should|could|ought to|must|might) (?:" + CONTACT_ACT + r")\b" + TO_YOU,
+      r"(?:should|could|ought to|must|might) (?:" + CONTACT_ACT + r")\b" + AFTER_ACT,
       needs="and that i", ref="left", pin="writer", contact="addressee",
-      examples=("Eleanor Fitzgibbon told me that you had solved this problem before and that I should contact you.",),
+      examples=("Eleanor Fitzgibbon told me that you had solved this problem before and that I should contact you.",
+                "My aunt said you sometimes take on second shooters and that I should get in touch."),
       misses=("She told me that the office is closed and that I should call back tomorrow.",)),
     r("was_pointed_to_you", SAID,
       r"\bI was (?:pointed|referred|sent|directed|steered) (?:to you|your way|in your direction|towards? you) by\b",
