@@ -478,6 +478,28 @@ ROWS = (
       examples=("if you know anyone in HR or the physio dept there an intro would be amazing",
                 "An intro to Camille would be so helpful."),
       misses=("The introduction would be two pages long.", "A connection would be needed for the printer.")),
+    # Asking the contact first, on someone's behalf: "could you ask him whether he'd be willing to talk to me?"
+    r("ask_whether_me", REQUEST,
+      r"\bask (?P<x>him|her|them|<NAME>)<SHORT> (?:whether|if)\b<SHORT>\b(?:willing|open|happy|able|up for|free|have time)"
+      r"<SHORT>\b(?:talk|chat|speak|meet|call)\w*<SHORT> (?:to|with) me\b",
+      needs="whether|if", ref="addressee", pin="writer", contact="x",
+      examples=("Could you ask him whether he'd be willing to talk to me for 15 minutes?",
+                "Could you ask Nora if she would be open to a quick chat with me?"),
+      misses=("Could you ask him whether the meeting is still on?",)),
+    r("ask_whether_with", REQUEST,
+      r"\bask(?:ing)? (?P<x>him|her|them|<NAME>)<GAP> (?:whether|if)\b<SHORT>\b(?:willing|open|happy|able|up for|free|"
+      r"have time|take an?\b)<SHORT>\b(?:talk|chat|speak|meet|call)\w*<SHORT> (?:to|with) (?!me\b|us\b)(?P<y>[^.;!?\n]{1,60})",
+      needs="whether|if", ref="writer", pin="y", contact="x",
+      examples=("Could you ask Marcus Oyelaran, the executive producer at Wingtip Audio, whether he'd take a 20-minute "
+                "call with her?",
+                "Please draft a short note from me asking Ilse whether she'd be open to a 30-minute call with Kwabena."),
+      misses=("Ask Tom whether he can take the call with the auditors.",)),
+    r("ill_ask_whether", REQUEST,
+      r"\bI(?:'ll| will| can| could|'d| would| am going to|'m going to) (?:first |gladly |happily )?ask (?P<x>him|her|them|"
+      r"<NAME>)<SHORT> (?:whether|if)\b<SHORT>\b(?:willing|open|happy|up for|interested|keen|has time|have time)\b",
+      needs="ask", ref="writer", pin="addressee", contact="x", asks_first=True,
+      examples=("I'll ask him whether he's open to a chat and only then connect you.",),
+      misses=("I'll ask her whether the room is free.",)),
     r("offer_intro", REQUEST,
       r"\b(?:want(?= an? intro)|(?:do|would) you want|want me to|would you like|would you be (?:open|interested|up for)"
       r"(?: to)?|are you (?:open|interested|up for)(?: to)?|(?:shall|should|could|can) I|(?:I'?d|I would|I will|I'?ll|I am|"
