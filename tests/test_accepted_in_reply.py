@@ -89,3 +89,15 @@ def test_advice_to_get_in_touch_that_ends_the_sentence_counts():
     plain = analyze(message("Hi Yusuf,\n\nMy aunt said I could email the form back by Friday.\n\nChloe\n",
                             frm="Chloe Martin <chloe@martin.example>", to="Yusuf Demir <yusuf@demir.example>"))
     assert plain["kind"] == "none"  # an act with neither the reader nor the clause's end after it
+
+
+def test_looking_for_people_is_hiring_not_a_need():
+    """"siempre anda buscando gente junior": the one offered as the contact hires; the reader asked
+    "¿conoces a alguien?" and is the one the offer is for."""
+    body = ("Buenas, Adrián:\n\nPues mira, podrías hablar con Nuria Vidal, que lleva el equipo de datos de una "
+            "aseguradora en Barcelona y siempre anda buscando gente junior con ganas. ¿Quieres que te la presente?\n\n"
+            "Raúl\n")
+    a = analyze(message(body, frm="Raúl Ortega <raul@ortega.example>", to="Adrián Molina <adrian@molina.example>",
+                        subject="curro en datos"))
+    assert a["kind"] == "intro_request"
+    assert a["pin"]["email"] == "adrian@molina.example" and "Nuria Vidal" in a["contact"]["name"]

@@ -32,9 +32,11 @@ _ASIDE = re.compile(r"\([^()]{0,80}\)|,\s*(?:who|whom|whose|which|that|my|our|hi
 _FIRST_PERSON = re.compile(r"(?<!\bto )(?<!\bwith )(?<!\bfor )(?<!\bof )(?<!\bfrom )(?<!\bnear )(?<!\bbehind )"
                            r"\b(?:I|I've|I'd|I'll|me|we|us|ich|je|j'|moi|yo|eu|ik|io)\s*$", re.IGNORECASE)
 
+# Looking for people is hiring, not a need: "siempre anda buscando gente junior", "looking for engineers".
+_SOUGHT = r"(?:gente|personas|perfiles|candidat\w*|talento|people|candidates|talent|new hires|engineers|developers)\b"
 # What the message says of someone who needs help, and of someone who helps (all languages).
 NEED = re.compile(fold(
-    r"\b(?:looking (?:for|to)|starting to look|seeking|searching|hoping|exploring|"
+    r"\b(?:looking (?:for(?! " + _SOUGHT + r")|to)|starting to look|seeking|searching|hoping|exploring|"
     r"interested in(?! an? (?:intro|e-?intro|introduction|connection))|wants? to|would (?:like|love) to|"
     r"'d (?:like|love) to|keen to|job search|moving (?:into|to|from)|transition\w*|graduat\w*|finishing|"
     # "would you be open to an intro?" is the offer, not a need of the reader's
@@ -44,7 +46,7 @@ NEED = re.compile(fold(
     r"would love (?:your|to hear|to learn|advice)|could use|needs?|struggl\w*|"
     r"sucht|suchen|möchte|würde gerne|interessiert|bewirbt|studiert|absolvent\w*|"
     r"cherche|recherche|souhaite|aimerait|voudrait|étudiant\w*|candidat\w*|"
-    r"busca|buscando|quiere|quisiera|le gustaría|estudiante|"
+    r"busca(?:ndo)?(?! " + _SOUGHT + r")|quiere|quisiera|le gustaría|estudiante|"
     # "quer que eu te apresente ...?" asks what the reader wants: an offer, no one's need
     r"procura|procurando|gostaria|quer\b(?! que eu)|estudante|pensando em|pensando en|thinking of|planning to|"
     r"zoekt|wil graag|zou graag|student\w*|"
@@ -54,7 +56,9 @@ NEED = re.compile(fold(
     re.IGNORECASE)
 HELP = re.compile(fold(
     r"\b(?:runs?|ran|leads?|led|heads?|manages?|founded|co-?founded|partner (?:at|of)|is a partner|invests?|investor|"
-    r"has backed|backs|is hiring|hires|hiring|knows (?:everything|a lot|more|the space|this space|the market|"
+    r"has backed|backs|is hiring|hires|hiring|looking for " + _SOUGHT + r"|busca(?:ndo)? " + _SOUGHT + r"|"
+    r"lleva (?:el|la|los|las) (?:equipo|área|departamento|empresa)|"
+    r"knows (?:everything|a lot|more|the space|this space|the market|"
     r"that world|the industry)|expert|built|building out|smartest|best person|go-to|the person to (?:ask|talk to)|"
     r"vp|vice president|director|head of|chief|cto|ceo|cfo|professor|advisor|mentor\b|has been generous|chairs?|"
     r"recruit\w*|works? at|is at|principal|senior (?:partner|director)|"
