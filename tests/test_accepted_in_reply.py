@@ -101,3 +101,16 @@ def test_looking_for_people_is_hiring_not_a_need():
                         subject="curro en datos"))
     assert a["kind"] == "intro_request"
     assert a["pin"]["email"] == "adrian@molina.example" and "Nuria Vidal" in a["contact"]["name"]
+
+
+def test_the_friend_copied_who_suggested_it_is_the_one_in_cc():
+    body = ("Hi Tobias,\n\nI'm copying the friend who suggested I write to you. She says you now run design at "
+            "Lindenhaus.\n\nBest,\nNikhil\n")
+    a = analyze(message(body, frm="Nikhil Bhatt <nikhil@bhatt.example>", to="Tobias Kramer <tk@lindenhaus.example>",
+                        cc="Marisol Goni <m.goni@post.example>, intro@baton.example"))
+    assert a["kind"] == "said_to_contact" and a["referrer"]["email"] == "m.goni@post.example"
+    assert a["reply_to"] == "m.goni@post.example"
+    # With two people copied, the words do not say which: no referrer is guessed.
+    two = analyze(message(body, frm="Nikhil Bhatt <nikhil@bhatt.example>", to="Tobias Kramer <tk@lindenhaus.example>",
+                          cc="Marisol Goni <m.goni@post.example>, Ann Lee <ann@lee.example>, intro@baton.example"))
+    assert (two["referrer"] or {}).get("email") not in ("m.goni@post.example", "ann@lee.example")

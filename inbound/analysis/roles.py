@@ -209,6 +209,17 @@ def _left(hit: Hit) -> mentions.Mention | None:
     return mentions.nearest(cut + hit.sentence[hit.start:], len(cut), "left", reach=200, skip=_not_a_place)
 
 
+# "I'm copying the friend who suggested I write to you": the referrer is the one in Cc.
+_COPYING = re.compile(r"(?i)\b(?:copying|copied|cc'?ing|cc'?d|cc'ed|looping in|looped in|adding|added)\s+"
+                      r"(?:in\s+)?(?:the|my|our|a)\b")
+
+
+def _copied(scene: Scene) -> Someone | None:
+    """The one person in the scene's Cc other than its writer and addressee (Baton is never one)."""
+    cc = [s for s in scene.recipients if s.seen("cc", "forwarded_cc") and s not in (scene.writer, scene.addressee)]
+    return cc[0] if len(cc) == 1 else None
+
+
 def _right(hit: Hit) -> mentions.Mention | None:
     return mentions.nearest(hit.sentence, hit.end, "right", reach=120, skip=_not_a_place)
 
@@ -248,6 +259,8 @@ def read(hit: Hit, scene: Scene, before: str, people: People) -> Reading | None:
     if ref_place == "addressee" and scene.addressee_is_baton:
         ref_place = "writer"  # "Baton, please introduce X to Y": the writer is the referrer
     ref = place(ref_place)
+    if ref.someone is None and ref_place == "left" and _COPYING.search(hit.sentence[:hit.start]):
+        ref = Found(_copied(scene))
     # "Rick Craig suggested she talk to you": whoever "she" is, she is not the one who suggested it.
     pin, contact = place(pin_place, other_than=ref.someone), place(cue.contact)
     if ref_place == "writer" and pin_place == "writer" and scene.addressee_is_baton:
