@@ -114,3 +114,14 @@ def test_the_friend_copied_who_suggested_it_is_the_one_in_cc():
     two = analyze(message(body, frm="Nikhil Bhatt <nikhil@bhatt.example>", to="Tobias Kramer <tk@lindenhaus.example>",
                           cc="Marisol Goni <m.goni@post.example>, Ann Lee <ann@lee.example>, intro@baton.example"))
     assert (two["referrer"] or {}).get("email") not in ("m.goni@post.example", "ann@lee.example")
+
+
+def test_how_the_writer_knows_the_contact_is_not_how_the_referrer_knows_the_one_in_need():
+    """The draft's "How we know each other" line goes to the contact: "My friend Tomas runs a bindery"
+    is the writer's link to the contact, so it is not that line, and the link is asked for."""
+    a = analyze(message(OFFER.replace("My old classmate Tomas Varga runs", "My friend Tomas Varga runs"),
+                        frm="Lena Hofer <lena@hofer.example>", to="Marco Bianchi <marco@bianchi.example>",
+                        subject="Re: bookbinding"))
+    assert "Tomas" in a["contact"]["name"]
+    assert (a["facts"] or {}).get("relationship") is None
+    assert "no_relationship" in [f["code"] for f in a["flags"]]

@@ -29,7 +29,7 @@ from inbound.analysis.parse import ParsedMail, parse_bytes
 from inbound.analysis.people import People, Scene, Someone, baton_matcher, scene
 from inbound.analysis.sentences import fold, sentences
 from inbound.analysis.thread import keys_of
-from model import Analysis, FactField, Facts, Flag, FlagNote, Kind, Participant, Person, Role, Source, ThreadKeys
+from model import Analysis, Fact, FactField, Facts, Flag, FlagNote, Kind, Participant, Person, Role, Source, ThreadKeys
 
 log = logging.getLogger("baton.inbound.analysis")
 
@@ -272,6 +272,8 @@ def analyze_parsed(m: ParsedMail, *, assistant: str, domains: list[str], raw: by
         _addresses_from_body(r, "\n".join(s.text for s in segs), people, is_baton)
     all_sentences = [s for each in said for s in each] + [s for t in quoted_text for s in sentences(t)]
     stated = facts_mod.extract(all_sentences, m.attachments) if r is not None else Facts()
+    if r is not None and _names_the_contact(stated.relationship, r.contact):
+        stated = replace(stated, relationship=None)
     sender = next((p.email for p in m.from_ + m.sender if p.email and not is_baton(p.email)), None)
     reply_to = None
     if machine is None:
@@ -338,6 +340,16 @@ def _accepted(sc: Scene, replier: Someone | None, m: ParsedMail, people: People,
         return None
     got.found.assumptions.append("accepted_in_reply")
     return got
+
+
+def _names_the_contact(fact: Fact | None, contact: Someone | None) -> bool:
+    """"My friend Abdullah Rahimi runs a studio": how the writer knows the contact, which the
+    request does not ask; how the referrer knows the one in need is still missing."""
+    if fact is None or contact is None or not contact.name:
+        return False
+    first = contact.name.split()[0]
+    return bool(re.search(r"(?i)\b(?:my|our|mein\w*|mon|ma|mes|mi|mis|meu|minha|mijn|onze|mio|mia)\s+(?:\w+\s+){0,2}"
+                          + re.escape(first) + r"\b", fact.value))
 
 
 def _participants(people: People, roles_by_id: dict[int, Role], m: ParsedMail, is_baton) -> list[Participant]:
