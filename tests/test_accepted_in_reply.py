@@ -125,3 +125,16 @@ def test_how_the_writer_knows_the_contact_is_not_how_the_referrer_knows_the_one_
     assert "Tomas" in a["contact"]["name"]
     assert (a["facts"] or {}).get("relationship") is None
     assert "no_relationship" in [f["code"] for f in a["flags"]]
+
+
+def test_an_assistant_introducing_two_people_for_someone_makes_that_someone_the_referrer():
+    body = ("Dear Dr Farouk, dear Lucas,\n\nProf. Strand has asked me to introduce you to each other, as she is "
+            "travelling this week.\n\nDr Farouk - Lucas is a medical student hoping to spend a research placement "
+            "in an imaging lab.\n\nLucas - Dr Farouk leads the Cardiac MRI group at Westbridge.\n\n"
+            "With kind regards,\nPooja Nair\n")
+    a = analyze(message(body, frm="Pooja Nair <pooja@karolin.example>",
+                        to="Dr Amir Farouk <farouk@westbridge.example>, Lucas Moreau <lucas@etu.example>",
+                        cc='"Prof. Helga Strand" <strand@karolin.example>, intro@baton.example'))
+    assert a["kind"] == "direct_intro"
+    assert a["referrer"]["email"] == "strand@karolin.example" and a["reply_to"] == "strand@karolin.example"
+    assert "referrer_on_whose_behalf" in a["assumptions"]

@@ -96,6 +96,12 @@ def _org(email: str | None) -> str | None:
     return None if base in FREEMAIL else ".".join(labels[-2:])
 
 
+_ON_BEHALF = re.compile(
+    r"(?:\b(?i:on behalf of|namens|im (?:auftrag|namen) von|de la part de|au nom de|en nombre de|de parte de|"
+    r"em nome de|da parte de|a nome di|per conto di)\s+(?P<name>" + mentions.NAME + r")|"
+    r"(?P<asker>" + mentions.NAME + r") (?i:has asked|had asked|asked) me to (?i:introduce|connect|put you in touch))")
+
+
 def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: People, langs: list[str]) -> Reading:
     """The first hand-off in reading order that survives the counter-cues and the role rules.
     `said`: each scene's sentences."""
@@ -148,6 +154,14 @@ def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: Peo
             and first.referrer is first.scene.writer and first.contact is not None):
         first.kind = Kind.SAID_TO_CONTACT
         first.assumptions.append("forwarded_advice")
+    if first.kind is Kind.DIRECT_INTRO and first.referrer is not None and first.referrer is first.scene.writer:
+        # An assistant introducing two people for someone ("Prof. Strand has asked me to introduce
+        # you", "namens Jeroen Hendriks stel ik je voor"): that someone is the referrer.
+        for_whom = _ON_BEHALF.search(first.scene.text[:4000])
+        principal = people.find(for_whom.group("name") or for_whom.group("asker")) if for_whom else None
+        if principal is not None and principal not in (first.pin, first.contact, first.referrer):
+            first.referrer = principal
+            first.assumptions.append("referrer_on_whose_behalf")
     top = scenes[0].addressee
     if (first.kind is Kind.INTRO_REQUEST and first.contact is None and first.scene is not scenes[0]
             and first.referrer is scenes[0].writer and top is not None and not scenes[0].addressee_is_baton
