@@ -140,7 +140,8 @@ NOT_A_NAME = frozenset("""
 i the this that these those it we you they he she hi hello hey dear thanks thank please also and but so or my our
 your his her their a an as if when who which what where why how everyone everybody nobody someone somebody anyone
 all both each any many most some no not yes ok okay great good best kind warm many sincerely cheers regards love
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays
+sundays weekends january february march april may june july august
 september october november december today yesterday tomorrow tonight morning afternoon evening week weekend month
 year re fw fwd subject from to cc bcc sent date attached regards mr mrs ms dr prof here there now then just
 meet one management legal customer service sales team office inc ltd llc gmbh ag sa bv srl spa

@@ -1,5 +1,7 @@
-"""A reply that takes up an offer or a request quoted below it is the hand-off the quote holds
-(inbound/analysis/analyze.py `_accepted`), and the greeting of a quoted message names its reader."""
+"""Analysis stages that fresh probe sets (written by helpers who saw neither the fixtures nor the
+code) showed missing: a reply that takes up a quoted offer or request is the hand-off the quote holds
+(inbound/analysis/analyze.py `_accepted`), a greeting that runs on names the reader, hiring is no
+need, an assistant's principal is the referrer, and the cues these tests name."""
 from __future__ import annotations
 
 from inbound.analysis.people import greeted
@@ -138,3 +140,10 @@ def test_an_assistant_introducing_two_people_for_someone_makes_that_someone_the_
     assert a["kind"] == "direct_intro"
     assert a["referrer"]["email"] == "strand@karolin.example" and a["reply_to"] == "strand@karolin.example"
     assert "referrer_on_whose_behalf" in a["assumptions"]
+
+
+def test_a_plural_weekday_in_an_aside_is_no_name():
+    body = ("Hi Mei Ling,\n\nYour old colleague Rafael Ortiz - we play five-a-side together on Wednesdays - "
+            "mentioned that you lead the research team at Pixel Harbor.\n\nTom\n")
+    a = analyze(message(body, frm="Tom Hale <tom@hale.example>", to="Mei Ling Tan <meiling@pixel.example>"))
+    assert a["kind"] == "said_to_contact" and "Rafael Ortiz" in a["referrer"]["name"]
