@@ -560,6 +560,14 @@ ROWS = (
             "runs point|team",
       examples=("Looping in Jen, who handles our invoices.", "Looping in Sam from our legal team."),
       misses=("Looping in Priscilla, who runs engineering recruiting at Canopy.",)),
+    r("joins_the_rota", None,
+      # Someone added to a group's arrangements: a rota, a committee, a project's thread.
+      r"\b(?:who'?s|who is|who will be|she'?s|he'?s|they'?re) (?:joining|taking over|covering|stepping in for|filling in)"
+      r"<SHORT>\b(?:rota|roster|schedule|carpool|car-?pool|rotation|shift|committee|board meeting|thread|project|"
+      r"book club|choir|team lunch|pickups?|drop-?offs?)\b",
+      needs="joining|taking over|covering|stepping in|filling in",
+      examples=("Adding Sarah (Leo's mum), who's joining the rota from next term.",),
+      misses=("Adding Dana, who's joining Canopy as head of design and would love to meet you.",)),
     r("colleague_will_reach_out", None,
       r"\b(?:my|our) (?:colleague|teammate|associate|partner|team|assistant|rep|representative|specialist)\b<GAP>"
       r"\b(?:will|'ll|is going to|shall) (?:reach out|be in touch|follow up|contact you|get in touch|call you|e-?mail you|"
