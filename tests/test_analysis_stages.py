@@ -147,3 +147,14 @@ def test_a_plural_weekday_in_an_aside_is_no_name():
             "mentioned that you lead the research team at Pixel Harbor.\n\nTom\n")
     a = analyze(message(body, frm="Tom Hale <tom@hale.example>", to="Mei Ling Tan <meiling@pixel.example>"))
     assert a["kind"] == "said_to_contact" and "Rafael Ortiz" in a["referrer"]["name"]
+
+
+def test_phone_typed_english_is_read_and_dutch_u_is_left_alone():
+    from inbound.analysis.normalize import texting
+
+    assert texting("nads can u put me in touch w ur dentist?") == "nads can you put me in touch with your dentist?"
+    assert texting("Kunt u mij in contact brengen met Eva?") == "Kunt u mij in contact brengen met Eva?"
+    a = analyze(message("nads can u put me in touch w ur dentist? mine retired\n",
+                        frm="Jake Sullivan <jake@sully.example>", to="Nadia Rahman <nadia@rahman.example>"))
+    assert a["kind"] == "intro_request" and a["referrer"]["email"] == "nadia@rahman.example"
+    assert a["pin"]["email"] == "jake@sully.example"

@@ -113,7 +113,7 @@ def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: Peo
         subject = (m.subject or "") if i == 0 else (sc.segment.subject or "")
         if _REPLY_SUBJECT.match(subject) or (i == 0 and _FWD_SUBJECT.match(subject) and len(scenes) > 1):
             subject = ""
-        lines = ([normalize.line(subject)] if subject else []) + said[i][:MAX_SENTENCES]
+        lines = [normalize.texting(x) for x in ([normalize.line(subject)] if subject else []) + said[i][:MAX_SENTENCES]]
         scene_rows = rows.within("\n".join(lines))
         before = ""
         for n, sentence in enumerate(lines):

@@ -45,3 +45,26 @@ def unwrap(paragraph: str) -> str:
     """A hard-wrapped paragraph as one line; a word split by a wrap hyphen ("exam-\\nple")
     is not rejoined, since real hyphenated words wrap the same way."""
     return " ".join(paragraph.split())
+
+
+# Phone-typed English as the cue tables read it: "can u put me in touch w ur dentist?" "u" only
+# after a verb that takes "you" (Dutch "u" is the polite you and stays); "w" only before a pronoun
+# or "ur". Names are capitalised and never touched.
+_TEXTING = (
+    (re.compile(r"\b(can|could|would|will|do|did|if|thank|see|let|tell|ask|help|introduce|connect|put|know|"
+                r"are|r|for|to|with|w|meet|call|email|text|ping) u\b"), r"\1 you"),
+    (re.compile(r"\bur\b"), "your"),
+    (re.compile(r"\bw/ ?"), "with "),
+    (re.compile(r"\bw (?=(?:ur|your|him|her|them|my|me|us)\b)"), "with "),
+    (re.compile(r"\b(?:pls|plz)\b"), "please"),
+    (re.compile(r"\bintro me\b"), "introduce me"),
+)
+
+
+def texting(sentence: str) -> str:
+    """`sentence` with the common phone spellings of English written out (see _TEXTING)."""
+    if not any(w in sentence for w in (" u", "ur ", "w/", " w ", "pls", "plz", "intro me")):
+        return sentence
+    for pattern, spelled in _TEXTING:
+        sentence = pattern.sub(spelled, sentence)
+    return sentence
