@@ -339,7 +339,7 @@ def _accepts(top: str, people: People) -> bool:
     if _DECLINE.search(top):
         return False
     words = {w.lower() for w in re.findall(r"\w+", top)}
-    return bool(_ACCEPT.search(top)) or bool(words & people._assistant_names)
+    return bool(_ACCEPT.search(top)) or people.names_baton(words)
 
 
 def _accepted(sc: Scene, replier: Someone | None, m: ParsedMail, people: People, langs: list[str]) -> Reading | None:

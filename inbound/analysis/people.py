@@ -82,6 +82,10 @@ class People:
         self.everyone.append(s)
         return s
 
+    def names_baton(self, words: set[str]) -> bool:
+        """Whether one of these lower-case words is a name Baton goes by ("baton", its configured name)."""
+        return bool(words & self._assistant_names)
+
     def find(self, name: str | None) -> Someone | None:
         """The person a name written in a sentence names: one with an address first, then the
         fullest name. "Dr. Mehta", "Raj" and "Raj Mehta" all find Raj Mehta <raj@...>."""
