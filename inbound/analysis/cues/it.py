@@ -37,6 +37,14 @@ ROWS = (
       r"ho il piacere di) presentar(?:ti|vi|Le|le) (?!la nostra|il nostro|i nostri|le nostre)(?P<y>[^.;!?\n]{1,80})",
       needs="presento|presentar", pin="x", contact="addressee", pair=True,
       examples=("Francesca, ti presento Alessandro Conti.",), misses=("Vorrei presentarLe la nostra piattaforma.",)),
+    r("ti_farebbe_piacere", REQUEST,
+      # The referrer asks first: "volevo chiederti se ti farebbe piacere fare due chiacchiere con lui"
+      r"\b(?:ti farebbe piacere|Le farebbe piacere|saresti disponibile a|sarebbe disponibile a|ti andrebbe di|"
+      r"Le andrebbe di)\b<SHORT>\b(?:fare due chiacchiere|parlare|fare una chiacchierata|sentire|incontrare|conoscere) "
+      r"(?:con )?(?P<x>[^.;!?\n:]{1,60})",
+      needs="piacere|disponibile|andrebbe", ref="writer", pin="x", contact="addressee", asks_first=True,
+      examples=("Prima di metterlo in contatto con te volevo chiederti se ti farebbe piacere fare due chiacchiere con lui.",),
+      misses=("Ti farebbe piacere venire a cena sabato?",)),
     r("vi_metto_in_contatto", DIRECT,
       r"\b(?:vi|ti|Vi) (?:metto|mettiamo) in contatto\b|\bvi presento\b(?=\s*[:.,;!]|$)",
       needs="contatto|presento", pin="other", contact="other", pair=True,

@@ -45,6 +45,13 @@ ROWS = (
       examples=("Ik stel je graag voor aan Lotte Meijer.",
                 "Namens Jeroen Hendriks stel ik je graag voor aan Fleur van den Berg, oprichter van GreenLoop.")),
 
+    r("openstaan_dat_ik", REQUEST,
+      # The referrer asks first: "Zou je ervoor openstaan dat ik jullie met elkaar in contact breng?"
+      r"\b(?:zou je|zou u|sta je|staat u|zou jij)(?: ervoor)? open(?:staan)?<SHORT>\bdat ik (?:jullie|je|u|hem|haar)\b"
+      r"<SHORT>\b(?:in contact breng|voorstel|koppel|aan elkaar voorstel)\b",
+      needs="open", ref="writer", pin="other", contact="addressee", asks_first=True,
+      examples=("Zou je ervoor openstaan dat ik jullie met elkaar in contact breng?",),
+      misses=("Zou je ervoor openstaan dat ik de vergadering verplaats?",)),
     r("mij_voorstellen", REQUEST,
       r"\b(?:zou|kun|kan|wil) (?:je|jij|u) (?:me|mij) (?:willen |kunnen )?(?:voorstellen aan|in contact (?:brengen|zetten) met|"
       r"koppelen aan) (?P<x>[^.;!?\n]{1,80})",

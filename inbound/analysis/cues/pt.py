@@ -42,11 +42,12 @@ ROWS = (
       examples=("Apresento-lhe a Eng.ª Marta Ribeiro.",)),
     r("um_ao_outro", DIRECT,
       r"\bapresent(?:o|ar|ando) (?:vocês |vos )?(?:um ao outro|uma à outra|vocês)\b|"
-      r"\b(?:coloco|deixo|ponho)(?:-vos| vocês| vos) em (?:contato|contacto)\b|"
+      r"\b(?:coloco|deixo|ponho)(?:-vos| vocês| vos)(?: já| agora| aqui| desde já)? em (?:contato|contacto)\b|"
       r"\b(?:vos|os) (?:pôr|por|colocar) em (?:contato|contacto)\b|\b(?:pôr|colocar)-vos em (?:contato|contacto)\b|"
       r"\bestou (?:conectando|apresentando) vocês\b|\bvou (?:apresentar|conectar) vocês\b",
       needs="outro|outra|vocês|vos", pin="other", contact="other", pair=True,
-      examples=("Apresento um ao outro!", "Estou conectando vocês.", "Tomo a liberdade de vos pôr em contacto.")),
+      examples=("Apresento um ao outro!", "Estou conectando vocês.", "Tomo a liberdade de vos pôr em contacto.",
+                "Pediu-me para lhe indicar pessoas, por isso ponho-vos já em contacto (Sara em cópia).")),
     r("faco_a_apresentacao", REQUEST,
       # The referrer asks first: "você toparia bater um papo com a Larissa? Se topar, faço a apresentação."
       r"\bse (?:topar|quiser|aceitar|tiver interesse|você topar|você quiser)\b<SHORT>\b(?:faço|farei|posso fazer) a "
