@@ -125,6 +125,15 @@ ROWS = (
                 "Jane mentioned you might be able to help.",
                 "Greg Hall mentioned you're the go-to person for freight pricing."),
       misses=("I thought you would like the photos.", "You said you were busy this week.")),
+    r("told_me_your_team", SAID,
+      r"(?<!\byou )(?<!\bI )(?<!\bwe )\b(?:told me|mentioned|said|says|thought|thinks)(?: that)?,? your (?:team|company|"
+      r"group|lab|firm|department|office|"
+      r"studio|practice|startup|agency|school|clinic|hospital|unit)\b<SHORT>\b(?:hires|is hiring|was hiring|might be hiring|"
+      r"may be hiring|needs|is looking for|could use|has (?:an )?openings?|takes on)\b",
+      needs="told me|mention|said|says|thought|think", ref="left", pin="writer", contact="addressee",
+      examples=("When I spoke with Olufemi Adeyemi last week, he mentioned that your team at Savannah Data hires data "
+                "engineers in Nairobi.",),
+      misses=("You said your team needs the report by Friday.",)),
     r("thought_we_should", SAID,
       r"(?<!\bI )(?<!\bwe )\b(?:thought|thinks|felt|feels|figured|said|says|believes|believed|insisted|mentioned)"
       r"(?: that)? (?:we|the two of us|you and I) (?:should|must|ought to|need to|might want to|would (?:enjoy|benefit from)) "
