@@ -158,3 +158,17 @@ def test_phone_typed_english_is_read_and_dutch_u_is_left_alone():
                         frm="Jake Sullivan <jake@sully.example>", to="Nadia Rahman <nadia@rahman.example>"))
     assert a["kind"] == "intro_request" and a["referrer"]["email"] == "nadia@rahman.example"
     assert a["pin"]["email"] == "jake@sully.example"
+
+
+def test_an_offer_to_introduce_forwarded_by_its_reader_stays_a_request():
+    """Advice forwarded by its reader is the referral ("you should talk to Rachel"); an offer to make
+    the intro, forwarded the same way, is not: nobody has been told to get in touch yet."""
+    body = ("Baton - see Ngaio's offer below. Can you draft the blurb she asks for?\n\nRavi\n\n"
+            "________________________________\nFrom: Ngaio Parata <ngaio@health.example>\n"
+            "Sent: Tuesday, April 1, 2025 3:10 PM\nTo: Ravi Subramaniam <ravi@post.example>\n"
+            "Subject: Happy to intro you\n\nHi Ravi,\n\nAs I said, I'm happy to introduce you to Dr. Chidi Okonkwo, who "
+            "runs the cardiology programme at Wellington Health. Send me a short blurb.\n\nNgaio\n")
+    a = analyze(message(body, frm="Ravi Subramaniam <ravi@post.example>", to="intro@baton.example", cc="",
+                        subject="FW: Happy to intro you"))
+    assert a["kind"] == "intro_request" and "forwarded_advice" not in a["assumptions"]
+    assert "Ngaio" in a["referrer"]["name"] and a["pin"]["email"] == "ravi@post.example"

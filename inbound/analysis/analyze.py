@@ -149,8 +149,11 @@ def _read(scenes: list[Scene], said: list[list[str]], m: ParsedMail, people: Peo
             first.assumptions.append("pin_from_later_sentence")
     # A note that told its reader whom to contact ("you should talk to Rachel", "neem contact op met
     # Evelien"), forwarded by that reader: the referral itself, with the note's writer as referrer.
-    if (first.kind is Kind.INTRO_REQUEST and first.scene is not scenes[0] and first.pin is not None
-            and first.pin is first.scene.addressee and first.pin is scenes[0].writer
+    # An offer to introduce ("I'm happy to introduce you to Dr. Okonkwo") forwarded the same way stays a
+    # request: nobody has been told to get in touch yet.
+    offer = "offered_not_made" in first.assumptions
+    if (first.kind is Kind.INTRO_REQUEST and not offer and first.scene is not scenes[0]
+            and first.pin is not None and first.pin is first.scene.addressee and first.pin is scenes[0].writer
             and first.referrer is first.scene.writer and first.contact is not None):
         first.kind = Kind.SAID_TO_CONTACT
         first.assumptions.append("forwarded_advice")
