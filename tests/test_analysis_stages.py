@@ -172,3 +172,11 @@ def test_an_offer_to_introduce_forwarded_by_its_reader_stays_a_request():
                         subject="FW: Happy to intro you"))
     assert a["kind"] == "intro_request" and "forwarded_advice" not in a["assumptions"]
     assert "Ngaio" in a["referrer"]["name"] and a["pin"]["email"] == "ravi@post.example"
+
+
+def test_an_unnamed_former_manager_who_suggested_it_is_a_vague_referrer():
+    a = analyze(message("Hello Greg,\n\nMy former manager suggested I get in touch with you. I'm thinking about "
+                        "starting something in logistics software.\n\nTomasz\n",
+                        frm="Tomasz Nowak <t.nowak@mail.example>", to="Greg Holloway <greg@holloway.example>"))
+    assert a["kind"] == "said_to_contact" and a["pin"]["email"] == "t.nowak@mail.example"
+    assert a["contact"]["email"] == "greg@holloway.example"

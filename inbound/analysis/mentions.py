@@ -64,12 +64,13 @@ _VAGUE_RE = re.compile(r"(?<![\w'])" + VAGUE + r"(?![\w'])")
 
 # Each language: possessive, an optional adjective ("former", "früherer", "ancien"), the noun.
 _RELATIVES = (
-    (r"(?:my|our) (?:\w+'s )?", r"(?:(?:former|old|good|best|dear|mutual|close|longtime|long-time) )?",
+    (r"(?:my|our) (?:\w+'s )?", r"(?:(?:former|old|good|best|dear|mutual|close|longtime|long-time|previous|thesis|"
+     r"first) |ex-)?",
      r"(?:brother-in-law|sister-in-law|son-in-law|daughter-in-law|wife|husband|partner|son|daughter|brother|sister|"
      r"cousin|nephew|niece|friend|neighbou?r|mentee|colleague|classmate|intern|student|kid|uncle|aunt|mother|"
      r"father|mom|dad|godson|goddaughter|godchild|stepson|stepdaughter|grandson|granddaughter|fiancée?|roommate|"
      r"flatmate|coworker|co-worker|teammate|report|boss|mentor|employee|engineer|developer|designer|analyst|"
-     r"team member)s?"),
+     r"team member|manager|supervisor|advisor|adviser|professor|teacher|tutor|coach|landlord|landlady)s?"),
     (r"(?:mein|meine|unser|unsere)[rnms]? ", r"(?:(?:früher|ehemalig|alt|gut|lieb|best)e[rnms]? )?",
      r"(?:Sohn|Tochter|Bruder|Schwester|Cousin|Cousine|Neffe|Nichte|Freund|Freundin|Nachbar|Nachbarin|Kollege|"
      r"Kollegin|Student|Studentin|Mann|Frau|Chef|Chefin|Mentor|Mentorin|Schwager|Schwägerin|Onkel|Tante|Enkel|"
