@@ -64,6 +64,13 @@ ROWS = (
       needs="bekannt|verbinde|vernetz|zusammen|kontakt|kennen|intro|vorstellung", pin="other", contact="other", pair=True,
       examples=("Ich möchte euch miteinander bekannt machen.", "Kurze Intro, wie versprochen.")),
 
+    r("soll_ich_euch", REQUEST,
+      # The referrer offers and asks first: "Soll ich euch vernetzen? Ich würde ihn natürlich vorher fragen."
+      r"\b(?:soll|darf|kann) ich (?:euch|dich|Sie)(?: (?:beide|zwei|gern(?:e)?|mal))? (?:miteinander |einander |mit \w+ )?"
+      r"(?:vernetzen|verbinden|bekannt machen|vorstellen|in Kontakt bringen|zusammenbringen)\b",
+      needs="soll ich|darf ich|kann ich", ref="writer", pin="addressee", contact="other", asks_first=True,
+      examples=("Soll ich euch vernetzen?", "Soll ich dich mit ihm bekannt machen?"),
+      misses=("Soll ich dich morgen abholen?",)),
     r("das_ist", DIRECT,
       r"^(?P<y><NAME>),? (?:das ist|hier ist|darf ich vorstellen:?) (?P<x><NAME>)",
       needs="das ist|hier ist|vorstellen", pin="x", contact="y", pair=True, flags=0,

@@ -34,6 +34,18 @@ ROWS = (
       needs="contacto|nombre|correo|número|email|dirección|habló", ref="left", pin="writer", contact="addressee",
       examples=("Laura me dio tu contacto.",)),
 
+    r("tendrias_un_rato", REQUEST,
+      # Asking the contact first: "¿Tendrías un rato para hablar con mi sobrina Sofía?"
+      r"\b(?:tendrías|tendría usted|tendría|te importaría|le importaría|estarías dispuest[oa] a|estaría dispuest[oa] a)\b"
+      r"<SHORT>\b(?:hablar|charlar|conversar|tomar un café|reunirte|reunirse|conocer) con "
+      r"(?!(?:el|la|los|las|un|una|nuestro|nuestra|nosotros)\b)(?P<x>[^.;!?\n]{1,80})",
+      needs="tendrías|tendría|importaría|dispuest", ref="writer", pin="x", contact="addressee", asks_first=True,
+      examples=("¿Tendrías un rato para hablar con mi sobrina Sofía?",),
+      misses=("¿Tendrías un rato para hablar con el equipo de ventas?",)),
+    r("libertad_de_presentar", DIRECT,
+      r"\b(?:me he tomado la libertad de|me tomo la libertad de|me permito|permítanme|permitidme) presentar(?:les|os|los)\b",
+      needs="libertad|permito|permítanme|permitidme", pin="other", contact="other", pair=True,
+      examples=("Me he tomado la libertad de presentarles sin consultarles antes.",)),
     r("te_presento", DIRECT,
       r"\b(?:te|os|les|le) presento (?:a )?(?!nuestr|mi empresa)(?P<x>[^.;!?\n]{1,80})|\b(?:me gustaría|quiero|quisiera) "
       r"presentar(?:te|os|les|le) (?:a )?(?!nuestr|mi empresa)(?P<y>[^.;!?\n]{1,80})",

@@ -88,6 +88,16 @@ ROWS = (
       examples=("Je pense vraiment que tu devrais rencontrer Sophie Laurent.",
                 "Il faut absolument que tu rencontres mon amie Claire Dubois."),
       misses=("Tu devrais rencontrer le dossier avant lundi.",)),
+    r("accepteriez_vous", REQUEST,
+      # Asking the contact first: "Accepteriez-vous d'échanger vingt minutes avec mon neveu, Théo Lambert ?"
+      r"\b(?:accepteriez-vous|accepterais-tu|seriez-vous d'accord pour|serais-tu d'accord pour|auriez-vous le temps|"
+      r"aurais-tu le temps|seriez-vous disponible pour|serais-tu disponible pour)\b<SHORT>\b(?:d'échanger|échanger|de parler|"
+      r"parler|de discuter|discuter|de rencontrer|rencontrer|de prendre un café|prendre un café)<SHORT> avec "
+      r"(?P<x>[^.;!?\n]{1,80})",
+      needs="accepteriez|accepterais|d'accord|le temps|disponible", ref="writer", pin="x", contact="addressee",
+      asks_first=True,
+      examples=("Accepteriez-vous d'échanger une vingtaine de minutes avec mon neveu, Théo Lambert ?",),
+      misses=("Seriez-vous disponible pour une réunion avec l'équipe ?",)),
     r("je_vous_mets_en_contact", REQUEST,
       r"\b(?:je (?:peux |pourrais )?(?:vous|te) (?:mets|mettre) en (?:contact|relation)|je (?:vous|te) (?:présente|"
       r"présenterai) (?:volontiers|avec plaisir))\b(?:<SHORT> (?:avec|à) (?P<x>[^.;!?\n]{1,60}))?",
