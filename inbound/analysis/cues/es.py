@@ -36,10 +36,11 @@ ROWS = (
 
     r("tendrias_un_rato", REQUEST,
       # Asking the contact first: "¿Tendrías un rato para hablar con mi sobrina Sofía?"
-      r"\b(?:tendrías|tendría usted|tendría|te importaría|le importaría|estarías dispuest[oa] a|estaría dispuest[oa] a)\b"
+      # Only forms that ask the reader: "estaría dispuesto" may be someone else ("pregúntale a Ignacio si estaría ...").
+      r"\b(?:tendrías|tendría usted|te importaría|le importaría a usted|estarías dispuest[oa] a|estaría usted dispuest[oa] a)\b"
       r"<SHORT>\b(?:hablar|charlar|conversar|tomar un café|reunirte|reunirse|conocer) con "
       r"(?!(?:el|la|los|las|un|una|nuestro|nuestra|nosotros)\b)(?P<x>[^.;!?\n]{1,80})",
-      needs="tendrías|tendría|importaría|dispuest", ref="writer", pin="x", contact="addressee", asks_first=True,
+      needs="tendrías|tendría usted|importaría|dispuest", ref="writer", pin="x", contact="addressee", asks_first=True,
       examples=("¿Tendrías un rato para hablar con mi sobrina Sofía?",),
       misses=("¿Tendrías un rato para hablar con el equipo de ventas?",)),
     r("libertad_de_presentar", DIRECT,
