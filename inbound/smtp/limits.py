@@ -122,10 +122,12 @@ def sessions_the_files_allow(max_sessions: int | None, open_files: int) -> int:
     limit an accept fails: asyncio retries it every second, and uvloop (libuv) closes waiting
     connections unanswered. Under the cap, every client gets a 220 or a 421."""
     room = max(1, (open_files - _RESERVED_FILES) // _FILES_PER_SESSION)
-    if max_sessions is not None and max_sessions <= room:
+    if max_sessions is None:
+        return room  # no cap asked for (tests, tools): the files' own, without a warning nobody caused
+    if max_sessions <= room:
         return max_sessions
-    log.warning("at most %d SMTP sessions at once: the open-file limit (%d) leaves room for no more%s",
-                room, open_files, f" (BATON_SMTP_MAX_SESSIONS is {max_sessions})" if max_sessions else "")
+    log.warning("at most %d SMTP sessions at once: the open-file limit (%d) leaves room for no more "
+                "(BATON_SMTP_MAX_SESSIONS is %d)", room, open_files, max_sessions)
     return room
 
 
