@@ -197,3 +197,14 @@ def test_dockerfile_ships_every_installed_path_runs_as_non_root_and_has_a_health
     assert re.search(r"^USER (?!root)\w+", text, re.M)
     assert "HEALTHCHECK" in text and "/healthz" in text
     assert project["project"]["scripts"]["baton"] == "server:cli"
+
+
+def test_the_docs_give_the_dkim_key_to_the_images_user():
+    """Outside swarm mode compose mounts a file secret with the host's owner and mode (0600 from
+    openssl), so a key left to root stops every role at start with "Permission denied"."""
+    uid = re.search(r"useradd .*--uid (\d+) (\w+)", (ROOT / "Dockerfile").read_text())
+    assert uid, "the Dockerfile creates its user with a fixed uid"
+    secret = compose(PROD)["secrets"]["dkim_key"]["file"].removeprefix("./")
+    docs = (ROOT / "docs/deploy.md").read_text()
+    assert f"openssl genrsa -out {secret}" in docs
+    assert re.search(rf"chown {uid[1]}\S* {re.escape(secret)}", docs), "the docs leave the key unreadable"
