@@ -32,10 +32,15 @@ async def browser():
         await b.close()
 
 
+# The message named the contact "Carla Diaz"; the referrer corrects it to another first name, so
+# every later greeting and sentence shows whether it follows the review page or the first draft.
+CORRECTED = "Marta Diaz"
+
+
 async def _review_in_browser(page, url: str, *, shoot: Path | None) -> None:
     """The referrer corrects the contact's name, fills what the request lacks, and sends."""
     await page.goto(url)
-    await page.get_by_label("The contact (who is asked to help): name").fill("Carla M. Diaz")
+    await page.get_by_label("The contact (who is asked to help): name").fill(CORRECTED)
     ask = page.locator("textarea#ask")
     await ask.fill("a 20-minute call about Vertex's security team, and whether it is hiring senior engineers "
                    "this winter or in the spring")
@@ -60,7 +65,8 @@ async def test_review_corrects_a_name_the_pins_note_reaches_the_referrer_and_an_
 
         (request,) = mail_to(s, "carla.diaz@vertex.example")
         text = request.get_body(("plain",)).get_content()
-        assert text.startswith("Hi Carla,") and "Carla M. Diaz" in request["Subject"]  # the corrected name
+        assert text.startswith("Hi Marta,") and CORRECTED in request["Subject"]  # the corrected name
+        assert "Carla" not in text and "Carla" not in request["Subject"]
         assert "The ask: A 20-minute call about Vertex" in text
         (contact_url,) = links(request)
         await page.goto(contact_url)
@@ -74,6 +80,10 @@ async def test_review_corrects_a_name_the_pins_note_reaches_the_referrer_and_an_
         (pin_url,) = links(mail_to(s, "felix.adams@mail.example")[0])
         phone = await browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
         await phone.goto(pin_url)
+        pin_page = await phone.content()
+        assert "Marta" in pin_page and "Carla" not in pin_page  # told after the yes, by the corrected name
+        assert "Marta Diaz, who has said yes." in pin_page and "is asking" not in pin_page
+        assert "Your answers go into" not in pin_page  # no questions here, so no answers to speak of
         await phone.get_by_label("A note for Diane", exact=False).fill("Thank you, Diane!")
         if shoot:
             await phone.screenshot(path=str(shoot / "3-pin-opt-in-phone.png"), full_page=True)
@@ -87,7 +97,9 @@ async def test_review_corrects_a_name_the_pins_note_reaches_the_referrer_and_an_
     assert {a.addr_spec for a in first["To"].addresses} == {"carla.diaz@vertex.example", "felix.adams@mail.example"}
     assert [a.addr_spec for a in first["Cc"].addresses] == ["diane@wu.example"]
     body = first.get_body(("plain",)).get_content()
-    assert body.startswith("Carla, meet Felix Adams. Felix, meet Carla M. Diaz.") and "Mornings, by phone" in body
+    assert body.startswith("Marta, meet Felix Adams. Felix, meet Marta Diaz.") and "Mornings, by phone" in body
+    for m in mail_to(s, "felix.adams@mail.example") + [first]:
+        assert "Carla" not in m.get_body(("plain",)).get_content(), m["Subject"]
     assert state(s) == "connected"
 
 
@@ -100,7 +112,7 @@ async def test_the_contact_says_no_in_a_real_browser_and_the_pin_learns_nothing_
         await wait_for(lambda: mail_to(s, "carla.diaz@vertex.example") and mail_to(s, "felix.adams@mail.example"))
         (pin_url,) = links(mail_to(s, "felix.adams@mail.example")[0])
         await page.goto(pin_url)
-        assert "Carla" not in await page.content()
+        assert "Carla" not in await page.content() and "Marta" not in await page.content()
         (contact_url,) = links(mail_to(s, "carla.diaz@vertex.example")[0])
         await page.goto(contact_url)
         assert "won't learn that you were asked" in await page.content()
@@ -110,6 +122,6 @@ async def test_the_contact_says_no_in_a_real_browser_and_the_pin_learns_nothing_
         await page.goto(pin_url)
         closed = await page.content()
     assert told and state(s) == "declined"
-    assert "This intro is closed" in closed and "Carla" not in closed
+    assert "This intro is closed" in closed and "Carla" not in closed and "Marta" not in closed
     for m in mail_to(s, "felix.adams@mail.example"):
-        assert "Carla" not in m.as_string() and "vertex.example" not in m.as_string()
+        assert "Carla" not in m.as_string() and "Marta" not in m.as_string() and "vertex.example" not in m.as_string()

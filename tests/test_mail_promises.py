@@ -27,6 +27,7 @@ from tests.test_optin import answer, db, decisions, fill_review, mail_to, party_
 DIANE, CARLA, FELIX = "diane@wu.example", "carla.diaz@vertex.example", "felix.adams@mail.example"
 OFFERED = re.compile(r'[Rr]eply (?:with )?["“]([^"”]{1,30})["”]')
 WORD_LIMIT = 300  # issue 13: the text part of every hand-off draft, signature excluded
+TOP_LIMIT = 80  # issue 13: what Baton found and the one thing to do, above the note to forward
 
 
 def text_of(m: EmailMessage) -> str:
@@ -55,6 +56,15 @@ def quoted_commands(text: str) -> list[str]:
         found += [w for w in re.findall(r'"([^"]{1,30})"', sentence) if not w.endswith("?")
                   and len(w.split()) <= 3]
     return found
+
+
+def top_words(m: EmailMessage) -> int | None:
+    """The words between the greeting and the first heading (NOTE TO …, WHAT'S MISSING …); None
+    for a short note with no headings (mail that is not a hand-off)."""
+    lines = above_signature(m).splitlines()[1:]
+    end = next((i for i, line in enumerate(lines)
+                if len(line.strip()) > 5 and line.isupper() and not re.search(r"[a-z\d]", line)), None)
+    return None if end is None else len(re.findall(r"\w+", "\n".join(lines[:end])))
 
 
 def ready_notes_with_blanks(text: str) -> list[str]:
@@ -109,9 +119,13 @@ async def test_every_handoff_fixture_gets_a_short_true_draft_whose_commands_work
         drafts = [m for m in maildir(s) if m["X-Baton-Loop"]]
         assert len(drafts) >= 10
         offered: dict[str, list[str]] = {}
+        tops: list[int | None] = []
         for m in drafts:
             text = text_of(m)
             assert words(m) <= WORD_LIMIT, (m["Subject"], words(m))
+            top = top_words(m)
+            tops.append(top)
+            assert top is None or 0 < top <= TOP_LIMIT, (m["Subject"], top)
             assert not ready_notes_with_blanks(text), m["Subject"]
             assert "Hi there" not in text and "generous" not in text
             for word in quoted_commands(text):
@@ -120,6 +134,7 @@ async def test_every_handoff_fixture_gets_a_short_true_draft_whose_commands_work
                 assert command in COMMANDS_FOR[Role.REFERRER], (m["Subject"], word)
             offered[m["Reply-To"].addresses[0].addr_spec] = OFFERED.findall(text)
         assert {w for ws in offered.values() for w in ws} >= {"cancel", "follow up"}
+        assert sum(top is not None for top in tops) >= 10  # the hand-off drafts have their top measured
 
         # Each draft's first offered command, used as offered, does what it said (never "refused").
         for address, ws in offered.items():
@@ -141,6 +156,30 @@ async def test_every_handoff_fixture_gets_a_short_true_draft_whose_commands_work
         assert not [e for e in events(s) if "refused" in e]
         with db(s).connect() as conn:
             assert conn.execute(select(jobs.c.kind).where(jobs.c.kind == "followup")).first() is not None
+        # "Baton writes to nobody on your behalf" (every draft that says so), against the whole outbox
+        # of the scenario: nobody got mail who had not written to Baton themselves.
+        promised = [m for m in drafts if "writes to nobody on your behalf" in " ".join(text_of(m).split())]
+        assert promised
+        writers = {a.lower() for r in messages.recent(db(s), limit=1000) for a in [r["mail_from"]] if a}
+        reached = {a.addr_spec.lower() for m in maildir(s) for a in m["To"].addresses}
+        assert reached <= writers, reached - writers
+
+
+@pytest.mark.parametrize("source", ["golden", "every email kind"])
+def test_every_command_offered_anywhere_is_one_baton_knows(source):
+    """The golden drafts and every kind of email Baton writes (English): each quoted word a sentence
+    about replying offers parses as a command of the registry."""
+    from tests.mail_samples import all_mail
+    if source == "golden":
+        texts = [(p.name, p.read_text()) for p in sorted((Path(__file__).parent / "golden").glob("*.txt"))]
+    else:
+        texts = [(what, text_of(m)) for what, m in all_mail("en")]
+    offered = 0
+    for what, text in texts:
+        for word in quoted_commands(text):
+            assert command_of(word) is not None, (what, word)
+            offered += 1
+    assert offered >= 2  # not a vacuous walk
 
 
 # --- staged disclosure, and the privacy sentences against the whole outbox ------------------------

@@ -168,3 +168,33 @@ async def test_finding_9_files_and_folders_baton_creates_are_private(tmp_path):
     assert [p for p in (var / "outbox" / "new").iterdir()]
     wrong = {p: oct(m) for p, m in modes.items() if m != (0o700 if (tmp_path / p).is_dir() else 0o600)}
     assert wrong == {}
+
+
+async def test_intros_show_prints_the_text_of_an_email_not_yet_delivered(make_settings, monkeypatch):
+    """Issue 13: `intros show ID` prints each email's text while Baton still holds it (here the relay
+    answers 451, so the draft waits for a retry); once delivered the text is gone (finding 9 above)."""
+    from click.testing import CliRunner
+    from sqlalchemy import select
+
+    import server
+    from store import outbox
+    from store.db import make_engine
+    from store.schema import intros
+    from tests.service_helpers import HANDOFFS, wait_for
+    relay, port = await start_relay(Relay(["451 4.3.0 try again later"] * 5))
+    s = make_settings(outbound=f"smtp://127.0.0.1:{port}?starttls=false")
+    engine = make_engine(s.database_url)
+    async with Running(s) as baton:
+        await baton.send(HANDOFFS / "direct-intro-meet.eml")
+        assert await wait_for(lambda: [(r["status"], r["attempts"] > 0) for r in outbox.rows(engine)]
+                              == [("pending", True)])
+    relay.close()
+    for name, value in (("DATABASE_URL", s.database_url), ("VAR_DIR", str(s.var_dir)), ("OUTBOUND", s.outbound)):
+        monkeypatch.setenv(f"BATON_{name}", value)
+    with engine.connect() as conn:
+        intro_id = conn.execute(select(intros.c.id)).scalar_one()
+    shown = CliRunner().invoke(server.cli, ["intros", "show", str(intro_id)])
+    assert shown.exit_code == 0, shown.output
+    assert "draft to paula@reyes.example (pending)" in shown.output
+    assert "      Subject: Re: " in shown.output and "      | Hi Paula," in shown.output
+    assert "text no longer stored" not in shown.output

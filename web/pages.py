@@ -211,11 +211,18 @@ class Pages:
                        if view.hide_contact_until_yes else
                        t("If you say no or not now, Baton tells only %(referrer_first)s, kindly.", **n))
         else:
-            intro_line = (t("%(referrer_name)s would like to introduce you to %(contact_name)s, and is asking them "
-                            "first. Your answers go into the introduction.", **n) if view.contact_known_to_pin else
-                          t("%(referrer_name)s would like to introduce you to someone who may be able to help, and "
-                            "is asking them first. You'll learn who it is as soon as they say yes. Your answers go "
-                            "into the introduction.", **n))
+            # Said as it stands when the page opens: the contact may have said yes since the email.
+            if view.contact_said_yes:
+                intro_line = t("%(referrer_name)s would like to introduce you to %(contact_name)s, who has said "
+                               "yes.", **n)
+            elif view.contact_known_to_pin:
+                intro_line = t("%(referrer_name)s would like to introduce you to %(contact_name)s, and is asking "
+                               "%(contact_first)s first.", **n)
+            else:
+                intro_line = t("%(referrer_name)s would like to introduce you to someone who may be able to help, "
+                               "and is asking them first. You'll learn who it is as soon as they say yes.", **n)
+            if prep:
+                intro_line += " " + t("Your answers go into the introduction.")
             privacy = t("Nothing is sent until you press a button.")
         return _page("optin.html", status, title=t("Would you like this introduction?"), role=role.value,
                      errors=errors, request_subject=request.subject, request_body=request.body, intro_line=intro_line,
