@@ -240,6 +240,19 @@ async def test_the_pins_note_reaches_the_referrer_and_answers_by_email_reach_the
 
 # --- every refusal is answered ---------------------------------------------------------------------
 
+async def test_the_pins_yes_by_email_carries_their_words_into_the_introduction(running):
+    baton, s, client = running
+    await _approved(baton, s, client)
+    await answer(client, party_link(s, CARLA), "yes")
+    request = mail_to(s, FELIX)[0]
+    await reply(s, frm=FELIX, to=request["Reply-To"].addresses[0].addr_spec,
+                body="yes\n\nThank you! I'm free most afternoons next week.\n\nOn Monday Baton wrote:\n> Hi Felix,\n")
+    intro = await wait_for(lambda: [m for m in mail_to(s, CARLA) if m["Subject"].startswith("Introduction")])
+    text = " ".join(text_of(intro[0]).split())
+    assert "Felix wrote: > Thank you! I'm free most afternoons next week." in text
+    assert "On Monday Baton wrote" not in text and state(s) == "connected"
+
+
 async def test_a_send_that_cannot_go_is_answered_with_why_and_the_review_link(running):
     baton, s, client = running
     await baton.send(HANDOFFS / "intro-request-unfocused.eml")
@@ -309,6 +322,32 @@ async def test_a_stranger_who_only_ccd_baton_gets_nothing_and_baton_in_to_gets_t
     assert mail_to(s, "victor@chang-labs.example") == []
     outcomes = [(r["analysis"] or {}).get("outcome") for r in messages.recent(db(s))]
     assert sorted(outcomes) == ["not_a_handoff", "stranger"]
+
+
+@pytest.mark.parametrize("known", ["a reply to Baton's mail", "used Baton before", "on the operator's domain"])
+async def test_a_sender_who_knows_baton_gets_the_note_though_baton_was_only_ccd(make_settings, tmp_path, known):
+    """The other ways of knowing Baton (issue 13): a reply citing Baton's own Message-ID, a sender
+    with an intro behind them, an address on the operator's own domains."""
+    s = make_settings(domains="baton.example,ops.example")
+    status = (HANDOFFS / "none-status-update.eml").read_bytes()
+    sender = {"a reply to Baton's mail": "victor@chang-labs.example", "used Baton before": "paula@reyes.example",
+              "on the operator's domain": "victor@ops.example"}[known]
+    status = status.replace(b"victor@chang-labs.example", sender.encode())
+    if known == "a reply to Baton's mail":
+        status = status.replace(b"Subject: Status", b"In-Reply-To: <x.1@baton.example>\nSubject: Status")
+    path = tmp_path / "status.eml"
+    path.write_bytes(status)
+    async with Running(s) as baton:
+        if known == "used Baton before":
+            await baton.send(HANDOFFS / "direct-intro-meet.eml")  # Paula's earlier hand-off
+            assert await wait_for(lambda: processed(s, 1) and mail_to(s, sender))
+        before = len(mail_to(s, sender))
+        await baton.send(path)
+        assert await wait_for(lambda: len(mail_to(s, sender)) == before + 1)
+        assert await wait_for(lambda: processed(s, before + 1))
+    note = mail_to(s, sender)[-1]
+    assert "doesn't look like a hand-off" in " ".join(text_of(note).split())
+    assert messages.recent(db(s))[0]["analysis"]["outcome"] == "not_a_handoff"
 
 
 # --- the resume goes with the request --------------------------------------------------------------
