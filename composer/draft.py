@@ -16,7 +16,7 @@ from composer.cleaning import URL, clean
 from composer.mirror import CODES, ORDER
 from composer.people import Cast, Person, cast_from
 from composer.request import NEEDED, OPTIONAL
-from model import FACT_CLEARS, HEADER_SOURCES, Analysis, FactField, Kind, Role
+from model import FACT_CLEARS, HEADER_SOURCES, Analysis, FactField, Flag, Kind, Role
 
 KINDS = (Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST)
 FACT_LIMIT = 300
@@ -28,29 +28,28 @@ PREP_ORDER = (FactField.GOAL, FactField.TARGETS, FactField.ASK, FactField.TIMELI
 @dataclass(frozen=True)
 class Handoff:
     kind: Kind
-    reader: str  # the role of whoever the draft is written to: referrer, pin, contact or other
+    reader: Role  # whoever the draft is written to: referrer, pin, contact or other
     subject: str
     message_id: str | None
     referrer: Person
     pin: Person
     contact: Person
     facts: Mapping[str, str] = field(default_factory=dict)  # FactField value -> words, only what is known
-    flags: tuple[str, ...] = ()  # missing things, most important first
+    flags: tuple[Flag, ...] = ()  # missing things, most important first
     assumptions: tuple[str, ...] = ()  # what the analysis guessed (see `assumption_lines`)
     attachment: str | None = None  # the file name of a resume attached to the hand-off
-    covered: tuple[str, ...] = ()  # facts stated inside another fact's words (kept there, once)
+    covered: tuple[FactField, ...] = ()  # facts stated inside another fact's words (kept there, once)
     language: str = "en"
     reader_name: str | None = None
     in_headers: tuple[str, ...] = ()  # addresses in the message's own From/To/Cc (lower case)
 
     @property
     def cast(self) -> Cast:
-        return Cast(self.referrer, self.pin, self.contact, self.reader, "",  # type: ignore[arg-type]
-                    reader_name=self.reader_name)
+        return Cast(self.referrer, self.pin, self.contact, self.reader, "", reader_name=self.reader_name)
 
     @property
     def greeting_name(self) -> str | None:
-        return self.cast.reader_person.first if self.reader != "other" else (
+        return self.cast.reader_person.first if self.reader is not Role.OTHER else (
             Person(self.reader_name).first if self.reader_name else None)
 
     def addressable(self, person: Person) -> bool:
@@ -60,29 +59,33 @@ class Handoff:
     @property
     def prep(self) -> tuple[FactField, ...]:
         """What the PIN will be asked, because nobody has said it yet."""
-        return tuple(f for f in PREP_ORDER if not self.facts.get(f.value) and f.value not in self.covered
+        return tuple(f for f in PREP_ORDER if not self.facts.get(f.value) and f not in self.covered
                      and not (f is FactField.RESUME and self.attachment))
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 2, "kind": self.kind.value, "reader": self.reader, "subject": self.subject,
-                "message_id": self.message_id,
-                **{r: {"name": p.name, "email": p.email} for r, p in
-                   (("referrer", self.referrer), ("pin", self.pin), ("contact", self.contact))},
-                "facts": dict(self.facts), "flags": list(self.flags), "assumptions": list(self.assumptions),
-                "attachment": self.attachment, "language": self.language, "reader_name": self.reader_name,
-                "in_headers": list(self.in_headers), "covered": list(self.covered)}
+        return {"version": 2, "kind": self.kind.value, "reader": self.reader.value,
+                "subject": self.subject, "message_id": self.message_id,
+                **{r.value: {"name": p.name, "email": p.email} for r, p in
+                   ((Role.REFERRER, self.referrer), (Role.PIN, self.pin), (Role.CONTACT, self.contact))},
+                "facts": dict(self.facts), "flags": [f.value for f in self.flags],
+                "assumptions": list(self.assumptions), "attachment": self.attachment, "language": self.language,
+                "reader_name": self.reader_name, "in_headers": list(self.in_headers),
+                "covered": [f.value for f in self.covered]}
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Handoff:
-        def person(key: str) -> Person:
-            p = d.get(key) or {}
+        """The one way a stored draft is read back (the intro's `draft` JSON)."""
+        def person(role: Role) -> Person:
+            p = d.get(role.value) or {}
             return Person(p.get("name"), p.get("email"))
-        return cls(kind=Kind(d["kind"]), reader=d.get("reader", "other"), subject=d.get("subject", ""),
-                   message_id=d.get("message_id"), referrer=person("referrer"), pin=person("pin"),
-                   contact=person("contact"), facts=dict(d.get("facts") or {}), flags=tuple(d.get("flags") or ()),
+        return cls(kind=Kind(d["kind"]), reader=Role(d.get("reader", "other")),
+                   subject=d.get("subject", ""), message_id=d.get("message_id"), referrer=person(Role.REFERRER),
+                   pin=person(Role.PIN), contact=person(Role.CONTACT), facts=dict(d.get("facts") or {}),
+                   flags=tuple(Flag(f) for f in d.get("flags") or ()),
                    assumptions=tuple(d.get("assumptions") or ()), attachment=d.get("attachment"),
                    language=d.get("language") or "en", reader_name=d.get("reader_name"),
-                   in_headers=tuple(d.get("in_headers") or ()), covered=tuple(d.get("covered") or ()))
+                   in_headers=tuple(d.get("in_headers") or ()),
+                   covered=tuple(FactField(f) for f in d.get("covered") or ()))
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def build_draft(analysis: Analysis, better: Mapping[str, str | None] | None = No
     if analysis.kind not in KINDS:
         return AboutNote(message_id=analysis.message_id, subject=subject, greeting=cast.reader_person.first,
                          language=analysis.language or "en")
-    codes = {f.code.value for f in analysis.flags} & CODES
+    codes = {f.code for f in analysis.flags} & CODES
     facts: dict[str, str] = {}
     attachment = None
     for f in FactField:
@@ -115,7 +118,7 @@ def build_draft(analysis: Analysis, better: Mapping[str, str | None] | None = No
             continue
         value = clean(fact.value, FACT_LIMIT) if fact else None
         # Better words for a fact (the LLM's) count only where the rules did not find it missing.
-        gap = f in FACT_CLEARS and FACT_CLEARS[f].value in codes
+        gap = f in FACT_CLEARS and FACT_CLEARS[f] in codes
         wording = None if gap else clean((better or {}).get(f.value), FACT_LIMIT)
         value = wording or value
         if f is FactField.RESUME and value and not URL.fullmatch(value):
@@ -132,7 +135,7 @@ def build_draft(analysis: Analysis, better: Mapping[str, str | None] | None = No
                    in_headers=in_headers, covered=covered)
 
 
-def _once(facts: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+def _once(facts: Mapping[str, str]) -> tuple[dict[str, str], tuple[FactField, ...]]:
     """Each fact's words once, in the request's order: one sentence can state the goal, the
     targets and the salary; it is kept under the first of them, and the others are covered."""
     kept: dict[str, str] = {}
@@ -142,7 +145,7 @@ def _once(facts: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
         if not value:
             continue
         if any(value in other for other in kept.values()):
-            covered.append(f.value)
+            covered.append(f)
         else:
             kept[f.value] = value
     return kept, tuple(covered)
@@ -151,8 +154,9 @@ def _once(facts: Mapping[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
 __all__ = ["AboutNote", "Handoff", "Person", "build_draft"]
 
 
-def _shown(codes: set[str] | frozenset[str]) -> tuple[str, ...]:
+def _shown(codes: set[Flag] | frozenset[Flag]) -> tuple[Flag, ...]:
     """The flags a draft explains, in reading order. An unnamed referrer is also unreachable
     (the analysis says both), but "add them to the thread" cannot be done for nobody in
     particular: "find out who" says the one thing to do."""
-    return tuple(c for c in ORDER if c in codes and not (c == "referrer_unreachable" and "unknown_referrer" in codes))
+    return tuple(c for c in ORDER if c in codes
+                 and not (c is Flag.REFERRER_UNREACHABLE and Flag.UNKNOWN_REFERRER in codes))

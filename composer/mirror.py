@@ -10,83 +10,85 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from composer.i18n import t
+from model import Flag, Kind, Role
 
 # The order a busy reader should fix things in: trust first, then focus, then details.
-ORDER: tuple[str, ...] = (
-    "unknown_referrer", "referrer_unreachable", "no_opt_in", "no_relationship",
-    "no_specific_ask", "no_goal", "no_timeline", "no_requirements", "no_resume",
+# Every flag has its place here and its words below: a test holds ORDER to the whole of `Flag`.
+ORDER: tuple[Flag, ...] = (
+    Flag.UNKNOWN_REFERRER, Flag.REFERRER_UNREACHABLE, Flag.NO_OPT_IN, Flag.NO_RELATIONSHIP,
+    Flag.NO_SPECIFIC_ASK, Flag.NO_GOAL, Flag.NO_TIMELINE, Flag.NO_REQUIREMENTS, Flag.NO_RESUME,
 )
 CODES = frozenset(ORDER)
 
 
-def title(code: str) -> str:
+def title(code: Flag) -> str:
     return {
-        "no_opt_in": t("Not asked first"),
-        "unknown_referrer": t("Nobody named vouches for this"),
-        "referrer_unreachable": t("The referrer isn't on the thread"),
-        "no_relationship": t("How they know each other"),
-        "no_specific_ask": t("No concrete ask"),
-        "no_goal": t("No goal"),
-        "no_timeline": t("No timeline"),
-        "no_requirements": t("No salary or place"),
-        "no_resume": t("No resume"),
+        Flag.NO_OPT_IN: t("Not asked first"),
+        Flag.UNKNOWN_REFERRER: t("Nobody named vouches for this"),
+        Flag.REFERRER_UNREACHABLE: t("The referrer isn't on the thread"),
+        Flag.NO_RELATIONSHIP: t("How they know each other"),
+        Flag.NO_SPECIFIC_ASK: t("No concrete ask"),
+        Flag.NO_GOAL: t("No goal"),
+        Flag.NO_TIMELINE: t("No timeline"),
+        Flag.NO_REQUIREMENTS: t("No salary or place"),
+        Flag.NO_RESUME: t("No resume"),
     }[code]
 
 
-def noun(code: str) -> str:
+def noun(code: Flag) -> str:
     """The missing thing itself, for a list ("Also missing: a timeline, a resume")."""
     return {
-        "no_opt_in": t("asking first"),
-        "unknown_referrer": t("someone named who vouches"),
-        "referrer_unreachable": t("the referrer on the thread"),
-        "no_relationship": t("how they know each other"),
-        "no_specific_ask": t("a concrete ask"),
-        "no_goal": t("a goal"),
-        "no_timeline": t("a timeline"),
-        "no_requirements": t("salary and place"),
-        "no_resume": t("a resume"),
+        Flag.NO_OPT_IN: t("asking first"),
+        Flag.UNKNOWN_REFERRER: t("someone named who vouches"),
+        Flag.REFERRER_UNREACHABLE: t("the referrer on the thread"),
+        Flag.NO_RELATIONSHIP: t("how they know each other"),
+        Flag.NO_SPECIFIC_ASK: t("a concrete ask"),
+        Flag.NO_GOAL: t("a goal"),
+        Flag.NO_TIMELINE: t("a timeline"),
+        Flag.NO_REQUIREMENTS: t("salary and place"),
+        Flag.NO_RESUME: t("a resume"),
     }[code]
 
 
-def line(code: str, kind: str, reader: str, v: Mapping[str, str]) -> str:
+def line(code: Flag, kind: Kind, reader: Role, v: Mapping[str, str]) -> str:
     """The risk and the fix in a sentence or two, for this reader of this kind of hand-off."""
-    if code == "no_opt_in":
-        if reader == "contact":
+    if code is Flag.NO_OPT_IN:
+        if reader is Role.CONTACT:
             return t("Nobody asked you first, so you owe nobody a reply.")
-        if kind == "direct_intro":
+        if kind is Kind.DIRECT_INTRO:
             return t("%(contact)s wasn't asked before the intro, so a no is awkward now. The note below makes "
                      "it easy.", **v)
-        if reader == "pin":
+        if reader is Role.PIN:
             return t("%(contact)s wasn't asked first. A line from %(referrer)s, asking first, carries far more "
                      "weight.", **v)
         return t("An intro out of the blue puts %(contact)s on the spot. Baton asks first, and connects them "
                  "only if both say yes.", **v)
-    if code == "unknown_referrer":
-        if reader == "contact":
+    if code is Flag.UNKNOWN_REFERRER:
+        if reader is Role.CONTACT:
             return t("\"Someone suggested it\" carries no trust. Ask %(pin)s who exactly, then ask that person "
                      "for a proper intro.", **v)
-        if reader == "pin":
+        if reader is Role.PIN:
             return t("Say who suggested it, and ask them to introduce you themselves.")
         return t("Find out who exactly suggested it, and ask them to make the intro.")
-    if code == "referrer_unreachable":
-        if reader == "contact":
+    if code is Flag.REFERRER_UNREACHABLE:
+        if reader is Role.CONTACT:
             return t("Without %(referrer)s, nobody vouches for %(pin)s. The note to %(referrer)s below asks for "
                      "a proper intro.", **v)
         return t("Nobody can check the story with %(referrer)s. Add %(referrer)s to the thread.", **v)
-    if code == "no_relationship":
+    if code is Flag.NO_RELATIONSHIP:
         return t("%(contact)s will weigh the request by that link. Add a line on how %(referrer)s and %(pin)s "
                  "know each other.", **v)
-    if code == "no_specific_ask":
+    if code is Flag.NO_SPECIFIC_ASK:
         return t("One specific request is easy to say yes to: a 20-minute call, a referral, a look at a "
                  "resume.")
-    if code == "no_goal":
+    if code is Flag.NO_GOAL:
         return t("Nobody can help without knowing the roles or companies in view.")
-    if code == "no_timeline":
+    if code is Flag.NO_TIMELINE:
         return t("A job needed this month and one for next year call for different help.")
-    if code == "no_requirements":
+    if code is Flag.NO_REQUIREMENTS:
         return t("Salary and location rule out most leads; saying them spares everyone dead ends.")
-    if code == "no_resume":
-        if reader == "pin":
+    if code is Flag.NO_RESUME:
+        if reader is Role.PIN:
             return t("Put a link to your resume in the request.")
         return t("A resume shows in a minute where %(pin)s might fit.", **v)
     raise KeyError(code)

@@ -6,15 +6,12 @@ their first name, or a plain description when the message never named them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from composer.cleaning import clean, clean_email, first_name, is_description
 from composer.i18n import t
-from model import Analysis, Flag
-from model import Role as ModelRole
+from model import Analysis, Flag, Kind, Role
 
-Role = Literal["referrer", "pin", "contact", "other"]
-ROLES: tuple[Role, ...] = ("referrer", "pin", "contact")
+ROLES: tuple[Role, ...] = (Role.REFERRER, Role.PIN, Role.CONTACT)
 NAME_LIMIT = 80
 
 
@@ -48,23 +45,27 @@ class Cast:
 
     @property
     def reader_person(self) -> Person:
-        if self.reader == "other":
+        if self.reader not in ROLES:
             return Person(name=self.reader_name, email=self.reply_to)
-        return getattr(self, self.reader)
+        return self.person(self.reader)
 
-    def voice(self, kind: str) -> dict[str, str]:
-        """How the prose calls each role: "you" for the reader, else a first name, else the
-        message's description as the reader would say it ("your cousin"), else a plain phrase."""
-        return {role: self.called(role, kind) for role in ROLES}
+    def person(self, role: Role) -> Person:
+        return {Role.REFERRER: self.referrer, Role.PIN: self.pin, Role.CONTACT: self.contact}[role]
 
-    def called(self, role: str, kind: str) -> str:
-        person: Person = getattr(self, role)
+    def voice(self, kind: Kind) -> dict[str, str]:
+        """How the prose calls each role (the sentences' placeholders, by the role's word): "you" for
+        the reader, else a first name, else the message's description as the reader would say it
+        ("your cousin"), else a plain phrase."""
+        return {role.value: self.called(role, kind) for role in ROLES}
+
+    def called(self, role: Role, kind: Kind) -> str:
+        person = self.person(role)
         if role == self.reader:
             return t("you")
         if person.first:
             return person.first
         if person.name:  # described, not named: "Greg Hall's cousin", "my cousin"
-            return _as_reader_says(person.name, self.reader_person.name if self.reader == "referrer" else None)
+            return _as_reader_says(person.name, self.reader_person.name if self.reader is Role.REFERRER else None)
         return _describe(role, kind, self.reader)
 
 
@@ -94,41 +95,42 @@ def _as_reader_says(description: str, reader_name: str | None) -> str:
     return description
 
 
-def _describe(role: str, kind: str, reader: str) -> str:
-    if role == "referrer":
-        return t("the person who suggested it") if kind == "said_to_contact" else t("the referrer")
-    if role == "pin":
-        return t("someone you know") if reader == "referrer" else t("the person asking for help")
-    return t("the person you're asking") if reader == "referrer" else t("the contact")
+def _describe(role: Role, kind: Kind, reader: Role) -> str:
+    if role is Role.REFERRER:
+        return t("the person who suggested it") if kind is Kind.SAID_TO_CONTACT else t("the referrer")
+    if role is Role.PIN:
+        return t("someone you know") if reader is Role.REFERRER else t("the person asking for help")
+    return t("the person you're asking") if reader is Role.REFERRER else t("the contact")
 
 
 def cast_from(analysis: Analysis) -> Cast:
     people = {role: _person(analysis, role) for role in ROLES}
     if analysis.has(Flag.UNKNOWN_REFERRER):
         # "So and so" is not a name: keep the address if any, never greet a placeholder.
-        people["referrer"] = Person(email=people["referrer"].email)
+        people[Role.REFERRER] = Person(email=people[Role.REFERRER].email)
     reply_to = clean_email(analysis.reply_to) or ""
-    reader: Role = "other"
-    for role in ("referrer", "contact", "pin"):
+    reader = Role.OTHER
+    for role in (Role.REFERRER, Role.CONTACT, Role.PIN):
         email = people[role].email
         if email and email.lower() == reply_to.lower():
             reader = role
             break
     reader_name = None
-    if reader == "other":  # greet by name whenever the message gives one
+    if reader is Role.OTHER:  # greet by name whenever the message gives one
         reader_name = next((n for p in analysis.participants
                             if (p.email or "").lower() == reply_to.lower() and (n := clean(p.name, NAME_LIMIT))
                             and "@" not in n), None)
-    return Cast(reply_to=reply_to, reader=reader, reader_name=reader_name, **people)
+    return Cast(people[Role.REFERRER], people[Role.PIN], people[Role.CONTACT], reader=reader, reply_to=reply_to,
+                reader_name=reader_name)
 
 
-def _person(analysis: Analysis, role: str) -> Person:
-    raw = analysis.person(ModelRole(role))
+def _person(analysis: Analysis, role: Role) -> Person:
+    raw = analysis.person(role)
     name = clean(raw.name, NAME_LIMIT) if raw else None
     email = clean_email(raw.email) if raw else None
     if not name:  # the contract's participants may carry the display name the role lacks
         for p in analysis.participants:
-            if p.role.value != role:
+            if p.role is not role:
                 continue
             if email is None or (p.email or "").lower() == email.lower():
                 name = clean(p.name, NAME_LIMIT)

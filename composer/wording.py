@@ -16,7 +16,7 @@ from composer.blocks import Block, Body, Box, Heading, Items, Link, Para
 from composer.draft import AboutNote, Handoff
 from composer.i18n import labelled, t, word
 from composer.request import Request, render
-from model import Command
+from model import Command, Flag, Kind, Role
 
 SHOWN_MISSING = 3
 
@@ -55,19 +55,19 @@ class Context:
     request: Request
 
     @property
-    def reader(self) -> str:
+    def reader(self) -> Role:
         return self.h.reader
 
     @property
-    def kind(self) -> str:
-        return self.h.kind.value
+    def kind(self) -> Kind:
+        return self.h.kind
 
-    def has(self, code: str) -> bool:
+    def has(self, code: Flag) -> bool:
         return code in self.h.flags
 
 
 def context(h: Handoff, *, review_url: str | None, assistant: str) -> Context:
-    return Context(h, h.cast.voice(h.kind.value), review_url, assistant,
+    return Context(h, h.cast.voice(h.kind), review_url, assistant,
                    render(referrer=h.referrer, pin=h.pin, contact=h.contact, facts=h.facts, attachment=h.attachment))
 
 
@@ -79,10 +79,10 @@ def _cap(s: str) -> str:
 
 def offers(h: Handoff) -> tuple[Offer, ...]:
     """The reply commands that work for this draft's reader; none offered that would be refused."""
-    if h.reader != "referrer":
+    if h.reader is not Role.REFERRER:
         return ()
-    v = h.cast.voice(h.kind.value)
-    if h.kind.value == "direct_intro":
+    v = h.cast.voice(h.kind)
+    if h.kind is Kind.DIRECT_INTRO:
         if h.addressable(h.pin) and h.addressable(h.contact):
             return (Offer(Command.FOLLOW_UP, t("Baton checks in with both in a week (\"did you connect?\") and "
                                                "thanks %(contact)s for you.", **v)),)
@@ -123,24 +123,24 @@ def _greeting(name: str | None) -> str:
 def top(c: Context) -> list[str]:
     """What Baton found and the one thing to do, in at most 80 words."""
     v, r, kind = c.v, c.reader, c.kind
-    if kind == "direct_intro":
+    if kind is Kind.DIRECT_INTRO:
         return _top_direct(c)
-    if kind == "said_to_contact" and r in ("contact", "pin", "other"):
+    if kind is Kind.SAID_TO_CONTACT and r in (Role.CONTACT, Role.PIN, Role.OTHER):
         return _top_said(c)
     # A request to send: the referrer reads it (or someone who can pass it to the referrer).
-    if kind == "said_to_contact":
+    if kind is Kind.SAID_TO_CONTACT:
         found = t("%(pin)s wrote to %(contact)s saying you suggested it. %(contact)s wasn't asked first, and has "
                   "only the word of %(pin)s for it.", **{**v, "pin": _cap(v["pin"])})
-    elif r == "referrer":
+    elif r is Role.REFERRER:
         found = t("You'd like %(contact)s to help %(pin)s.", **v)
-    elif r == "pin":
+    elif r is Role.PIN:
         found = t("You'd like %(referrer)s to introduce you to %(contact)s.", **v)
-    elif r == "contact":
+    elif r is Role.CONTACT:
         found = t("%(referrer)s would like you to help %(pin)s. A yes is yours to give or not.",
                   **{**v, "referrer": _cap(v["referrer"])})
     else:
         found = t("%(referrer)s would like %(contact)s to help %(pin)s.", **{**v, "referrer": _cap(v["referrer"])})
-    if r != "referrer":
+    if r is not Role.REFERRER:
         return [found, t("Baton can make it a proper double opt-in: when %(referrer)s copies %(assistant)s, Baton "
                          "asks %(contact)s first and introduces them only if both say yes. Baton writes to nobody "
                          "on your behalf.", **{**v, "assistant": c.assistant})]
@@ -167,8 +167,8 @@ def top(c: Context) -> list[str]:
 
 def _top_direct(c: Context) -> list[str]:
     v, r = c.v, c.reader
-    blind = c.has("no_opt_in")
-    if r == "referrer":
+    blind = c.has(Flag.NO_OPT_IN)
+    if r is Role.REFERRER:
         if blind:
             first = t("You introduced %(pin)s to %(contact)s, with the best of intentions. %(contact)s wasn't asked "
                       "first, though, so a no is awkward now: the note below makes it easy.",
@@ -182,12 +182,12 @@ def _top_direct(c: Context) -> list[str]:
             second = t("Next time, copy %(assistant)s before the intro: Baton asks first and connects people only "
                        "if both say yes.", assistant=c.assistant)
         return [first, second]
-    if r == "contact":
+    if r is Role.CONTACT:
         first = (t("%(referrer)s introduced you to %(pin)s without asking first. You owe nobody a yes: a short "
                    "\"not right now\" is a fine answer.", **{**v, "referrer": _cap(v["referrer"])}) if blind else
                  t("%(referrer)s introduced you to %(pin)s.", **{**v, "referrer": _cap(v["referrer"])}))
         return [first, t("Baton writes to nobody on your behalf.")]
-    if r == "pin":
+    if r is Role.PIN:
         return [t("%(referrer)s introduced you to %(contact)s. The next step is yours: write to %(contact)s with "
                   "one concrete ask and two or three times that suit you.", **{**v, "referrer": _cap(v["referrer"])})]
     return [t("%(referrer)s introduced %(pin)s to %(contact)s.", **{**v, "referrer": _cap(v["referrer"])}),
@@ -196,14 +196,14 @@ def _top_direct(c: Context) -> list[str]:
 
 def _top_said(c: Context) -> list[str]:
     v, r = c.v, c.reader
-    if r == "contact":
-        if c.has("unknown_referrer"):
+    if r is Role.CONTACT:
+        if c.has(Flag.UNKNOWN_REFERRER):
             trust = t("Nobody you know has vouched for %(pin)s yet", **v)
             first = t("%(pin)s wrote to you saying someone suggested it.", **{**v, "pin": _cap(v["pin"])})
         else:
             first = t("%(pin)s wrote to you saying %(referrer)s suggested it.", **{**v, "pin": _cap(v["pin"])})
             trust = (t("%(referrer)s isn't on the thread to vouch for it", **{**v, "referrer": _cap(v["referrer"])})
-                     if c.has("referrer_unreachable") else t("You have only the word of %(pin)s for it", **v))
+                     if c.has(Flag.REFERRER_UNREACHABLE) else t("You have only the word of %(pin)s for it", **v))
         owe = t("%(trust)s, and nobody asked you first, so you owe no reply.", trust=trust)
         two = _referrer_note_possible(c)
         act = (t("If you'd like to help, the two notes below ask %(pin)s for the details and %(referrer)s for a "
@@ -211,13 +211,13 @@ def _top_said(c: Context) -> list[str]:
                t("If you'd like to help, the note below asks %(pin)s for the details. Baton writes to nobody on "
                  "your behalf.", **v))
         return [f"{first} {owe}", act]
-    if r == "pin" and c.has("unknown_referrer"):
+    if r is Role.PIN and c.has(Flag.UNKNOWN_REFERRER):
         return [t("You wrote to %(contact)s saying someone suggested it. A line from that person carries far more "
                   "weight: %(contact)s wasn't asked first.", **v),
                 t("Send them the note below. When they copy %(assistant)s, Baton asks %(contact)s first and "
                   "introduces you only if both say yes. Baton writes to nobody on your behalf.",
                   **{**v, "assistant": c.assistant})]
-    if r == "pin" and not c.has("no_opt_in"):
+    if r is Role.PIN and not c.has(Flag.NO_OPT_IN):
         # Advice passed on before the PIN wrote to anyone ("Hamish told me to contact Noor; his note
         # is below"): nobody has written to the contact yet.
         return [t("%(referrer)s suggested you get in touch with %(contact)s. A line from %(referrer)s carries far "
@@ -226,7 +226,7 @@ def _top_said(c: Context) -> list[str]:
                 t("Send %(referrer)s the note below. When %(referrer)s copies %(assistant)s, Baton asks %(contact)s "
                   "first and introduces you only if both say yes. Baton writes to nobody on your behalf.",
                   **{**v, "assistant": c.assistant})]
-    if r == "pin":
+    if r is Role.PIN:
         return [t("You wrote to %(contact)s saying %(referrer)s suggested it. A line from %(referrer)s carries far "
                   "more weight: %(contact)s wasn't asked first.", **v),
                 t("Send %(referrer)s the note below. When %(referrer)s copies %(assistant)s, Baton asks %(contact)s "
@@ -238,21 +238,21 @@ def _top_said(c: Context) -> list[str]:
 
 
 def _referrer_note_possible(c: Context) -> bool:
-    return not c.has("unknown_referrer") and bool(c.h.referrer.name or c.h.referrer.email)
+    return not c.has(Flag.UNKNOWN_REFERRER) and bool(c.h.referrer.name or c.h.referrer.email)
 
 
 # --- notes to send ---------------------------------------------------------------------------------
 
 def _questions(c: Context) -> Iterator[str]:
-    if c.has("unknown_referrer"):
+    if c.has(Flag.UNKNOWN_REFERRER):
         yield t("Who suggested you contact me, and how do you know them?")
-    elif c.has("referrer_unreachable") or c.has("no_relationship"):
+    elif c.has(Flag.REFERRER_UNREACHABLE) or c.has(Flag.NO_RELATIONSHIP):
         yield t("How do you know %(referrer)s, and could %(referrer)s introduce us?", **c.v)
-    if c.has("no_goal") or c.has("no_specific_ask"):
+    if c.has(Flag.NO_GOAL) or c.has(Flag.NO_SPECIFIC_ASK):
         yield t("What are you looking for, and what would you like from me, in one sentence?")
-    if c.has("no_timeline") or c.has("no_requirements"):
+    if c.has(Flag.NO_TIMELINE) or c.has(Flag.NO_REQUIREMENTS):
         yield t("By when, and what salary range and location?")
-    if c.has("no_resume"):
+    if c.has(Flag.NO_RESUME):
         yield t("A link to your resume.")
 
 
@@ -261,38 +261,38 @@ def notes(c: Context) -> list[Note]:
     out: list[Note] = []
     re_subject = "Re: " + thread_subject(h.subject)
 
-    def note(to_role: str, subject: str, paragraphs: list[str], sign_as: str) -> None:
-        person = getattr(h, to_role)
+    def note(to_role: Role, subject: str, paragraphs: list[str], sign_as: Role) -> None:
+        person = h.cast.person(to_role)
         hello = t("Hi %(name)s,", name=person.first) if person.first else t("Hi,")
-        signer = getattr(h, sign_as).first or "[[" + t("your name") + "]]"
+        signer = h.cast.person(sign_as).first or "[[" + t("your name") + "]]"
         body = "\n\n".join([hello, *paragraphs, t("Thanks,") + "\n" + signer])
-        out.append(Note(to=v[to_role] if to_role != r else t("you"), to_email=person.email, subject=subject,
-                        body=body))
+        out.append(Note(to=v[to_role.value] if to_role is not r else t("you"), to_email=person.email,
+                        subject=subject, body=body))
 
-    if kind == "said_to_contact" and r == "contact":
+    if kind is Kind.SAID_TO_CONTACT and r is Role.CONTACT:
         qs = list(_questions(c)) or [t("What are you looking for, and how could I help?")]
-        note("pin", re_subject, [t("Thanks for getting in touch. Before we talk, could you tell me a little more?"),
-                                 "\n".join(f"- {q}" for q in qs)], "contact")
+        note(Role.PIN, re_subject, [t("Thanks for getting in touch. Before we talk, could you tell me a little more?"),
+                                 "\n".join(f"- {q}" for q in qs)], Role.CONTACT)
         if _referrer_note_possible(c):
-            note("referrer", t("Could you introduce %(pin)s properly?", pin=h.pin.proper or t("them")),
+            note(Role.REFERRER, t("Could you introduce %(pin)s properly?", pin=h.pin.proper or t("them")),
                  [t("%(pin)s wrote to me saying you suggested we talk. I'm glad to consider it, but I'd like to hear "
                     "it from you first: how you know each other, and what you think I could help with.",
-                    pin=h.pin.proper or t("Someone"))], "contact")
-    elif kind == "said_to_contact" and r == "pin":
+                    pin=h.pin.proper or t("Someone"))], Role.CONTACT)
+    elif kind is Kind.SAID_TO_CONTACT and r is Role.PIN:
         contact = h.contact.proper or t("them")
         said = (t("I wrote to %(contact)s, as you suggested. Would you introduce us yourself? A line from you "
                   "means much more than my word. A short request is below; change anything you like.",
-                  contact=contact) if c.has("no_opt_in") else
+                  contact=contact) if c.has(Flag.NO_OPT_IN) else
                 t("You suggested I get in touch with %(contact)s. Would you introduce us yourself? A line from you "
                   "means much more than my word. A short request is below; change anything you like.",
                   contact=contact))
-        note("referrer", t("Would you introduce me to %(contact)s?", contact=contact), [said], "pin")
-    elif kind == "direct_intro" and r == "referrer" and c.has("no_opt_in"):
+        note(Role.REFERRER, t("Would you introduce me to %(contact)s?", contact=contact), [said], Role.PIN)
+    elif kind is Kind.DIRECT_INTRO and r is Role.REFERRER and c.has(Flag.NO_OPT_IN):
         pin = h.pin.first or t("them")
-        note("contact", re_subject,
+        note(Role.CONTACT, re_subject,
              [t("I should have asked before introducing you to %(pin)s; sorry for springing it on you. No "
                 "obligation at all: if now isn't a good time, just say so and I'll pass it on kindly.", pin=pin)],
-             "referrer")
+             Role.REFERRER)
     return out
 
 
@@ -308,15 +308,16 @@ def _note_box(n: Note, first: bool) -> Box:
 
 def show_request(c: Context) -> bool:
     """The request goes in the draft when the reader can send it or pass it to the referrer."""
-    if c.kind == "direct_intro":
+    if c.kind is Kind.DIRECT_INTRO:
         return False
-    return c.reader in ("referrer", "pin", "other") or (c.reader == "contact" and c.kind == "intro_request")
+    return c.reader in (Role.REFERRER, Role.PIN, Role.OTHER) or (c.reader is Role.CONTACT
+                                                                  and c.kind is Kind.INTRO_REQUEST)
 
 
 def request_box(c: Context) -> Box:
     req, v = c.request, c.v
     who = c.h.contact.first or t("the contact")
-    if c.reader == "referrer":
+    if c.reader is Role.REFERRER:
         title = (t("The request for %(who)s, a template", who=who) if req.blanks
                  else t("The request for %(who)s, ready to send", who=who))
     else:
@@ -332,7 +333,7 @@ def missing_blocks(c: Context) -> list[Block]:
     codes = [code for code in c.h.flags if not _said_above(c, code)]
     if not codes:
         return []
-    if c.reader == "contact" and c.kind == "said_to_contact":
+    if c.reader is Role.CONTACT and c.kind is Kind.SAID_TO_CONTACT:
         # The note to the PIN asks for each of them already: name them, don't explain them twice.
         listed = ", ".join(mirror.noun(code) for code in codes)
         return [Para(t("What's missing: %(what)s. The note to %(pin)s asks for all of it.", what=listed, **c.v))]
@@ -347,15 +348,15 @@ def missing_blocks(c: Context) -> list[Block]:
     return out
 
 
-def _said_above(c: Context, code: str) -> bool:
+def _said_above(c: Context, code: Flag) -> bool:
     """The top of the draft already says it: an intro made, or a PIN who wrote, without asking
     first; to a contact written to cold, that nobody asked them and who vouches (or doesn't)."""
-    if code == "no_opt_in" and (c.kind == "direct_intro" or c.reader == "contact"):
+    if code is Flag.NO_OPT_IN and (c.kind is Kind.DIRECT_INTRO or c.reader is Role.CONTACT):
         return True
-    if code == "no_opt_in" and c.kind == "said_to_contact":
+    if code is Flag.NO_OPT_IN and c.kind is Kind.SAID_TO_CONTACT:
         return True  # every said_to_contact top ends "%(contact)s wasn't asked first"
-    return c.reader == "contact" and c.kind == "said_to_contact" and code in ("unknown_referrer",
-                                                                            "referrer_unreachable")
+    return c.reader is Role.CONTACT and c.kind is Kind.SAID_TO_CONTACT and code in (Flag.UNKNOWN_REFERRER,
+                                                                            Flag.REFERRER_UNREACHABLE)
 
 
 def assumption_lines(c: Context) -> list[str]:
@@ -378,7 +379,7 @@ def assumption_lines(c: Context) -> list[str]:
 # --- commands ------------------------------------------------------------------------------------
 
 def command_blocks(c: Context, reply_address: str) -> list[Block]:
-    said = {Command.FOLLOW_UP} if c.kind == "direct_intro" else set()  # the top already offers it
+    said = {Command.FOLLOW_UP} if c.kind is Kind.DIRECT_INTRO else set()  # the top already offers it
     lines = []
     for o in offers(c.h):
         if o.command in said:

@@ -104,7 +104,7 @@ def start(conn: Connection, *, message_id: int, draft: Handoff, referrer_email: 
           header_addresses: tuple[str, ...] | list[str] = ()) -> Started | None:
     """A new intro in `draft`; a review link when the reader is the referrer who can send it."""
     key = secrets.token_hex(10)
-    kind, reader = draft.kind, Role(draft.reader)
+    kind, reader = draft.kind, draft.reader
     stored = {**draft.to_json(), "addresses": addresses, "header_addresses": list(header_addresses)}
     intro_id = store.create(conn, key=key, message_id=message_id, kind=kind, referrer_email=referrer_email,
                             pin_email=draft.pin.email, contact_email=draft.contact.email, draft=stored, now=now)

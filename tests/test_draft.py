@@ -16,7 +16,7 @@ from composer.draft import AboutNote, Handoff
 from composer.draft import build_draft as _build
 from composer.request import render
 from composer.wording import offers, reply_body
-from model import Analysis, Command
+from model import Analysis, Command, Flag, Kind, Role
 
 
 def build_draft(analysis: dict, better: dict | None = None):
@@ -339,7 +339,18 @@ def test_referrer_on_cc_gets_the_request_to_send_and_the_review_page():
 _BAD_GRAMMAR = re.compile(r"\b(?:you|You) (?:is|has|was|trusts|knows|needs|wants)\b|[{}]|%\(")
 
 
-@pytest.mark.parametrize("code", mirror.ORDER)
+def test_every_flag_the_analysis_can_raise_has_its_place_and_words_in_the_draft():
+    """A flag added to `model.Flag` without a title, a noun and a line would be dropped from every
+    draft; the mirror must know each one."""
+    assert set(mirror.ORDER) == set(Flag) and len(mirror.ORDER) == len(Flag)
+    for code in Flag:
+        assert mirror.title(code) and mirror.noun(code)
+        for reader in (Role.REFERRER, Role.PIN, Role.CONTACT, Role.OTHER):
+            for kind in (Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST):
+                assert mirror.line(code, kind, reader, {"referrer": "Ann", "pin": "Bo", "contact": "Cy"})
+
+
+@pytest.mark.parametrize("code", list(Flag))
 @pytest.mark.parametrize("name", list(ALL))
 def test_each_flag_renders_without_placeholders_or_broken_grammar(code, name):
     analysis = {**ALL[name], "flags": [{"code": code, "evidence": "x"}]}

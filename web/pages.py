@@ -145,7 +145,7 @@ class Pages:
                   "needed": f in NEEDED, "error": errors.get(f.value, ""),
                   "rows": max(2, min(12, len(facts.get(f.value, "")) // 60 + 1))}
                  for f in NEEDED + OPTIONAL]
-        missing = [{"title": mirror.title(code), "line": mirror.line(code, c.kind, "referrer", c.v)}
+        missing = [{"title": mirror.title(code), "line": mirror.line(code, c.kind, Role.REFERRER, c.v)}
                    for code in h.flags]
         prep = [optin_mail.prep_question(f.value, values["contact_name"] or t("them"))
                 for f in flow.lifecycle_prep(h, facts)]

@@ -255,7 +255,7 @@ class Pipeline:
         # The referrer's address counts only when it is the one answered or stands in the headers:
         # a "send" by reply must come from someone who was in the conversation.
         named = (draft.referrer.email or "").lower()
-        referrer_email = analysis.reply_to if draft.reader == "referrer" else (
+        referrer_email = analysis.reply_to if draft.reader is Role.REFERRER else (
             draft.referrer.email if named and named in in_headers else None)
         started = flow.start(conn, message_id=msg.id, draft=draft, referrer_email=referrer_email,
                              addresses=addresses, header_addresses=in_headers, now=clock.now(), ctx=self.ctx)
