@@ -19,7 +19,7 @@ from typing import Any
 
 
 class Kind(StrEnum):
-    """What a message is (DESIGN, "The analysis contract")."""
+    """What a message is: the `kind` of the analysis JSON (README, "The analysis")."""
     SAID_TO_CONTACT = "said_to_contact"  # the PIN writes to a contact citing a third person
     DIRECT_INTRO = "direct_intro"  # the writer introduces two people now
     INTRO_REQUEST = "intro_request"  # an intro asked for or offered, not made yet
@@ -381,7 +381,7 @@ class ThreadKeys:
 
 @dataclass(frozen=True)
 class Analysis:
-    """What one message means: the JSON contract of `server.py analyze` (DESIGN.md)."""
+    """What one message means: the JSON that `server.py analyze` prints (README, "The analysis")."""
     message_id: str | None = None
     subject: str = ""
     kind: Kind = Kind.NONE

@@ -231,7 +231,7 @@ def test_fuzzed_names_subjects_and_message_ids_never_add_a_header():
 
 def test_an_address_glued_together_around_a_nul_is_never_written_to():
     """Found by the fuzzer: a From with NULs once yielded 'victim@example.netahmedbcc', an
-    address the message does not carry. The analysis never invents one (DESIGN.md)."""
+    address the message does not carry. The analysis never invents one."""
     raw = hostile_message("=?UTF-8?Q?=0A?=Bcc: victim@example.netAhmed\x00Bcc: victim@example.net", "Lucy Grant "
                           "pointed me your way")
     analysis = analyze_bytes(raw, assistant=ASSISTANT, domains=DOMAINS).to_json()

@@ -1,7 +1,7 @@
 """Hostile SMTP dialogue over a raw socket against the real listener (issue 7): random command
 lines and random DATA (bare CR/LF, NULs, overlong lines). Whatever arrives, every answer is a
 well-formed reply, no reply leaks an exception, the listener keeps serving, and a message is
-stored if and only if its client was told 250 (DESIGN "Nothing is lost after 250")."""
+stored if and only if its client was told 250 (nothing is lost after a 250)."""
 from __future__ import annotations
 
 import asyncio

@@ -29,7 +29,7 @@ def decide(analysis: Analysis, mail_from: str, *, trusted: bool = True, answers_
         return Outcome.UNTRUSTED_SENDER
     if answers_baton:  # a reply quoting Baton's draft must never be read as a new hand-off
         return Outcome.REPLY
-    if in_thread:  # DESIGN: a message in an existing intro's thread is part of that intro
+    if in_thread:  # a message in an existing intro's thread is part of that intro, never a new one
         return Outcome.IN_THREAD
     if not analysis.reply_to:
         return Outcome.NO_REPLY_ADDRESS

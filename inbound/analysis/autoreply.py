@@ -1,6 +1,6 @@
 """Did a machine write this? Bounces, DSNs, feedback reports, auto-replies, lists and Baton's own mail.
 
-Baton never answers a machine (DESIGN: "Never answer a machine"). Each signal is one row with the
+Baton never answers a machine: an answer could start a mail loop. Each signal is one row with the
 standard or client it comes from; the first that holds is the reason.
 """
 from __future__ import annotations
