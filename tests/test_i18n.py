@@ -4,6 +4,7 @@ email kind rendered in every language, the reply words offered in that language 
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from composer import i18n
 from inbound.analysis.replies import COMMANDS
-from model import Command
+from model import Command, FollowupAnswer
 from tests.mail_samples import all_mail
 from tests.service_helpers import Running, maildir, wait_for
 
@@ -149,3 +150,70 @@ async def test_a_german_hand_off_gets_a_german_draft_and_german_pages(make_setti
         with i18n.use("de"):
             assert i18n.t("Send opt-in requests") in page.text and "Send opt-in requests" not in page.text
     assert maildir(s)
+
+
+# --- every page template, in every language -------------------------------------------------------
+
+_PAGE_CONTEXT = {
+    "message.html": {"paragraphs": ["x"]},
+    "stop.html": {"form_token": "f", "paragraphs": ["x"]},
+    "outcome.html": {"form_token": "f", "lead": "x", "tell": "x", "words": {FollowupAnswer.MET: "x"}},
+    "optin.html": {"errors": {"decision": "x"}, "form_token": "f", "intro_line": "x", "prep": [{"name": "goal",
+                   "question": "x"}], "privacy": "x", "referrer_first": "Diane", "request_body": "x",
+                   "request_subject": "x", "role": "contact"},
+    "review.html": {"addresses": ["a@b.example"], "attachment": "cv.pdf", "can_hide": True, "check": ["x"],
+                    "errors": {"ask": "x", "form": "x"}, "form_token": "f", "missing": [{"title": "x", "line": "x"}],
+                    "prep": ["x"], "preview": {"subject": "x", "body": "x"},
+                    "slots": [{"name": "resume", "label": "x", "value": "", "needed": False, "error": "",
+                               "rows": 2}],
+                    "summary": "x", "values": {"referrer_name": "Diane", "contact_name": "Carla", "contact_email": "",
+                                              "pin_name": "Felix", "pin_email": "", "hide_contact_until_yes": True}},
+}
+_LITERAL = re.compile(r'(?<!or )_\("((?:[^"\\]|\\.)*)"')  # not a fallback name ("or _('they')")
+
+
+def test_every_page_template_is_in_the_context_above():
+    from web.pages import _env
+    assert set(_env.list_templates()) == {"base.html", *_PAGE_CONTEXT}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("template", sorted(_PAGE_CONTEXT))
+def test_every_page_renders_in_the_language_with_its_own_words_translated(lang, template):
+    """Each page template, every branch on, in each language: the page says which language it is
+    in, and each sentence the template itself holds appears translated, never in English."""
+    from web.pages import _env
+    source = _env.loader.get_source(_env, template)[0]
+    with i18n.use(lang):
+        page = unescape(_env.get_template(template).render(lang=i18n.language(), title="x",
+                                                           **_PAGE_CONTEXT[template]))
+        assert f'<html lang="{lang}">' in page
+        html = re.sub(r"<[^>]*>", " ", page.partition("<body")[2])  # what a reader sees
+        for literal in _LITERAL.findall(source):
+            english = literal.replace('\\"', '"')
+            if "%(" in english:
+                translated = i18n.gettext_(english)
+                english = re.split(r"%\(\w+\)s", english)[0].strip()
+                if len(english) < 8 or english in translated:  # French "Questions …" is French too
+                    continue
+            else:
+                assert i18n.t(english) in html, (template, english)
+                if len(english) < 8 or i18n.t(english) == english:
+                    continue  # "No" is Spanish and Italian too, and inside "Non"
+            assert english not in html, (template, english)
+
+
+async def test_the_home_page_follows_the_visitors_language(make_settings):
+    import httpx
+    s = make_settings()
+    async with Running(s, web=True):
+        async with httpx.AsyncClient() as client:
+            base = f"http://127.0.0.1:{s.web_port}/"
+            french = await client.get(base, headers={"Accept-Language": "xx, de;q=0.5, fr-CA;q=0.8"})
+            english = await client.get(base, headers={"Accept-Language": "ja"})
+            plain = await client.get(base)
+    assert french.status_code == 200 and '<html lang="fr">' in french.text
+    with i18n.use("fr"):
+        assert i18n.t("Baton is running") in french.text
+    assert '<html lang="en">' in english.text and "Baton is running" in english.text
+    assert '<html lang="en">' in plain.text

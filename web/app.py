@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import metrics
@@ -65,13 +65,6 @@ def create_metrics_app(engine: Engine) -> Starlette:
 
 def create_app(engine: Engine, *, secret: str, ctx: flow.Context,
                on_queued: Callable[[], None] = lambda: None) -> Starlette:
-    async def home(request: Request) -> HTMLResponse:
-        body = ("<!doctype html><html lang=en><meta charset=utf-8>"
-                "<meta name=viewport content='width=device-width,initial-scale=1'>"
-                "<title>Baton</title><h1>Baton is running</h1>"
-                "<p>Copy the assistant address on an email to turn a hand-off into a double-opt-in intro.</p>")
-        return HTMLResponse(body)
-
     pages = Pages(engine, secret, ctx, on_queued)
-    return Starlette(routes=[Route("/", home), *_health_routes(engine), *pages.routes()],
+    return Starlette(routes=[Route("/", pages.home), *_health_routes(engine), *pages.routes()],
                      middleware=[Middleware(SecurityHeaders)])

@@ -59,6 +59,12 @@ class Pages:
     ctx: flow.Context
     on_queued: Callable[[], None] = lambda: None
 
+    async def home(self, request: Request) -> HTMLResponse:
+        """The root page, in the visitor's language (Accept-Language) where Baton has it."""
+        with i18n.use(_preferred_language(request.headers.get("accept-language", ""))):
+            return _message(t("Baton is running"), [t("Copy the assistant address on an email to turn a hand-off "
+                                                      "into a double-opt-in intro.")])
+
     def routes(self) -> list[Route]:
         pages = {LinkPurpose.REVIEW: self.review, LinkPurpose.OPTIN: self.optin, LinkPurpose.FOLLOWUP: self.outcome,
                  LinkPurpose.STOP: self.stop}
@@ -365,6 +371,23 @@ def _state_words(state: State) -> str:
             State.DECLINED: t("This intro was declined; nobody was introduced."),
             State.EXPIRED: t("This intro expired without an answer.")}.get(
                 state, t("This intro is done."))
+
+
+def _preferred_language(accept: str) -> str:
+    """The first language of an Accept-Language header (RFC 9110 12.5.4), by weight, that Baton
+    writes; English otherwise."""
+    ranked = []
+    for i, item in enumerate(accept.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        weight = params.strip().removeprefix("q=")
+        try:
+            q = float(weight) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        if tag and q > 0:
+            ranked.append((-q, i, tag.strip().lower().split("-")[0]))
+    known = i18n.languages()
+    return next((lang for _, _, lang in sorted(ranked) if lang in known), i18n.DEFAULT)
 
 
 def _page(template: str, status: int = 200, **ctx) -> HTMLResponse:
