@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from composer.cast import Cast, Person, cast_from
 from composer.cleaning import URL, clean
 from composer.mirror import CODES, ORDER
-from composer.people import Cast, Person, cast_from
 from composer.request import NEEDED, OPTIONAL
 from model import FACT_CLEARS, HEADER_SOURCES, Analysis, FactField, Flag, Kind, Role
 

@@ -14,12 +14,12 @@ from email.message import EmailMessage
 
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para, Plain, Quote
+from composer.cast import Person
 from composer.cleaning import clean, first_name
 from composer.i18n import answers, labelled, t
-from composer.people import Person
 from composer.render import Attachment, build_message, render_body
 from composer.request import Request, labels, render, sentence
-from model import FactField
+from model import FactField, Kind
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class IntroMail:
     referrer: Party
     contact: Party
     pin: Party
-    kind: str = "intro_request"
+    kind: Kind = Kind.INTRO_REQUEST
     facts: Mapping[str, str] = field(default_factory=dict)
     attachment: str | None = None  # the resume's file name, attached to the contact's request
     prep: tuple[str, ...] = ()  # what the PIN is asked (FactField values)

@@ -25,9 +25,9 @@ from markupsafe import Markup, escape
 
 from composer import i18n
 from composer.blocks import Body
+from composer.cast import cast_from
 from composer.cleaning import BLANK, clean, clean_email
 from composer.draft import AboutNote, Handoff
-from composer.people import cast_from
 from composer.wording import about_body, reply_body
 from model import Analysis
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from composer.cast import Person
 from composer.cleaning import BLANK, clean
 from composer.i18n import labelled, t
-from composer.people import Person
 from model import FactField
 
 # The slots a request can have, in the order they are read; the first three are needed before

@@ -16,10 +16,10 @@ from sqlalchemy import Connection
 
 import mailboxes
 from composer import i18n, optin_mail, refusals
+from composer.cast import Person
 from composer.draft import Handoff
 from composer.followup_mail import note
 from composer.optin_mail import IntroMail, Party, Sender
-from composer.people import Person
 from composer.render import Attachment
 from composer.request import NAMES, render
 from inbound.analysis.parse import attachment_named
@@ -146,7 +146,7 @@ def mail_view(intro: Intro) -> IntroMail:
     prep = tuple(f.value for f in lifecycle_prep(h, facts))
     return IntroMail(
         referrer=Party(approved.get("referrer_name") or h.referrer.name, intro.referrer_email or ""),
-        contact=person(Role.CONTACT, h.contact), pin=person(Role.PIN, h.pin), kind=intro.kind.value, facts=facts,
+        contact=person(Role.CONTACT, h.contact), pin=person(Role.PIN, h.pin), kind=intro.kind, facts=facts,
         attachment=h.attachment, prep=prep,
         pin_answers={k: v for k, v in pin_answers.items() if k in prep and v},
         pin_words=pin_answers.get(BY_EMAIL) or None, contact_reach=contact_answers.get(REACH) or None,
@@ -470,14 +470,6 @@ def _queue(conn: Connection, intro: Intro, mail: Mail, *, now: datetime, ctx: Co
                          now=now, intro_id=intro.id, sender_domain=mailboxes.domain(intro.referrer_email))
 
 
-# Follow-up notes by purpose (composer/followup_mail.py has their words).
-_NOTES = {MailPurpose.REMINDER_REVIEW: "review_reminder", MailPurpose.REMINDER_CONTACT: "party_reminder",
-          MailPurpose.REMINDER_PIN: "party_reminder", MailPurpose.EXPIRED: "expired",
-          MailPurpose.NUDGE_PIN: "nudge_pin", MailPurpose.FOLLOWUP: "followup",
-          MailPurpose.THANKS_CONTACT: "thanks_contact", MailPurpose.SUMMARY_CONTACT: "summary",
-          MailPurpose.SUMMARY_PIN: "summary"}
-
-
 def _render(conn: Connection, intro: Intro, view: IntroMail, purpose: MailPurpose, role: Role, *, link: str | None,
             words: dict[str, str], now: datetime, ctx: Context) -> EmailMessage:
     token = secrets.token_hex(8)
@@ -494,7 +486,7 @@ def _render(conn: Connection, intro: Intro, view: IntroMail, purpose: MailPurpos
             return optin_mail.optin_pin(view, link=link or "", stop_link=stop_link, key=key, token=token,
                                         sender=ctx.sender, now=now)
         to = view.contact if role is Role.CONTACT else view.pin
-        return note(_NOTES[purpose], view, to=to, key=key, token=token, sender=ctx.sender, link=link, now=now,
+        return note(purpose, view, to=to, key=key, token=token, sender=ctx.sender, link=link, now=now,
                     stop_link=stop_link)
     if purpose is MailPurpose.DECLINED:
         return optin_mail.declined(view, who=words["who"], decision=words["decision"], note=words.get("note") or None,
@@ -510,7 +502,7 @@ def _render(conn: Connection, intro: Intro, view: IntroMail, purpose: MailPurpos
     if "who" in words and purpose in (MailPurpose.SUMMARY_CONTACT, MailPurpose.SUMMARY_PIN):
         who = view.contact if words["who"] == Role.CONTACT.value else view.pin
         extra["who"] = who.name or words["who"]
-    return note(_NOTES[purpose], view, to=to, key=intro.key, token=token, sender=ctx.sender, link=link, now=now,
+    return note(purpose, view, to=to, key=intro.key, token=token, sender=ctx.sender, link=link, now=now,
                 **extra)
 
 

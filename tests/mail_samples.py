@@ -13,7 +13,7 @@ from composer.draft import AboutNote, Handoff, build_draft
 from composer.optin_mail import IntroMail, Party, Sender
 from composer.render import render_about, render_reply
 from inbound.analysis.analyze import analyze_bytes
-from model import Analysis, Command, Role
+from model import Analysis, Command, Kind, MailPurpose, Role
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SENDER = Sender("intro@baton.example", "Baton")
@@ -40,7 +40,7 @@ def _drafts(lang: str) -> list[tuple[str, EmailMessage]]:
     return out
 
 
-def intro_mail(lang: str, *, hidden: bool = True, kind: str = "intro_request") -> IntroMail:
+def intro_mail(lang: str, *, hidden: bool = True, kind: Kind = Kind.INTRO_REQUEST) -> IntroMail:
     return IntroMail(referrer=Party("Diane Wu", "diane@wu.example"), contact=Party("Carla Diaz", "carla@vertex.example"),
                      pin=Party("Felix Adams", "felix@mail.example"), kind=kind,
                      facts={"ask": "a 20-minute call", "relationship": "my old teammate", "goal": "a staff role"},
@@ -53,7 +53,7 @@ def intro_mail(lang: str, *, hidden: bool = True, kind: str = "intro_request") -
 def all_mail(lang: str) -> list[tuple[str, EmailMessage]]:
     """(what, email) for every kind of email, in `lang`."""
     kw = dict(key="k1", token="t1", sender=SENDER, now=NOW)
-    m, shown, direct = intro_mail(lang), intro_mail(lang, hidden=False), intro_mail(lang, kind="direct_intro")
+    m, shown, direct = intro_mail(lang), intro_mail(lang, hidden=False), intro_mail(lang, kind=Kind.DIRECT_INTRO)
     link, stop = "https://baton.example/o/token", "https://baton.example/s/token"
     out = _drafts(lang)
     out += [("optin_contact:hidden", optin_mail.optin_contact(m, link=link, stop_link=stop, **kw)),
@@ -64,11 +64,15 @@ def all_mail(lang: str) -> list[tuple[str, EmailMessage]]:
             ("declined", optin_mail.declined(m, who="contact", decision="not_now", note="Busy until March.", **kw)),
             ("party_note", optin_mail.party_note(m, who="pin", note="Thanks!", **kw)),
             ("confirmed", optin_mail.confirmed(direct, when=NOW, **kw))]
-    for kind in ("review_reminder", "party_reminder", "expired", "nudge_pin", "followup", "thanks_contact"):
-        out.append((f"note:{kind}", followup_mail.note(kind, m, to=m.pin, link=link, **kw)))
-    out.append(("note:thanks_contact:direct", followup_mail.note("thanks_contact", direct, to=m.contact, **kw)))
-    out.append(("note:summary", followup_mail.note("summary", m, to=m.referrer, outcome="met", who="Felix", **kw)))
-    out.append(("note:bounced", followup_mail.note("bounced", m, to=m.referrer, who="Carla Diaz", who_first="Carla",
+    for kind in (MailPurpose.REMINDER_REVIEW, MailPurpose.REMINDER_CONTACT, MailPurpose.EXPIRED,
+                 MailPurpose.NUDGE_PIN, MailPurpose.FOLLOWUP, MailPurpose.THANKS_CONTACT):
+        out.append((f"note:{kind.value}", followup_mail.note(kind, m, to=m.pin, link=link, **kw)))
+    out.append(("note:thanks_contact:direct", followup_mail.note(MailPurpose.THANKS_CONTACT, direct, to=m.contact,
+                                                                 **kw)))
+    out.append(("note:summary", followup_mail.note(MailPurpose.SUMMARY_PIN, m, to=m.referrer, outcome="met",
+                                                   who="Felix", **kw)))
+    out.append(("note:bounced", followup_mail.note(MailPurpose.BOUNCED, m, to=m.referrer, who="Carla Diaz",
+                                                   who_first="Carla",
                                                    address="carla@vertex.example", status="5.1.1", **kw)))
     for reason in (refusals.NO_COMMAND, refusals.NOT_YOURS, refusals.ALREADY, refusals.SEND_DIRECT, refusals.BLANKS,
                    refusals.NO_ADDRESS, refusals.UNCONFIRMED_ADDRESS, refusals.FOLLOW_UP_NOT_DIRECT,

@@ -22,11 +22,11 @@ from starlette.routing import Route
 
 from clock import clock
 from composer import i18n, mirror, optin_mail, wording
+from composer.cast import Person
 from composer.cleaning import BLANK, clean, clean_email
 from composer.draft import Handoff
 from composer.i18n import t
 from composer.optin_mail import Party
-from composer.people import Person
 from composer.request import NEEDED, OPTIONAL, labels, render
 from intros import flow
 from intros.states import IllegalTransition
