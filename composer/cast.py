@@ -9,29 +9,20 @@ from dataclasses import dataclass
 
 from composer.cleaning import clean, clean_email, first_name, is_description
 from composer.i18n import t
-from model import Analysis, Flag, Kind, Role
+from model import Analysis, Flag, Kind, Person, Role
 
 ROLES: tuple[Role, ...] = (Role.REFERRER, Role.PIN, Role.CONTACT)
 NAME_LIMIT = 80
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str | None = None
-    email: str | None = None
+def first(person: Person) -> str | None:
+    """The first name to greet or sign with; None when the message only described the person."""
+    return first_name(person.name)
 
-    @property
-    def first(self) -> str | None:
-        return first_name(self.name)
 
-    @property
-    def proper(self) -> str | None:
-        """The name itself; None when the message only described the person."""
-        return None if is_description(self.name) else self.name
-
-    @property
-    def known(self) -> bool:
-        return bool(self.name or self.email)
+def proper(person: Person) -> str | None:
+    """The name itself; None when the message only described the person ("my cousin")."""
+    return None if is_description(person.name) else person.name
 
 
 @dataclass(frozen=True)
@@ -62,8 +53,8 @@ class Cast:
         person = self.person(role)
         if role == self.reader:
             return t("you")
-        if person.first:
-            return person.first
+        if first(person):
+            return first(person) or ""
         if person.name:  # described, not named: "Greg Hall's cousin", "my cousin"
             return _as_reader_says(person.name, self.reader_person.name if self.reader is Role.REFERRER else None)
         return _describe(role, kind, self.reader)

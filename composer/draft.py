@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from composer.cast import Cast, Person, cast_from
+from composer.cast import Cast, cast_from, first
 from composer.cleaning import URL, clean
 from composer.mirror import CODES, ORDER
 from composer.request import NEEDED, OPTIONAL
-from model import FACT_CLEARS, HEADER_SOURCES, Analysis, FactField, Flag, Kind, Role
+from model import FACT_CLEARS, HEADER_SOURCES, Analysis, FactField, Flag, Kind, Person, Role
 
 KINDS = (Kind.SAID_TO_CONTACT, Kind.DIRECT_INTRO, Kind.INTRO_REQUEST)
 FACT_LIMIT = 300
@@ -49,8 +49,8 @@ class Handoff:
 
     @property
     def greeting_name(self) -> str | None:
-        return self.cast.reader_person.first if self.reader is not Role.OTHER else (
-            Person(self.reader_name).first if self.reader_name else None)
+        return first(self.cast.reader_person) if self.reader is not Role.OTHER else (
+            first(Person(self.reader_name)) if self.reader_name else None)
 
     def addressable(self, person: Person) -> bool:
         """Baton may write to this person without the referrer confirming the address."""
@@ -106,7 +106,7 @@ def build_draft(analysis: Analysis, better: Mapping[str, str | None] | None = No
     cast = cast_from(analysis)
     subject = clean(analysis.subject, 300) or ""
     if analysis.kind not in KINDS:
-        return AboutNote(message_id=analysis.message_id, subject=subject, greeting=cast.reader_person.first,
+        return AboutNote(message_id=analysis.message_id, subject=subject, greeting=first(cast.reader_person),
                          language=analysis.language or "en")
     codes = {f.code for f in analysis.flags} & CODES
     facts: dict[str, str] = {}

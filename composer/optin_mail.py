@@ -14,12 +14,11 @@ from email.message import EmailMessage
 
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para, Plain, Quote
-from composer.cast import Person
 from composer.cleaning import clean, first_name
 from composer.i18n import answers, labelled, t
 from composer.render import Attachment, build_message, render_body
 from composer.request import Request, labels, render, sentence
-from model import FactField, Kind
+from model import FactField, Kind, Person
 
 
 @dataclass(frozen=True)

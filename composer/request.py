@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from composer.cast import Person
+from composer.cast import first, proper
 from composer.cleaning import BLANK, clean
 from composer.i18n import labelled, t
-from model import FactField
+from model import FactField, Person
 
 # The slots a request can have, in the order they are read; the first three are needed before
 # it can go, the rest are said when known and left out when not.
@@ -77,14 +77,14 @@ def render(*, referrer: Person, pin: Person, contact: Person, facts: Mapping[str
 
     # The names are asked for once, in the body; the subject follows them when the request is
     # rendered again from what the referrer approved.
-    if pin.proper and contact.proper:
-        subject = t("Intro? %(pin)s → %(contact)s", pin=pin.proper, contact=contact.proper)
-    elif contact.proper:
-        subject = t("Intro? Someone for %(contact)s", contact=contact.proper)
+    if proper(pin) and proper(contact):
+        subject = t("Intro? %(pin)s → %(contact)s", pin=proper(pin), contact=proper(contact))
+    elif proper(contact):
+        subject = t("Intro? Someone for %(contact)s", contact=proper(contact))
     else:
         subject = t("Would you be open to an intro?")
-    hello = t("Hi %(name)s,", name=contact.first) if contact.first else t("Hi %(name)s,", name=blank("contact_name"))
-    ask = t("Would you be open to helping %(pin)s?", pin=pin.proper or blank("pin_name"))
+    hello = t("Hi %(name)s,", name=first(contact)) if first(contact) else t("Hi %(name)s,", name=blank("contact_name"))
+    ask = t("Would you be open to helping %(pin)s?", pin=proper(pin) or blank("pin_name"))
     lines: list[str] = []
     seen: list[str] = []
     label = labels()
@@ -99,7 +99,7 @@ def render(*, referrer: Person, pin: Person, contact: Person, facts: Mapping[str
             lines.append(labelled(label[f.value], sentence(value)))
         elif f in NEEDED:
             lines.append(labelled(label[f.value], blank(f.value)))
-    sign = referrer.first or blank("referrer_name")
+    sign = first(referrer) or blank("referrer_name")
     body = "\n\n".join([
         hello, ask, "\n".join(lines),
         t("If now isn't a good time, just say so; no reason needed. If yes, you'll both get an introduction "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from composer import mirror
 from composer.blocks import Block, Body, Box, Heading, Items, Link, Para
+from composer.cast import first, proper
 from composer.draft import AboutNote, Handoff
 from composer.i18n import labelled, t, word
 from composer.request import Request, render
@@ -263,8 +264,8 @@ def notes(c: Context) -> list[Note]:
 
     def note(to_role: Role, subject: str, paragraphs: list[str], sign_as: Role) -> None:
         person = h.cast.person(to_role)
-        hello = t("Hi %(name)s,", name=person.first) if person.first else t("Hi,")
-        signer = h.cast.person(sign_as).first or "[[" + t("your name") + "]]"
+        hello = t("Hi %(name)s,", name=first(person)) if first(person) else t("Hi,")
+        signer = first(h.cast.person(sign_as)) or "[[" + t("your name") + "]]"
         body = "\n\n".join([hello, *paragraphs, t("Thanks,") + "\n" + signer])
         out.append(Note(to=v[to_role.value] if to_role is not r else t("you"), to_email=person.email,
                         subject=subject, body=body))
@@ -274,12 +275,12 @@ def notes(c: Context) -> list[Note]:
         note(Role.PIN, re_subject, [t("Thanks for getting in touch. Before we talk, could you tell me a little more?"),
                                  "\n".join(f"- {q}" for q in qs)], Role.CONTACT)
         if _referrer_note_possible(c):
-            note(Role.REFERRER, t("Could you introduce %(pin)s properly?", pin=h.pin.proper or t("them")),
+            note(Role.REFERRER, t("Could you introduce %(pin)s properly?", pin=proper(h.pin) or t("them")),
                  [t("%(pin)s wrote to me saying you suggested we talk. I'm glad to consider it, but I'd like to hear "
                     "it from you first: how you know each other, and what you think I could help with.",
-                    pin=h.pin.proper or t("Someone"))], Role.CONTACT)
+                    pin=proper(h.pin) or t("Someone"))], Role.CONTACT)
     elif kind is Kind.SAID_TO_CONTACT and r is Role.PIN:
-        contact = h.contact.proper or t("them")
+        contact = proper(h.contact) or t("them")
         said = (t("I wrote to %(contact)s, as you suggested. Would you introduce us yourself? A line from you "
                   "means much more than my word. A short request is below; change anything you like.",
                   contact=contact) if c.has(Flag.NO_OPT_IN) else
@@ -288,7 +289,7 @@ def notes(c: Context) -> list[Note]:
                   contact=contact))
         note(Role.REFERRER, t("Would you introduce me to %(contact)s?", contact=contact), [said], Role.PIN)
     elif kind is Kind.DIRECT_INTRO and r is Role.REFERRER and c.has(Flag.NO_OPT_IN):
-        pin = h.pin.first or t("them")
+        pin = first(h.pin) or t("them")
         note(Role.CONTACT, re_subject,
              [t("I should have asked before introducing you to %(pin)s; sorry for springing it on you. No "
                 "obligation at all: if now isn't a good time, just say so and I'll pass it on kindly.", pin=pin)],
@@ -316,7 +317,7 @@ def show_request(c: Context) -> bool:
 
 def request_box(c: Context) -> Box:
     req, v = c.request, c.v
-    who = c.h.contact.first or t("the contact")
+    who = first(c.h.contact) or t("the contact")
     if c.reader is Role.REFERRER:
         title = (t("The request for %(who)s, a template", who=who) if req.blanks
                  else t("The request for %(who)s, ready to send", who=who))

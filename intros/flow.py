@@ -16,7 +16,6 @@ from sqlalchemy import Connection
 
 import mailboxes
 from composer import i18n, optin_mail, refusals
-from composer.cast import Person
 from composer.draft import Handoff
 from composer.followup_mail import note
 from composer.optin_mail import IntroMail, Party, Sender
@@ -38,6 +37,7 @@ from model import (
     Kind,
     LinkPurpose,
     MailPurpose,
+    Person,
     Role,
     State,
     actor_for,

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from clock import clock
 from composer import i18n, mirror, optin_mail, wording
-from composer.cast import Person
+from composer.cast import proper
 from composer.cleaning import BLANK, clean, clean_email
 from composer.draft import Handoff
 from composer.i18n import t
@@ -30,7 +30,7 @@ from composer.optin_mail import Party
 from composer.request import NEEDED, OPTIONAL, labels, render
 from intros import flow
 from intros.states import IllegalTransition
-from model import Decision, FollowupAnswer, Intro, Kind, LinkPurpose, Role, State
+from model import Decision, FollowupAnswer, Intro, Kind, LinkPurpose, Person, Role, State
 from store import tokens
 
 log = logging.getLogger("baton.web")
@@ -311,8 +311,8 @@ def _enum(kind, value):
 
 def _values_from_draft(intro: Intro) -> dict:
     h: Handoff = flow.handoff(intro)
-    return {"referrer_name": h.referrer.name or "", "contact_name": h.contact.proper or "",
-            "contact_email": h.contact.email or "", "pin_name": h.pin.proper or "", "pin_email": h.pin.email or "",
+    return {"referrer_name": h.referrer.name or "", "contact_name": proper(h.contact) or "",
+            "contact_email": h.contact.email or "", "pin_name": proper(h.pin) or "", "pin_email": h.pin.email or "",
             "facts": {k: v for k, v in h.facts.items() if k in {f.value for f in NEEDED + OPTIONAL}},
             "hide_contact_until_yes": flow.staged_by_default(h)}
 
