@@ -13,7 +13,17 @@ from email.message import EmailMessage
 from composer import i18n
 from composer.blocks import Block, Body, Link, Para
 from composer.i18n import answers, t
-from composer.optin_mail import IntroMail, Party, Sender, cap, greeting, names, send, stop_lines, unsubscribe_headers
+from composer.optin_mail import (
+    Addressee,
+    IntroMail,
+    Sender,
+    cap,
+    greeting,
+    names,
+    send,
+    stop_lines,
+    unsubscribe_headers,
+)
 from model import FollowupAnswer, Kind, MailPurpose
 
 
@@ -25,7 +35,7 @@ def _outcome_line(outcome: str, v: dict[str, str]) -> str:
     return t("%(who)s says it didn't work out this time. Nobody else has been told.", **v)
 
 
-def _row(kind: MailPurpose, m: IntroMail, v: dict[str, str], to: Party) -> tuple[str, list[str], str | None]:
+def _row(kind: MailPurpose, m: IntroMail, v: dict[str, str], to: Addressee) -> tuple[str, list[str], str | None]:
     """(subject, paragraphs, link label) of one note."""
     direct = m.kind is Kind.DIRECT_INTRO
     if kind is MailPurpose.REMINDER_REVIEW:
@@ -78,8 +88,9 @@ def _row(kind: MailPurpose, m: IntroMail, v: dict[str, str], to: Party) -> tuple
     raise KeyError(kind)
 
 
-def note(kind: MailPurpose, m: IntroMail, *, to: Party, key: str, token: str, sender: Sender, link: str | None = None,
-         now: datetime | None = None, stop_link: str | None = None, **extra: str) -> EmailMessage:
+def note(kind: MailPurpose, m: IntroMail, *, to: Addressee, key: str, token: str, sender: Sender,
+         link: str | None = None, now: datetime | None = None, stop_link: str | None = None,
+         **extra: str) -> EmailMessage:
     with i18n.use(m.language):
         v = {**names(m), **extra}
         subject, paragraphs, label = _row(kind, m, v, to)

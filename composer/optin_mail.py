@@ -22,7 +22,8 @@ from model import FactField, Kind, Person
 
 
 @dataclass(frozen=True)
-class Party:
+class Addressee:
+    """Someone Baton writes to: a name (if known) and an address."""
     name: str | None
     email: str
 
@@ -30,9 +31,9 @@ class Party:
 @dataclass(frozen=True)
 class IntroMail:
     """What the intro's mail says: the approved people and facts, and what the parties answered."""
-    referrer: Party
-    contact: Party
-    pin: Party
+    referrer: Addressee
+    contact: Addressee
+    pin: Addressee
     kind: Kind = Kind.INTRO_REQUEST
     facts: Mapping[str, str] = field(default_factory=dict)
     attachment: str | None = None  # the resume's file name, attached to the contact's request
@@ -64,11 +65,11 @@ class Sender:
     assistant_name: str
 
 
-def first(p: Party, fallback: str) -> str:
+def first(p: Addressee, fallback: str) -> str:
     return first_name(clean(p.name, 80)) or fallback
 
 
-def name(p: Party, fallback: str) -> str:
+def name(p: Addressee, fallback: str) -> str:
     return clean(p.name, 80) or fallback
 
 
@@ -80,7 +81,7 @@ def names(m: IntroMail) -> dict[str, str]:
             "contact_name": name(m.contact, t("your contact")), "contact_first": first(m.contact, t("your contact"))}
 
 
-def greeting(p: Party) -> str:
+def greeting(p: Addressee) -> str:
     """"Hi Felix," or, with no name to greet by, "Hello,"."""
     who = first(p, "")
     return t("Hi %(name)s,", name=who) if who else t("Hello,")
@@ -95,8 +96,9 @@ def role_word(role: str) -> str:
     return t("the contact") if role == "contact" else t("the person you are helping")
 
 
-def send(body: Body, *, m: IntroMail, sender: Sender, to: list[Party], subject: str, key: str, token: str,
-         now: datetime | None, cc: tuple[Party, ...] | list[Party] = (), headers: Mapping[str, str] | None = None,
+def send(body: Body, *, m: IntroMail, sender: Sender, to: list[Addressee], subject: str, key: str, token: str,
+         now: datetime | None, cc: tuple[Addressee, ...] | list[Addressee] = (),
+         headers: Mapping[str, str] | None = None,
          attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     """The EmailMessage for `body` (rendered in the intro's language by the caller)."""
     text, html = render_body(body, subject)
@@ -276,7 +278,7 @@ def clean_note(text: str) -> str:
     return "\n".join(lines).strip()[:4000]
 
 
-def refused(*, to: Party, why: str, link: str | None, link_label: str, key: str, token: str, sender: Sender,
+def refused(*, to: Addressee, why: str, link: str | None, link_label: str, key: str, token: str, sender: Sender,
             subject: str, language: str, now: datetime | None = None) -> EmailMessage:
     """The answer to a reply command Baton could not carry out: why, and what to do instead."""
     with i18n.use(language):

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 
 from composer import i18n
 from composer.i18n import answers, t, word
-from composer.optin_mail import Party, Sender, refused
+from composer.optin_mail import Addressee, Sender, refused
 from model import Command, Role
 
 NO_COMMAND = "no command"
@@ -78,7 +78,7 @@ def _why(reason: str, role: Role) -> str:
     return t("Nothing was sent: %(why)s", why=reason)
 
 
-def email(reason: str, *, command: Command | None, role: Role, to: Party, link: str | None, link_kind: str,
+def email(reason: str, *, command: Command | None, role: Role, to: Addressee, link: str | None, link_kind: str,
           key: str, token: str, sender: Sender, subject: str, language: str,
           now: datetime | None = None) -> EmailMessage:
     with i18n.use(language):

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from composer.followup_mail import note
-from composer.optin_mail import Party
+from composer.optin_mail import Addressee
 from inbound.analysis.dsn import RecipientReport, Report
 from intros.flow import Context, mail_view
 from model import Actor, Intro, MailPurpose, Role
@@ -68,7 +68,7 @@ def _tell_referrer(conn: Connection, intro: Intro, role: Role, about: RecipientR
     view = mail_view(intro)
     party = view.contact if role is Role.CONTACT else view.pin
     who = party.name or party.email
-    message = note(MailPurpose.BOUNCED, view, to=Party(view.referrer.name, referrer), key=intro.key,
+    message = note(MailPurpose.BOUNCED, view, to=Addressee(view.referrer.name, referrer), key=intro.key,
                    token=secrets.token_hex(8), sender=ctx.sender, now=now, who=who,
                    who_first=who.split()[0], address=party.email, status=about.status or "-")
     # One note per unreachable person per intro, however many of their mails come back.

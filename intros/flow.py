@@ -18,7 +18,7 @@ import mailboxes
 from composer import i18n, optin_mail, refusals
 from composer.draft import Handoff
 from composer.followup_mail import note
-from composer.optin_mail import IntroMail, Party, Sender
+from composer.optin_mail import Addressee, IntroMail, Sender
 from composer.render import Attachment
 from composer.request import NAMES, render
 from inbound.analysis.parse import attachment_named
@@ -85,8 +85,8 @@ class Approval:
     """The referrer's final word (the review page, or a "send" by reply): the people and the facts
     the request is rendered from, now and in every later email."""
     referrer_name: str
-    contact: Party
-    pin: Party
+    contact: Addressee
+    pin: Addressee
     facts: Mapping[str, str] = field(default_factory=dict)
     hide_contact_until_yes: bool = True
 
@@ -134,9 +134,9 @@ def mail_view(intro: Intro) -> IntroMail:
     d, h = intro.draft, handoff(intro)
     approved = d.get("approved") or {}
 
-    def person(role: Role, drafted: Person) -> Party:
+    def person(role: Role, drafted: Person) -> Addressee:
         party = intro.party(role)
-        return Party(party.name, party.email) if party is not None else Party(drafted.name, drafted.email or "")
+        return Addressee(party.name, party.email) if party is not None else Addressee(drafted.name, drafted.email or "")
 
     pin, contact = intro.party(Role.PIN), intro.party(Role.CONTACT)
     pin_answers = dict(pin.answers) if pin else {}
@@ -145,7 +145,7 @@ def mail_view(intro: Intro) -> IntroMail:
     legacy = (approved["blurb_subject"], approved["blurb_body"]) if "blurb_body" in approved else None
     prep = tuple(f.value for f in lifecycle_prep(h, facts))
     return IntroMail(
-        referrer=Party(approved.get("referrer_name") or h.referrer.name, intro.referrer_email or ""),
+        referrer=Addressee(approved.get("referrer_name") or h.referrer.name, intro.referrer_email or ""),
         contact=person(Role.CONTACT, h.contact), pin=person(Role.PIN, h.pin), kind=intro.kind, facts=facts,
         attachment=h.attachment, prep=prep,
         pin_answers={k: v for k, v in pin_answers.items() if k in prep and v},
@@ -309,8 +309,8 @@ def approval_from_draft(intro: Intro, filled: list[str] | None) -> Approval | st
         return refusals.UNCONFIRMED_ADDRESS
     facts = {**h.facts, **{k: v for k, v in slots.items() if k not in NAMES}}
     return Approval(referrer_name=slots.get("referrer_name") or h.referrer.name or "",
-                    contact=Party(slots.get("contact_name") or contact.name, contact.email),
-                    pin=Party(slots.get("pin_name") or pin.name, pin.email), facts=facts,
+                    contact=Addressee(slots.get("contact_name") or contact.name, contact.email),
+                    pin=Addressee(slots.get("pin_name") or pin.name, pin.email), facts=facts,
                     hide_contact_until_yes=staged_by_default(h))
 
 
@@ -397,7 +397,7 @@ def _queue_refusal(conn: Connection, intro: Intro, owner: KeyOwner, command: Com
     party = intro.party(owner.role)
     key = party.reply_key if party is not None and owner.role is not Role.REFERRER else intro.key
     name = h.referrer.name if owner.role is Role.REFERRER else (party.name if party else None)
-    message = refusals.email(reason, command=command, role=owner.role, to=Party(name, owner.email), link=link,
+    message = refusals.email(reason, command=command, role=owner.role, to=Addressee(name, owner.email), link=link,
                              link_kind=label, key=key, token=secrets.token_hex(8), sender=ctx.sender,
                              subject=h.subject, language=h.language, now=now)
     ctx.mailer.queue(conn, scope=f"intro:{intro.id}:reply:{message_id}", purpose=MailPurpose.REFUSED.value,

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import settings as settings_mod
 from composer import followup_mail, optin_mail, refusals
 from composer.draft import AboutNote, Handoff, build_draft
-from composer.optin_mail import IntroMail, Party, Sender
+from composer.optin_mail import Addressee, IntroMail, Sender
 from composer.render import render_about, render_reply
 from inbound.analysis.analyze import analyze_bytes
 from model import Analysis, Command, Kind, MailPurpose, Role
@@ -41,8 +41,8 @@ def _drafts(lang: str) -> list[tuple[str, EmailMessage]]:
 
 
 def intro_mail(lang: str, *, hidden: bool = True, kind: Kind = Kind.INTRO_REQUEST) -> IntroMail:
-    return IntroMail(referrer=Party("Diane Wu", "diane@wu.example"), contact=Party("Carla Diaz", "carla@vertex.example"),
-                     pin=Party("Felix Adams", "felix@mail.example"), kind=kind,
+    return IntroMail(referrer=Addressee("Diane Wu", "diane@wu.example"), contact=Addressee("Carla Diaz", "carla@vertex.example"),
+                     pin=Addressee("Felix Adams", "felix@mail.example"), kind=kind,
                      facts={"ask": "a 20-minute call", "relationship": "my old teammate", "goal": "a staff role"},
                      attachment="Felix Adams CV.pdf", prep=("timeline", "requirements"),
                      pin_answers={"timeline": "by January"}, pin_words="Thank you both.",

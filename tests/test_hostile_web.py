@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 import settings as settings_mod
 from clock import clock
 from composer.draft import build_draft
-from composer.optin_mail import Party, Sender
+from composer.optin_mail import Addressee, Sender
 from inbound.analysis.analyze import analyze_bytes
 from intros import flow
 from intros.states import TRANSITIONS
@@ -71,8 +71,8 @@ def test_review_form_survives_hostile_fields(tmp_path):
 
 def test_optin_form_survives_hostile_fields(tmp_path):
     engine, ctx, client, token, intro_id = _app(tmp_path)
-    approval = flow.Approval(referrer_name="<b>Diane</b>", contact=Party("<script>x</script>", "carla@vertex.example"),
-                             pin=Party("Felix", "felix@mail.example"), facts={"ask": "<img src=x onerror=alert(1)>"},
+    approval = flow.Approval(referrer_name="<b>Diane</b>", contact=Addressee("<script>x</script>", "carla@vertex.example"),
+                             pin=Addressee("Felix", "felix@mail.example"), facts={"ask": "<img src=x onerror=alert(1)>"},
                              hide_contact_until_yes=False)
     with engine.begin() as conn:
         flow.approve(conn, intro_id, approval, now=clock.now(), ctx=ctx)

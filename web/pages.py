@@ -26,7 +26,7 @@ from composer.cast import proper
 from composer.cleaning import BLANK, clean, clean_email
 from composer.draft import Handoff
 from composer.i18n import t
-from composer.optin_mail import Party
+from composer.optin_mail import Addressee
 from composer.request import NEEDED, OPTIONAL, labels, render
 from intros import flow
 from intros.states import IllegalTransition
@@ -119,8 +119,9 @@ class Pages:
             if errors:
                 return self._review_page(intro, token, values, errors, status=400)
             approval = flow.Approval(
-                referrer_name=values["referrer_name"], contact=Party(values["contact_name"], values["contact_email"]),
-                pin=Party(values["pin_name"], values["pin_email"]), facts=values["facts"],
+                referrer_name=values["referrer_name"],
+                contact=Addressee(values["contact_name"], values["contact_email"]),
+                pin=Addressee(values["pin_name"], values["pin_email"]), facts=values["facts"],
                 hide_contact_until_yes=values["hide_contact_until_yes"])
             try:
                 await self._tx(lambda c: flow.approve(c, link.intro_id, approval, now=clock.now(), ctx=self.ctx))
