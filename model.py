@@ -187,7 +187,7 @@ class LinkPurpose(StrEnum):
     """What a link in Baton's mail opens; the value is stored with the token's hash."""
     REVIEW = "review"
     OPTIN = "optin"
-    FOLLOWUP = "outcome"
+    FOLLOWUP = "followup"  # "did you connect?"
     STOP = "stop"  # "don't ask me again"
 
     @property

@@ -27,10 +27,10 @@ from composer.optin_mail import (
 from model import FollowupAnswer, Kind, MailPurpose
 
 
-def _outcome_line(outcome: str, v: dict[str, str]) -> str:
-    if outcome == FollowupAnswer.MET:
+def _answer_line(answer: str, v: dict[str, str]) -> str:
+    if answer == FollowupAnswer.MET:
         return t("%(who)s says they met. Baton has thanked %(contact_first)s on your behalf.", **v)
-    if outcome == FollowupAnswer.NOT_YET:
+    if answer == FollowupAnswer.NOT_YET:
         return t("%(who)s says they haven't met yet. Baton won't chase them further.", **v)
     return t("%(who)s says it didn't work out this time. Nobody else has been told.", **v)
 
@@ -84,7 +84,7 @@ def _row(kind: MailPurpose, m: IntroMail, v: dict[str, str], to: Addressee) -> t
         closing = (t("Thank you for making the intro.") if direct
                    else t("Thank you for asking first: it made this an easy yes."))
         return (t("How your intro of %(pin_name)s to %(contact_name)s went", **v),
-                [_outcome_line(v.get("outcome", ""), v), closing], None)
+                [_answer_line(v.get("answer", ""), v), closing], None)
     raise KeyError(kind)
 
 

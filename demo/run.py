@@ -165,7 +165,7 @@ class Demo:
         followups = {m["Delivered-To"]: m for m in await self.mail(2)}
         url = LINK.findall(_text(followups["felix.adams@mail.example"]))[0]
         out(f"\n>>> Felix opens {url} and presses 'We met'")
-        out(f"    page: {await self.click(url, outcome='met')}")
+        out(f"    page: {await self.click(url, answer='met')}")
         await self.mail(2)
         out("\n#### The timeline (`server.py intros show 3`):")
         engine = make_engine(self.settings.database_url)

@@ -248,7 +248,7 @@ def stop(conn: Connection, intro_id: int, role: Role, *, now: datetime, ctx: Con
     return "stopped"
 
 
-def record_outcome(conn: Connection, intro_id: int, role: Role, answer: FollowupAnswer, *, now: datetime,
+def record_followup(conn: Connection, intro_id: int, role: Role, answer: FollowupAnswer, *, now: datetime,
                    ctx: Context) -> FollowupAnswer:
     """A party's answer to "did you connect?"; the first answer per party wins."""
     if role not in (Role.CONTACT, Role.PIN):
@@ -498,7 +498,7 @@ def _render(conn: Connection, intro: Intro, view: IntroMail, purpose: MailPurpos
         return optin_mail.confirmed(view, when=now + ctx.delays.followup, key=intro.key, token=token,
                                     sender=ctx.sender, now=now)
     to = {Role.REFERRER: view.referrer, Role.CONTACT: view.contact, Role.PIN: view.pin}[role]
-    extra = {k: v for k, v in words.items() if k in ("outcome",)}
+    extra = {k: v for k, v in words.items() if k in ("answer",)}
     if "who" in words and purpose in (MailPurpose.SUMMARY_CONTACT, MailPurpose.SUMMARY_PIN):
         who = view.contact if words["who"] == Role.CONTACT.value else view.pin
         extra["who"] = who.name or words["who"]

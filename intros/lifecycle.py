@@ -49,7 +49,7 @@ class Mail:
     purpose: MailPurpose
     to: tuple[Role, ...]
     link: LinkPurpose | None = None
-    extra: tuple[tuple[str, str], ...] = ()  # words the note needs ("outcome", "who", ...)
+    extra: tuple[tuple[str, str], ...] = ()  # words the note needs ("answer", "who", ...)
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def on_decision(intro: Intro, role: Role, decision: Decision, *, left_note: bool
 
 def on_followup_answer(intro: Intro, role: Role, answer: FollowupAnswer) -> Plan:
     """After `role`'s first answer to "did you connect?" was recorded."""
-    mails = [Mail(summary_for(role), (Role.REFERRER,), extra=(("outcome", answer.value), ("who", role.value)))]
+    mails = [Mail(summary_for(role), (Role.REFERRER,), extra=(("answer", answer.value), ("who", role.value)))]
     if answer is FollowupAnswer.MET:
         mails.append(Mail(MailPurpose.THANKS_CONTACT, (Role.CONTACT,)))
     answered = all(p.followup for p in intro.parties.values())

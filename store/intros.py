@@ -30,7 +30,7 @@ def create(conn: Connection, *, key: str, message_id: int, kind: Kind, referrer_
 def _party(row: Any) -> Party:
     return Party(id=row.id, role=Role(row.role), name=row.name, email=row.email, reply_key=row.reply_key,
                  decision=Decision(row.decision), note=row.note, answers=dict(row.answers or {}),
-                 decided_at=row.decided_at, followup=FollowupAnswer(row.outcome) if row.outcome else None)
+                 decided_at=row.decided_at, followup=FollowupAnswer(row.followup) if row.followup else None)
 
 
 def _intro(row: Any, parties: dict[Role, Party]) -> Intro:
@@ -95,11 +95,11 @@ def answer_followup(conn: Connection, intro_id: int, role: Role, answer: Followu
     """Records a party's "did you connect?" answer; False when they had answered already."""
     return conn.execute(update(intro_parties).where(
         intro_parties.c.intro_id == intro_id, intro_parties.c.role == role.value,
-        intro_parties.c.outcome.is_(None)).values(outcome=answer.value)).rowcount == 1
+        intro_parties.c.followup.is_(None)).values(followup=answer.value)).rowcount == 1
 
 
 def followup_of(conn: Connection, intro_id: int, role: Role) -> FollowupAnswer | None:
-    value = conn.execute(select(intro_parties.c.outcome).where(
+    value = conn.execute(select(intro_parties.c.followup).where(
         intro_parties.c.intro_id == intro_id, intro_parties.c.role == role.value)).scalar()
     return FollowupAnswer(value) if value else None
 

@@ -157,7 +157,7 @@ intro_parties = Table(
     Column("note", Text),
     Column("answers", JSON),  # the PIN's prep answers
     Column("decided_at", UTCDateTime),
-    Column("outcome", String(16)),  # after the follow-up: met | not_yet | no_luck
+    Column("followup", String(16)),  # the answer to "did you connect?": met | not_yet | no_luck
     UniqueConstraint("intro_id", "role"),
 )
 Index("ix_intro_parties_email_key", intro_parties.c.email_key)
@@ -179,7 +179,7 @@ tokens = Table(
     "tokens", metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("intro_id", Id, ForeignKey("intros.id"), nullable=False, index=True),
-    Column("purpose", String(16), nullable=False),  # review | optin
+    Column("purpose", String(16), nullable=False),  # model.LinkPurpose
     Column("role", String(16), nullable=False),  # referrer | contact | pin
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),

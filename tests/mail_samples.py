@@ -69,7 +69,7 @@ def all_mail(lang: str) -> list[tuple[str, EmailMessage]]:
         out.append((f"note:{kind.value}", followup_mail.note(kind, m, to=m.pin, link=link, **kw)))
     out.append(("note:thanks_contact:direct", followup_mail.note(MailPurpose.THANKS_CONTACT, direct, to=m.contact,
                                                                  **kw)))
-    out.append(("note:summary", followup_mail.note(MailPurpose.SUMMARY_PIN, m, to=m.referrer, outcome="met",
+    out.append(("note:summary", followup_mail.note(MailPurpose.SUMMARY_PIN, m, to=m.referrer, answer="met",
                                                    who="Felix", **kw)))
     out.append(("note:bounced", followup_mail.note(MailPurpose.BOUNCED, m, to=m.referrer, who="Carla Diaz",
                                                    who_first="Carla",

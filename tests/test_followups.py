@@ -54,7 +54,7 @@ async def test_both_yes_then_follow_up_then_we_met_thanks_the_contact(running):
     followup = [m for m in mail_to(s, FELIX) if m["Subject"] == "Did you connect?"][0]
     (url,) = [u for u in re.findall(r"https?://\S+/f/[A-Za-z0-9_-]+", followup.get_body(("plain",)).get_content())]
     page = await client.get(url)
-    r = await client.post(url, data={"form_token": form_token(page.text), "outcome": "met"})
+    r = await client.post(url, data={"form_token": form_token(page.text), "answer": "met"})
     assert "We met" in r.text
     await wait_for(lambda: ("thanks_contact", CARLA) in sent(s))
     assert sent(s) == [

@@ -157,7 +157,7 @@ async def test_a_german_hand_off_gets_a_german_draft_and_german_pages(make_setti
 _PAGE_CONTEXT = {
     "message.html": {"paragraphs": ["x"]},
     "stop.html": {"form_token": "f", "paragraphs": ["x"]},
-    "outcome.html": {"form_token": "f", "lead": "x", "tell": "x", "words": {FollowupAnswer.MET: "x"}},
+    "followup.html": {"form_token": "f", "lead": "x", "tell": "x", "words": {FollowupAnswer.MET: "x"}},
     "optin.html": {"errors": {"decision": "x"}, "form_token": "f", "intro_line": "x", "prep": [{"name": "goal",
                    "question": "x"}], "privacy": "x", "referrer_first": "Diane", "request_body": "x",
                    "request_subject": "x", "role": "contact"},

@@ -47,7 +47,7 @@ def decision_words() -> dict[Decision, str]:
     return {Decision.YES: t("Yes"), Decision.NOT_NOW: t("Not now"), Decision.NO: t("No")}
 
 
-def outcome_words() -> dict[FollowupAnswer, str]:
+def followup_words() -> dict[FollowupAnswer, str]:
     return {FollowupAnswer.MET: t("We met"), FollowupAnswer.NOT_YET: t("Not yet"),
             FollowupAnswer.NO_LUCK: t("It didn't work out")}
 
@@ -66,7 +66,7 @@ class Pages:
                                                       "into a double-opt-in intro.")])
 
     def routes(self) -> list[Route]:
-        pages = {LinkPurpose.REVIEW: self.review, LinkPurpose.OPTIN: self.optin, LinkPurpose.FOLLOWUP: self.outcome,
+        pages = {LinkPurpose.REVIEW: self.review, LinkPurpose.OPTIN: self.optin, LinkPurpose.FOLLOWUP: self.followup,
                  LinkPurpose.STOP: self.stop}
         return [Route(purpose.prefix + "{token}", page, methods=["GET", "HEAD", "POST"])
                 for purpose, page in pages.items()]
@@ -236,9 +236,9 @@ class Pages:
                      prep=prep, privacy=privacy, referrer_first=n["referrer_first"],
                      form_token=tokens.form_token(self.secret, token))
 
-    # --- outcome ---------------------------------------------------------------------------
+    # --- did you connect? ----------------------------------------------------------------
 
-    async def outcome(self, request: Request) -> HTMLResponse:
+    async def followup(self, request: Request) -> HTMLResponse:
         """'Did you connect?': one click, scanner-safe like every other link."""
         token = request.path_params["token"]
         opened = await self._open(token, LinkPurpose.FOLLOWUP)
@@ -249,23 +249,23 @@ class Pages:
             given = intro.parties[link.role].followup
             if given:
                 return _message(t("Thanks, you already answered"),
-                                [t("Your answer: %(answer)s.", answer=outcome_words()[given])])
+                                [t("Your answer: %(answer)s.", answer=followup_words()[given])])
             if request.method == "POST":
                 form = await self._form(request, token)
                 if form is None:
                     return _not_our_form()
-                outcome = _enum(FollowupAnswer, form.get("outcome"))
-                if outcome is not None:
-                    final = await self._tx(lambda c: flow.record_outcome(c, link.intro_id, link.role, outcome,
+                answer = _enum(FollowupAnswer, form.get("answer"))
+                if answer is not None:
+                    final = await self._tx(lambda c: flow.record_followup(c, link.intro_id, link.role, answer,
                                                                          now=clock.now(), ctx=self.ctx))
                     self.on_queued()
-                    return _message(t("Thank you"), [t("Your answer: %(answer)s.", answer=outcome_words()[final])])
+                    return _message(t("Thank you"), [t("Your answer: %(answer)s.", answer=followup_words()[final])])
             n = optin_mail.names(flow.mail_view(intro))
             tell = (t("Your answer goes to %(referrer_first)s; \"We met\" also sends %(contact_first)s a thank-you.",
                       **n) if link.role is Role.PIN else t("Your answer goes to %(referrer_first)s.", **n))
-            return _page("outcome.html", title=t("Did you connect?"),
+            return _page("followup.html", title=t("Did you connect?"),
                          lead=t("%(referrer_name)s introduced %(pin_name)s and %(contact_name)s. How did it go?", **n),
-                         tell=tell, words=outcome_words(), form_token=tokens.form_token(self.secret, token))
+                         tell=tell, words=followup_words(), form_token=tokens.form_token(self.secret, token))
 
     # --- don't ask me again ------------------------------------------------------------------
 
