@@ -84,3 +84,28 @@ async def test_large_messages_finding10_a_spool_that_cannot_be_written_is_answer
     assert noop == 250
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t)).scalar() == 0
+
+
+async def test_large_messages_finding10_nothing_of_a_stored_message_stays_in_memory(large_listener, engine):
+    """The other half of finding 10: memory went up and stayed there. Once four concurrent 6 MB
+    messages are stored, no Python object of the listener or the intake writer still holds their
+    bytes (tracemalloc counts every Python allocation; SQLite's own cache is C memory, measured by
+    `python -m bench.smtp_memory`)."""
+    import gc
+    import tracemalloc
+    big = _large(6_000_000)  # made before the baseline: four messages, each its own Message-ID
+    raws = [big.replace(b"<large@mail.example>", f"<large{i}@mail.example>".encode()) for i in range(4)]
+    tracemalloc.start()
+    try:
+        gc.collect()
+        before, _ = tracemalloc.get_traced_memory()
+        answers = await asyncio.gather(*(asyncio.to_thread(_send, large_listener, raw) for raw in raws))
+        assert [code for (code, _), _ in answers] == [250] * 4
+        gc.collect()
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - before > len(big)  # the messages did pass through memory, as lines and spools
+    assert kept - before < len(big) // 4, f"{(kept - before) / 1e6:.1f} MB still held after storing"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t)).scalar() == 4
