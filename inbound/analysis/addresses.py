@@ -141,8 +141,37 @@ def parse_header_addresses(value: str | None, parsed: Any = None) -> list[Person
 
 
 # A name then an address: "Jane Roe <jane@x>", "Roe, Jane [mailto:jane@x]", "'Jane' <jane@x>".
-_NAMED = re.compile(r"(?P<name>[^<>\[\];,\n]*?(?:,[^<>\[\];,\n@]*?)?)\s*(?:<|\[mailto:|\()\s*"
-                    r"(?P<addr>" + EMAIL_RE.pattern + r")\s*[>\])]")
+# The address in its brackets is found first; the name is then read back from it (`_name_start`):
+# a pattern that lets the name start anywhere tries every start, quadratic in the line's length.
+_BRACKETED = re.compile(r"(?:<|\[mailto:|\()\s*(?P<addr>" + EMAIL_RE.pattern + r")\s*[>\])]")
+_NOT_IN_NAME = re.compile(r"[<>\[\];\n]")
+
+
+def _name_span(value: str, lo: int, bracket: int) -> tuple[int, int]:
+    """The name before `bracket`: it ends where the white space before the bracket begins, and
+    starts as early as `lo` allows, never across < > [ ] ; or a line break, with at most one comma
+    in it and no @ after that comma ("Roe, Jane")."""
+    end = bracket
+    while end > lo and value[end - 1].isspace():
+        end -= 1
+    start = lo
+    for m in _NOT_IN_NAME.finditer(value, lo, end):
+        start = m.end()
+    commas = [i for i in range(start, end) if value[i] == ","]
+    if len(commas) >= 2:
+        start = commas[-2] + 1
+    if commas and "@" in value[commas[-1] + 1:end]:
+        start = commas[-1] + 1
+    return start, max(start, end)
+
+
+def _named(value: str):
+    """(name, address, span) of each bracketed address in `value`, in order."""
+    done = 0
+    for m in _BRACKETED.finditer(value):
+        start, end = _name_span(value, done, m.start())
+        done = m.end()
+        yield value[start:end], m.group("addr"), (start, done)
 
 
 def parse_text_addresses(value: str) -> list[Person]:
@@ -151,13 +180,13 @@ def parse_text_addresses(value: str) -> list[Person]:
     out: list[Person] = []
     seen: set[str] = set()
     spans: list[tuple[int, int]] = []
-    for m in _NAMED.finditer(value):
-        mail = usable_email(m.group("addr"))
+    for raw_name, addr, span in _named(value):
+        mail = usable_email(addr)
         if not mail or mail in seen:
             continue
         seen.add(mail)
-        spans.append(m.span())
-        name = clean_name(m.group("name").strip(" ;,\"'"))
+        spans.append(span)
+        name = clean_name(raw_name.strip(" ;,\"'"))
         out.append(Person(name or name_from_email(mail), mail))
     rest = value
     for a, b in reversed(spans):

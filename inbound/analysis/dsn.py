@@ -54,7 +54,8 @@ PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"couldn't be found|not found|domain name not found")),         # Gmail, Exchange, qmail
 )
 # Where the notification ends and the returned message begins, in text bounces.
-_ORIGINAL = re.compile(r"(?im)^\s*-*\s*(?:original message|the original message|original message follows|"
+# Spaces and dashes before the words, as one run: "\s*-*\s*" would try every split of a long run.
+_ORIGINAL = re.compile(r"(?im)^(?:[^\S\n]|-)*(?:original message|the original message|original message follows|"
                        r"undelivered message|below this line is a copy)")
 
 
