@@ -14,7 +14,7 @@ from email.headerregistry import Address
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 BLANK = re.compile(r"\[\[[^\[\]\n]+\]\]")
 URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")  # from where a run starts: linear
 _TITLES = {"mr", "mrs", "ms", "mx", "dr", "dra", "prof", "sir", "herr", "herrn", "frau", "hr", "fr", "m", "mme", "mlle",
            "sr", "sra", "srta", "sig", "sig.ra", "dott", "dhr", "mevr", "mw", "don", "doña"}
 # "Greg Hall's cousin", "my wife's sister", "meine Cousine": who someone is, not what they are called.

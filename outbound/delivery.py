@@ -26,7 +26,7 @@ from outbound.transport import DeliveryError, Transport
 from store import outbox
 
 log = logging.getLogger("baton.outbound")
-_ADDRESS = re.compile(r"[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")
+_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]+@([\w-]+(?:\.[\w-]+)+)")  # from where a run starts: linear
 
 
 def _redact(text: str) -> str:

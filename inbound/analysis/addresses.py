@@ -36,7 +36,7 @@ def usable_email(addr: str | None) -> str | None:
     return addr.lower()
 
 
-_NOTES_NAME = re.compile(r"^([^/@<>]+?)\s*/[A-Z0-9/]+(?:@\w+)?$")  # "Richard Lewis/LON/ECT@ECT"
+_NOTES_NAME = re.compile(r"^([^/@<>]+)/[A-Z0-9/]+(?:@\w+)?$")  # "Richard Lewis/LON/ECT@ECT"
 
 
 def clean_name(name: str | None) -> str | None:
@@ -45,11 +45,12 @@ def clean_name(name: str | None) -> str | None:
     if not name:
         return None
     name = re.sub(r"[\r\n\t]+", " ", name).strip().strip("\"'").strip()
-    name = re.sub(r"\s*\[mailto:[^\]]*\]", "", name)
-    name = re.sub(r"\s*<[^>]*>", "", name).strip()
+    # From where a run of space starts, and an address's length at most: linear on any name.
+    name = re.sub(r"(?<!\s)\s*\[mailto:[^\]]{0,320}\]", "", name)
+    name = re.sub(r"(?<!\s)\s*<[^>]{0,320}>", "", name).strip()
     m = _NOTES_NAME.match(name)
     if m:
-        name = m.group(1)
+        name = m.group(1).rstrip()
     name = re.sub(r"@[A-Za-z]+$", "", name).strip()
     if EMAIL_RE.fullmatch(name) or not re.search(r"[^\W\d_]", name):
         return None

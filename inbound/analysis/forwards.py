@@ -147,7 +147,7 @@ _AFTER_TIME = re.compile(r"^.{0,80}?\d{1,2}[:.h]\d{2}(?::\d{2})?\s?(?:[AaPp]\.?[
 
 
 def _reply_author(line: str) -> list[Person]:
-    core = re.sub(r"\s*(wrote|schrieb|a [ée]crit)\s*:\s*$", "", line.strip(), flags=re.I)
+    core = re.sub(r"(?<!\s)\s*(wrote|schrieb|a [ée]crit)\s*:\s*$", "", line.strip(), flags=re.I)
     people = [p for p in parse_text_addresses(core) if p.email]
     if people:
         # "On Thu, Feb 12, 2026 at 6:05 PM Greg Whitcomb <greg@...>": the name follows the date.

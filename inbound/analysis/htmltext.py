@@ -57,5 +57,5 @@ def html_to_text(markup: str) -> str:
         text = html.unescape(re.sub(r"<[^>]{0,2000}>", " ", markup[:MAX_HTML]))
     text = text.replace("\xa0", " ")
     text = re.sub(r"[ \t]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"(?<! ) *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -24,7 +24,7 @@ _TABLE = str.maketrans({
     "\u202e": None, "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None,
 })
 _SPACES = re.compile(r"[ ]{2,}")
-_TRAILING = re.compile(r"[ ]+\n")
+_TRAILING = re.compile(r"(?<! )[ ]+\n")  # from where the run starts: linear
 
 
 def text(s: str) -> str:

@@ -11,7 +11,7 @@ MAX_SENTENCES = 400
 
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_WRAP = re.compile(r"\s*\n\s*")
+_WRAP = re.compile(r"(?<!\s)\s*\n\s*")  # from where the run starts: linear
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[¿¡]?[A-ZÀ-Þ0-9])")
 # A title's dot ends no sentence: "Mr. Skilling", "el Ing. Roberto Garza", "Dott. Rossi".
 # A dot after a title ("Dña. Carmen Ortega") or an initial ends no sentence: the titles a name may
