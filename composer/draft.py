@@ -78,14 +78,15 @@ class Handoff:
         def person(role: Role) -> Person:
             p = d.get(role.value) or {}
             return Person(p.get("name"), p.get("email"))
-        return cls(kind=Kind(d["kind"]), reader=Role(d.get("reader", "other")),
+        reader = d.get("reader", "other")
+        return cls(kind=Kind(d["kind"]), reader=Role(reader) if reader in set(Role) else Role.OTHER,
                    subject=d.get("subject", ""), message_id=d.get("message_id"), referrer=person(Role.REFERRER),
                    pin=person(Role.PIN), contact=person(Role.CONTACT), facts=dict(d.get("facts") or {}),
-                   flags=tuple(Flag(f) for f in d.get("flags") or ()),
+                   flags=tuple(Flag(f) for f in d.get("flags") or () if f in set(Flag)),  # unknown: skipped
                    assumptions=tuple(d.get("assumptions") or ()), attachment=d.get("attachment"),
                    language=d.get("language") or "en", reader_name=d.get("reader_name"),
                    in_headers=tuple(d.get("in_headers") or ()),
-                   covered=tuple(FactField(f) for f in d.get("covered") or ()))
+                   covered=tuple(FactField(f) for f in d.get("covered") or () if f in set(FactField)))
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ MAX_FIELD_CHARS = 300
 # 4,000 characters (~1,000 tokens); a wording answer at most 2,000. 1,200 tokens also fits a small
 # model's 4,096-token context with the longest input (vLLM refuses a request that would not).
 MAX_TOKENS = 1200
-ROLES = ("referrer", "pin", "contact")
+ROLES = (Role.REFERRER, Role.PIN, Role.CONTACT)  # the schema's fields are "<role>_name", "<role>_email"
 FACT_FIELDS = ("relationship", "goal", "targets", "ask", "why_contact", "timeline",
                "requirements", "resume_url")
 
@@ -138,24 +138,24 @@ def improve(analysis: Analysis, new_text: str,
 def merge(analysis: Analysis, x: Extraction, new_text: str) -> tuple[Analysis, dict[str, str | None]]:
     """The Analysis with names (and only already-known addresses) filled in, plus the facts' words."""
     known = known_addresses(analysis)
-    taken = {p.email.lower() for r in ROLES if (p := analysis.person(Role(r))) and p.email}
-    people: dict[str, Person | None] = {}
+    taken = {p.email.lower() for r in ROLES if (p := analysis.person(r)) and p.email}
+    people: dict[Role, Person | None] = {}
     for role in ROLES:
-        person = analysis.person(Role(role)) or Person()
+        person = analysis.person(role) or Person()
         name = _name(getattr(x, f"{role}_name"))
-        if name and not clean(person.name) and not (role == "referrer" and analysis.has(Flag.UNKNOWN_REFERRER)):
+        if name and not clean(person.name) and not (role is Role.REFERRER and analysis.has(Flag.UNKNOWN_REFERRER)):
             person = replace(person, name=name)
         email = clean_email(getattr(x, f"{role}_email"))
         # Never a new address, and never one already playing another role.
         if email and not person.email and email.lower() in known and email.lower() not in taken:
             person = replace(person, email=email)
             taken.add(email.lower())
-        people[role] = person if person.known else analysis.person(Role(role))
+        people[role] = person if person.known else analysis.person(role)
     facts: dict[str, str | None] = {f: _fact(getattr(x, f), known) for f in FACT_FIELDS if f != "resume_url"}
     url = (x.resume_url or "").strip()
     # A link is kept only when the message itself contains it, character for character.
     facts["resume"] = url if url and URL.fullmatch(url) and url in new_text else None
-    merged = replace(analysis, referrer=people["referrer"], pin=people["pin"], contact=people["contact"])
+    merged = replace(analysis, referrer=people[Role.REFERRER], pin=people[Role.PIN], contact=people[Role.CONTACT])
     return merged, facts
 
 
@@ -163,7 +163,7 @@ def known_addresses(analysis: Analysis) -> set[str]:
     """Every address the analysis found in the message, lower-cased."""
     found = {analysis.reply_to}
     found |= {p.email for p in analysis.participants}
-    found |= {p.email for r in ROLES if (p := analysis.person(Role(r)))}
+    found |= {p.email for r in ROLES if (p := analysis.person(r))}
     return {e.lower() for e in found if isinstance(e, str) and clean_email(e)}
 
 
@@ -218,7 +218,7 @@ def _bounded(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _extraction_input(analysis: Analysis, new_text: str) -> str:
-    people = {r: (p.to_json() if (p := analysis.person(Role(r))) else {"name": None, "email": None}) for r in ROLES}
+    people = {r.value: (p.to_json() if (p := analysis.person(r)) else {"name": None, "email": None}) for r in ROLES}
     return json.dumps({"known_people": people, "subject": analysis.subject,
                        "email": new_text[:MAX_INPUT_CHARS]}, ensure_ascii=False)
 

@@ -183,7 +183,8 @@ _KEPT_IN_DRAFT = ("reader", "language")
 def forget(engine: Engine, *, settled: tuple[str, ...], before: datetime, now: datetime, batch: int = 500) -> int:
     """Removes the personal data of intros settled (in a final state) before `before`: the draft's
     names, facts and quoted words, and the parties' names, notes and answers. Kept: state,
-    addresses (who was asked, which caps and "asked once" read), decisions, outcomes and events."""
+    addresses (who was asked, which caps and "asked once" read), decisions, follow-up answers and
+    events."""
     purged = 0
     while True:
         with engine.begin() as conn:

@@ -213,9 +213,11 @@ async def test_the_home_page_follows_the_visitors_language(make_settings):
             base = f"http://127.0.0.1:{s.web_port}/"
             french = await client.get(base, headers={"Accept-Language": "xx, de;q=0.5, fr-CA;q=0.8"})
             english = await client.get(base, headers={"Accept-Language": "ja"})
+            weighted = await client.get(base, headers={"Accept-Language": "fr;Q=0.1, de;level=1;q=0.5"})
             plain = await client.get(base)
     assert french.status_code == 200 and '<html lang="fr">' in french.text
     with i18n.use("fr"):
         assert i18n.t("Baton is running") in french.text
     assert '<html lang="en">' in english.text and "Baton is running" in english.text
     assert '<html lang="en">' in plain.text
+    assert '<html lang="de">' in weighted.text  # q is read wherever it stands, in either case

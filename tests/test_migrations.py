@@ -58,27 +58,26 @@ def test_the_schema_in_code_matches_the_migrations(tmp_path):
     engine.dispose()
 
 
-def test_0008_keeps_followup_answers_and_links_made_before_it(tmp_path):
+def _0008_keeps_old_answers_and_links(url: str) -> None:
     """A "did you connect?" link mailed before the rename still opens, and an answer given before
     it is still the party's followup."""
     from datetime import datetime
 
     from sqlalchemy import text
-    url = f"sqlite:///{tmp_path / 'm.db'}"
     migrate.upgrade(url, "0007")
     engine = make_engine(url)
-    now = datetime(2026, 12, 1)
+    now = {"n": datetime(2026, 12, 1), "f": False}
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO inbound_messages (id, dedup_key, mail_from, rcpt_tos, received_at, size, sha256,"
                           " status, attempts, available_at) VALUES (1, 'd', 'a@b.example', '[]', :n, 1, 's',"
-                          " 'processed', 0, :n)"), {"n": now})
+                          " 'processed', 0, :n)"), now)
         conn.execute(text("INSERT INTO intros (id, key, message_id, kind, state, draft, created_at, updated_at,"
-                          " hide_contact_until_yes) VALUES (1, 'k', 1, 'direct_intro', 'followed_up', '{}', :n, :n, 0)"),
-                     {"n": now})
+                          " hide_contact_until_yes) VALUES (1, 'k', 1, 'direct_intro', 'followed_up', '{}', :n, :n, :f)"),
+                     now)
         conn.execute(text("INSERT INTO intro_parties (id, intro_id, role, email, reply_key, decision, outcome) VALUES"
                           " (1, 1, 'pin', 'p@b.example', 'rk', 'yes', 'met')"))
         conn.execute(text("INSERT INTO tokens (token_hash, intro_id, purpose, role, created_at, expires_at) VALUES"
-                          " ('h', 1, 'outcome', 'pin', :n, :n)"), {"n": now})
+                          " ('h', 1, 'outcome', 'pin', :n, :n)"), now)
     engine.dispose()
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -86,3 +85,16 @@ def test_0008_keeps_followup_answers_and_links_made_before_it(tmp_path):
         assert conn.execute(text("SELECT followup FROM intro_parties")).scalar_one() == "met"
         assert conn.execute(text("SELECT purpose FROM tokens")).scalar_one() == "followup"
     engine.dispose()
+
+
+def test_0008_keeps_followup_answers_and_links_made_before_it_on_sqlite(tmp_path):
+    _0008_keeps_old_answers_and_links(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def test_0008_keeps_followup_answers_and_links_made_before_it_on_postgres(postgres_url):
+    _reset_postgres(postgres_url)
+    try:
+        _0008_keeps_old_answers_and_links(postgres_url)
+    finally:  # leave the session schema empty and migrated for the other tests
+        _reset_postgres(postgres_url)
+        migrate.upgrade(postgres_url)

@@ -254,7 +254,8 @@ class Pages:
                 form = await self._form(request, token)
                 if form is None:
                     return _not_our_form()
-                answer = _enum(FollowupAnswer, form.get("answer"))
+                # "outcome": the field's name on pages opened before migration 0008 renamed it
+                answer = _enum(FollowupAnswer, form.get("answer") or form.get("outcome"))
                 if answer is not None:
                     final = await self._tx(lambda c: flow.record_followup(c, link.intro_id, link.role, answer,
                                                                          now=clock.now(), ctx=self.ctx))
@@ -379,13 +380,16 @@ def _preferred_language(accept: str) -> str:
     writes; English otherwise."""
     ranked = []
     for i, item in enumerate(accept.split(",")[:20]):
-        tag, _, params = item.strip().partition(";")
-        weight = params.strip().removeprefix("q=")
-        try:
-            q = float(weight) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            q = 0.0
-        if tag and q > 0:
+        tag, *params = item.split(";")
+        q = 1.0
+        for param in params:
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if tag.strip() and q > 0:
             ranked.append((-q, i, tag.strip().lower().split("-")[0]))
     known = i18n.languages()
     return next((lang for _, _, lang in sorted(ranked) if lang in known), i18n.DEFAULT)

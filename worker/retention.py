@@ -3,7 +3,7 @@
 Raw inbound messages follow BATON_RETENTION_DAYS as they are. Outbox rows, finished jobs and
 settled intros' drafts use the same setting but never a shorter window than the longest cap
 window: caps count recent mail, and a purge inside that window would let more through.
-What survives: intro events, decisions and outcomes, suppressions, and the outbox's keys.
+What survives: intro events, decisions and follow-up answers, suppressions, and the outbox's keys.
 """
 from __future__ import annotations
 
