@@ -64,6 +64,22 @@ def _everything_stored(engine) -> str:
     return "\n".join(found)
 
 
+def _intros_show(s, engine, monkeypatch):
+    """`server.py intros show ID` for the one intro of `s`'s database, as the operator runs it."""
+    from click.testing import CliRunner
+    from sqlalchemy import select
+
+    import server
+    from store.schema import intros
+    for name, value in (("DATABASE_URL", s.database_url), ("VAR_DIR", str(s.var_dir)), ("OUTBOUND", s.outbound)):
+        monkeypatch.setenv(f"BATON_{name}", value)
+    with engine.connect() as conn:
+        intro_id = conn.execute(select(intros.c.id)).scalar_one()
+    shown = CliRunner().invoke(server.cli, ["intros", "show", str(intro_id)])
+    assert shown.exit_code == 0, shown.output
+    return shown
+
+
 async def test_finding_9_privacy_at_rest_no_live_token_stored_and_the_purge_forgets_people(make_settings, monkeypatch):
     """Issue 18, finding 9: once delivered, no outgoing mail (and so no live link token) is readable
     in the database; `intros show` says the text is gone but still shows who got what, when; after
@@ -71,10 +87,8 @@ async def test_finding_9_privacy_at_rest_no_live_token_stored_and_the_purge_forg
     and deletes the outgoing mail, keeping state, decisions, events and the outbox's keys."""
     from datetime import timedelta
 
-    from click.testing import CliRunner
     from sqlalchemy import func, select
 
-    import server
     from clock import clock
     from store import messages, outbox
     from store.db import make_engine
@@ -110,12 +124,7 @@ async def test_finding_9_privacy_at_rest_no_live_token_stored_and_the_purge_forg
         assert token not in stored, "a live link token is readable in the database"
     assert all(r["raw"] is None for r in outbox.rows(engine))
 
-    for name, value in (("DATABASE_URL", s.database_url), ("VAR_DIR", str(s.var_dir)), ("OUTBOUND", s.outbound)):
-        monkeypatch.setenv(f"BATON_{name}", value)
-    with engine.connect() as conn:
-        intro_id = conn.execute(select(intros.c.id)).scalar_one()
-    shown = CliRunner().invoke(server.cli, ["intros", "show", str(intro_id)])
-    assert shown.exit_code == 0, shown.output
+    shown = _intros_show(s, engine, monkeypatch)
     assert "draft to diane@wu.example (sent)" in shown.output  # who was mailed what kind, and when
     assert "optin_contact to carla.diaz@vertex.example (sent)" in shown.output
     assert "text no longer stored" in shown.output and "Subject:" not in shown.output
@@ -173,13 +182,9 @@ async def test_finding_9_files_and_folders_baton_creates_are_private(tmp_path):
 async def test_intros_show_prints_the_text_of_an_email_not_yet_delivered(make_settings, monkeypatch):
     """Issue 13: `intros show ID` prints each email's text while Baton still holds it (here the relay
     answers 451, so the draft waits for a retry); once delivered the text is gone (finding 9 above)."""
-    from click.testing import CliRunner
-    from sqlalchemy import select
 
-    import server
     from store import outbox
     from store.db import make_engine
-    from store.schema import intros
     from tests.service_helpers import HANDOFFS, wait_for
     relay, port = await start_relay(Relay(["451 4.3.0 try again later"] * 5))
     s = make_settings(outbound=f"smtp://127.0.0.1:{port}?starttls=false")
@@ -189,12 +194,7 @@ async def test_intros_show_prints_the_text_of_an_email_not_yet_delivered(make_se
         assert await wait_for(lambda: [(r["status"], r["attempts"] > 0) for r in outbox.rows(engine)]
                               == [("pending", True)])
     relay.close()
-    for name, value in (("DATABASE_URL", s.database_url), ("VAR_DIR", str(s.var_dir)), ("OUTBOUND", s.outbound)):
-        monkeypatch.setenv(f"BATON_{name}", value)
-    with engine.connect() as conn:
-        intro_id = conn.execute(select(intros.c.id)).scalar_one()
-    shown = CliRunner().invoke(server.cli, ["intros", "show", str(intro_id)])
-    assert shown.exit_code == 0, shown.output
+    shown = _intros_show(s, engine, monkeypatch)
     assert "draft to paula@reyes.example (pending)" in shown.output
     assert "      Subject: Re: " in shown.output and "      | Hi Paula," in shown.output
     assert "text no longer stored" not in shown.output
