@@ -53,8 +53,8 @@ class Cast:
         person = self.person(role)
         if role == self.reader:
             return t("you")
-        if first(person):
-            return first(person) or ""
+        if name := first(person):
+            return name
         if person.name:  # described, not named: "Greg Hall's cousin", "my cousin"
             return _as_reader_says(person.name, self.reader_person.name if self.reader is Role.REFERRER else None)
         return _describe(role, kind, self.reader)

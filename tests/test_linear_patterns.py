@@ -62,6 +62,8 @@ def _inline() -> dict[str, tuple[re.Pattern[str], str]]:
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 continue
             method = node.func.attr
+            if method == "compile" and node.args[0].value in TIMED:
+                continue  # a module-level pattern, timed as such
             flags = next((kw.value for kw in node.keywords if kw.arg == "flags"), None)
             positional = {"sub": 4, "subn": 4, "split": 4}.get(method, 3)
             if flags is None and len(node.args) >= positional:
@@ -72,6 +74,7 @@ def _inline() -> dict[str, tuple[re.Pattern[str], str]]:
 
 
 PATTERNS = _patterns()
+TIMED = {p.pattern for p in PATTERNS.values()}
 INLINE = _inline()
 
 
