@@ -119,13 +119,18 @@ _ALPHABET = st.sampled_from(list("aAzZéß0 .,;:!?()<>[]@\"'-/=_+*#%&\n\t\r") + 
                                                                                "[[", "]]", "http://", "> ", "Re: "])
 
 
+def _grows(name: str, text: str) -> bool:
+    whole = _cpu(name, text)
+    return whole > 0.25 or (whole > 0.01 and whole > 8 * _cpu(name, text[: len(text) // 4]))
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(_ALPHABET, min_size=1, max_size=6).map("".join))
 def test_no_pattern_takes_more_than_linear_time_on_generated_text(unit):
     text = (unit * (8000 // len(unit) + 1))[:8000]
     slow = []
     for name in [*PATTERNS, *INLINE]:
-        whole = _cpu(name, text)
-        if whole > 0.25 or (whole > 0.01 and whole > 8 * _cpu(name, text[:2000])):
-            slow.append((name, _runner(name)[0].pattern[:60], round(whole, 4)))
+        # A pattern is slow when it is so twice running: one measure can land on a busy moment.
+        if all(_grows(name, text) for _ in range(2)):
+            slow.append((name, _runner(name)[0].pattern[:60], round(_cpu(name, text), 4)))
     assert not slow, (repr(unit), slow)

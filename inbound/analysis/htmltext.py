@@ -54,7 +54,7 @@ def html_to_text(markup: str) -> str:
         parser.close()
         text = "".join(parser.out)
     except Exception:  # html.parser is lenient, but never let markup stop the analysis
-        text = html.unescape(re.sub(r"<[^>]{0,2000}>", " ", markup[:MAX_HTML]))
+        text = html.unescape(re.sub(r"<[^<>]{0,2000}>", " ", markup[:MAX_HTML]))
     text = text.replace("\xa0", " ")
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"(?<! ) *\n *", "\n", text)
